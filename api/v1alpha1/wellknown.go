@@ -1,0 +1,42 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+// Names other components and users rely on. They are part of the product's
+// contract (DESIGN.md): do not change them.
+const (
+	// LabelRewrite on a namespace opts it in (value LabelRewriteEnabled); on a
+	// pod, value LabelRewriteDisabled opts the pod out. It is a label so the
+	// webhook's namespaceSelector/objectSelector can skip pods before a call.
+	LabelRewrite = "vllm-to-sglang.io/rewrite"
+	// LabelRewriteEnabled opts a namespace in.
+	LabelRewriteEnabled = "enabled"
+	// LabelRewriteDisabled opts a pod out.
+	LabelRewriteDisabled = "disabled"
+
+	// AnnotationProfile on a pod names the SGLangProfile to use.
+	AnnotationProfile = "vllm-to-sglang.io/profile"
+	// AnnotationStatus is the JSON record of what the rewrite did. Its
+	// presence makes the rewrite idempotent.
+	AnnotationStatus = "vllm-to-sglang.io/status"
+
+	// DefaultProfileName is the profile used when a pod names none.
+	DefaultProfileName = "default"
+
+	// ProxyContainerName is the injected sidecar's container name.
+	ProxyContainerName = "sglang-proxy"
+)
