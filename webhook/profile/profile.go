@@ -1,0 +1,163 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package profile
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	sigsjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+// Kind is the kind a profile document must declare.
+const Kind = "SGLangProfile"
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// parsedDefault parses the embedded profile once; Default hands out copies.
+var parsedDefault = sync.OnceValues(func() (*v1alpha1.SGLangProfile, error) {
+	return Parse(defaultYAML)
+})
+
+// DefaultYAML returns the embedded default profile document as shipped
+// (comments included), e.g. for the Helm chart or `docs`.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Default returns the built-in default profile (AMD MI300X), defaulted and
+// validated. Each call returns a fresh copy the caller may change.
+func Default() *v1alpha1.SGLangProfile {
+	p, err := parsedDefault()
+	if err != nil {
+		// The embedded file is tested; reaching this is a build defect.
+		panic(fmt.Sprintf("built-in default profile is invalid: %v", err))
+	}
+	return p.DeepCopy()
+}
+
+// Load reads one SGLangProfile from a YAML or JSON file; see Parse.
+func Load(path string) (*v1alpha1.SGLangProfile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading profile: %w", err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Parse decodes exactly one SGLangProfile document (YAML or JSON) strictly,
+// applies the defaults and validates it.
+func Parse(data []byte) (*v1alpha1.SGLangProfile, error) {
+	doc, err := singleDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	var p v1alpha1.SGLangProfile
+	if err := decodeStrict(doc, &p); err != nil {
+		return nil, fmt.Errorf("decoding: %w", err)
+	}
+	if err := checkTypeMeta(&p); err != nil {
+		return nil, err
+	}
+	p.Spec.Default()
+	if errs := Validate(&p); len(errs) > 0 {
+		return nil, fmt.Errorf("invalid SGLangProfile %q: %w", p.Name, errs.ToAggregate())
+	}
+	return &p, nil
+}
+
+// singleDocument returns the only non-empty document of a YAML stream.
+func singleDocument(data []byte) ([]byte, error) {
+	r := utilyaml.NewYAMLReader(bufioReader(data))
+	var found []byte
+	n := 0
+	for {
+		doc, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading YAML: %w", err)
+		}
+		if len(bytes.TrimSpace(stripComments(doc))) == 0 {
+			continue
+		}
+		n++
+		found = doc
+	}
+	switch n {
+	case 0:
+		return nil, errors.New("no SGLangProfile document found")
+	case 1:
+		return found, nil
+	default:
+		return nil, fmt.Errorf("expected one SGLangProfile document, found %d", n)
+	}
+}
+
+func checkTypeMeta(p *v1alpha1.SGLangProfile) error {
+	want := v1alpha1.GroupVersion.String()
+	if p.APIVersion != want || p.Kind != Kind {
+		return fmt.Errorf("expected apiVersion %s and kind %s, got apiVersion %q and kind %q",
+			want, Kind, p.APIVersion, p.Kind)
+	}
+	return nil
+}
+
+// decodeStrict decodes YAML or JSON into v, refusing duplicate and unknown
+// fields with their paths (e.g. unknown field "spec.imagee").
+func decodeStrict(doc []byte, v any) error {
+	js, err := yaml.YAMLToJSONStrict(doc)
+	if err != nil {
+		return err
+	}
+	strict, err := sigsjson.UnmarshalStrict(js, v)
+	if err != nil {
+		return err
+	}
+	return errors.Join(strict...)
+}
+
+func bufioReader(data []byte) *bufio.Reader {
+	return bufio.NewReader(bytes.NewReader(data))
+}
+
+// stripComments drops full-line YAML comments, so a document holding only
+// comments (a file header before "---") counts as empty.
+func stripComments(doc []byte) []byte {
+	var out bytes.Buffer
+	for line := range bytes.Lines(doc) {
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
+			continue
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
+}
