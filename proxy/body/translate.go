@@ -1,0 +1,363 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package body
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Translations of the field table (fields.go).
+
+// translateTopK maps vLLM's "no limit" spelling 0 to SGLang's -1; SGLang's
+// SamplingParams.verify refuses top_k 0.
+func translateTopK(r *rewriter, rule *fieldRule, i int) {
+	if !sameNumber(r.ms[i].value(r.b), "0") {
+		return
+	}
+	r.edit(i).val = []byte("-1")
+	r.changes = append(r.changes, Change{Kind: KindTranslated, Field: rule.Field, Detail: "0 sent as -1: " + rule.Reason})
+}
+
+// translateIntoTemplateKwargs queues member i to move into
+// chat_template_kwargs under its own name; finishKwargs does the move once
+// every member has been seen.
+func translateIntoTemplateKwargs(r *rewriter, rule *fieldRule, i int) {
+	r.kwargs = append(r.kwargs, kwargMove{index: i, key: rule.Field, rule: rule})
+}
+
+func (r *rewriter) finishKwargs() {
+	if len(r.kwargs) == 0 {
+		return
+	}
+	j := r.find("chat_template_kwargs")
+	var existing []member
+	if j >= 0 {
+		switch v := r.ms[j].value(r.b); {
+		case isObject(v):
+			existing, _, _ = scanObject(r.b, r.ms[j].valStart, nil)
+		case !isNull(v):
+			return // SGLang refuses a malformed chat_template_kwargs itself
+		}
+	}
+	var add objectEdit
+	host := -1
+	for _, k := range r.kwargs {
+		if hasMember(r.b, existing, k.key) {
+			r.drop(k.index, Change{Kind: KindStripped, Field: k.rule.Field,
+				Detail: "chat_template_kwargs already sets " + k.key + "; that value is used"})
+			continue
+		}
+		add.add = append(add.add, [2][]byte{appendString(nil, k.key), r.ms[k.index].value(r.b)})
+		r.changes = append(r.changes, Change{Kind: KindTranslated, Field: k.rule.Field,
+			Detail: "moved into chat_template_kwargs." + k.key + ": " + k.rule.Reason})
+		if j < 0 && host < 0 {
+			host = k.index // becomes chat_template_kwargs itself
+			continue
+		}
+		r.edit(k.index).drop = true
+	}
+	if add.add == nil {
+		return
+	}
+	switch {
+	case j >= 0 && existing != nil:
+		m := &r.ms[j]
+		r.edit(j).val = renderObject(nil, r.b, m.valStart, m.valEnd, existing, &add)
+	case j >= 0: // null
+		r.edit(j).val = renderObject(nil, []byte("{}"), 0, 2, nil, &add)
+	default:
+		e := r.edit(host)
+		e.key = []byte(`"chat_template_kwargs"`)
+		e.val = renderObject(nil, []byte("{}"), 0, 2, nil, &add)
+	}
+}
+
+func hasMember(b []byte, ms []member, name string) bool {
+	for i := range ms {
+		if ms[i].is(b, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// produce makes member i carry the SGLang constraint field target.
+func (r *rewriter) produce(i int, target string, val []byte, kind, source, reason string) {
+	r.replace(i, target, val, Change{Kind: kind, Field: source, Detail: "sent as " + target + ": " + reason})
+	r.produced = append(r.produced, produced{index: i, target: target, source: source})
+}
+
+func translateGuidedJSON(r *rewriter, rule *fieldRule, i int) {
+	val, bad := jsonSchemaFormat(r.ms[i].value(r.b), "guided_json")
+	if bad != "" {
+		r.refuse(rule.Field, bad)
+		return
+	}
+	r.produce(i, "response_format", val, KindTranslated, rule.Field, rule.Reason)
+}
+
+func translateGuidedRegex(r *rewriter, rule *fieldRule, i int) {
+	v := r.ms[i].value(r.b)
+	if kindOf(v) != '"' {
+		r.refuse(rule.Field, "must be a string")
+		return
+	}
+	r.produce(i, "regex", v, KindRenamed, rule.Field, rule.Reason)
+}
+
+func translateGuidedChoice(r *rewriter, rule *fieldRule, i int) {
+	val, bad := choiceRegex(r.ms[i].value(r.b))
+	if bad != "" {
+		r.refuse(rule.Field, bad)
+		return
+	}
+	r.produce(i, "regex", val, KindTranslated, rule.Field, rule.Reason)
+}
+
+func translateGuidedGrammar(r *rewriter, rule *fieldRule, i int) {
+	v := r.ms[i].value(r.b)
+	if bad := ebnfGrammar(v); bad != "" {
+		r.refuse(rule.Field, bad)
+		return
+	}
+	r.produce(i, "ebnf", v, KindRenamed, rule.Field, rule.Reason)
+}
+
+// structuredOutputOptions are the members of vLLM's StructuredOutputsParams
+// that tune a constraint rather than set one; SGLang has no per-request
+// equivalent for any of them.
+var structuredOutputConstraints = map[string]bool{
+	"json": true, "regex": true, "choice": true, "grammar": true, "json_object": true, "structural_tag": true,
+}
+
+// translateStructuredOutputs handles vLLM's structured_outputs object, which
+// holds exactly one constraint plus options.
+func translateStructuredOutputs(r *rewriter, rule *fieldRule, i int) {
+	v := r.ms[i].value(r.b)
+	if !isObject(v) {
+		r.refuse(rule.Field, "must be an object")
+		return
+	}
+	ms, _, _ := scanObject(r.b, r.ms[i].valStart, nil)
+	var cons []*member
+	var options []string
+	for j := range ms {
+		m := &ms[j]
+		k, mv := string(m.key(r.b)), m.value(r.b)
+		switch {
+		case k == "json_object":
+			if kindOf(mv) == 't' {
+				cons = append(cons, m)
+			}
+		case structuredOutputConstraints[k]:
+			if !isNull(mv) {
+				cons = append(cons, m)
+			}
+		case !isUnset(mv, []string{"false"}):
+			options = append(options, k)
+		}
+	}
+	dropped := ""
+	if len(options) > 0 {
+		dropped = "; options without an SGLang equivalent dropped: " + strings.Join(options, ", ")
+	}
+	switch len(cons) {
+	case 0:
+		if len(options) > 0 {
+			r.drop(i, Change{Kind: KindStripped, Field: rule.Field, Detail: "no constraint set" + dropped})
+		}
+		return
+	case 1:
+	default:
+		names := make([]string, len(cons))
+		for j, c := range cons {
+			names[j] = string(c.key(r.b))
+		}
+		r.refuse(rule.Field, "sets more than one constraint ("+strings.Join(names, ", ")+"); only one may be set")
+		return
+	}
+	c := cons[0]
+	kind := string(c.key(r.b))
+	target, val, bad := structuredOutput(kind, c.value(r.b))
+	if bad != "" {
+		r.refuse(rule.Field+"."+kind, bad)
+		return
+	}
+	r.produce(i, target, val, KindTranslated, rule.Field, rule.Reason+" ("+kind+" as "+target+")"+dropped)
+}
+
+// structuredOutput translates one structured_outputs constraint.
+func structuredOutput(kind string, v []byte) (target string, val []byte, bad string) {
+	switch kind {
+	case "json":
+		val, bad = jsonSchemaFormat(v, "structured_outputs.json")
+		return "response_format", val, bad
+	case "regex":
+		if kindOf(v) != '"' {
+			return "", nil, "must be a string"
+		}
+		return "regex", v, ""
+	case "choice":
+		val, bad = choiceRegex(v)
+		return "regex", val, bad
+	case "grammar":
+		return "ebnf", v, ebnfGrammar(v)
+	case "json_object":
+		return "response_format", []byte(`{"type":"json_object"}`), ""
+	default: // structural_tag
+		val, bad = structuralTag(v)
+		return "response_format", val, bad
+	}
+}
+
+// jsonSchemaFormat builds an SGLang response_format of type json_schema
+// from a vLLM JSON schema given as an object or as a string holding one.
+// The schema's bytes are embedded as sent.
+func jsonSchemaFormat(v []byte, name string) (val []byte, bad string) {
+	schema, ok := objectOrEncodedObject(v)
+	if !ok {
+		return nil, "must be a JSON schema: an object, or a string holding one"
+	}
+	val = append(val, `{"type":"json_schema","json_schema":{"name":`...)
+	val = appendString(val, name)
+	val = append(val, `,"schema":`...)
+	val = append(val, schema...)
+	return append(val, "}}"...), ""
+}
+
+// objectOrEncodedObject returns v when it is an object, or the text of v
+// when v is a string holding a JSON object.
+func objectOrEncodedObject(v []byte) ([]byte, bool) {
+	switch kindOf(v) {
+	case '{':
+		return v, true
+	case '"':
+		s := []byte(strings.TrimSpace(decodeString(v)))
+		if isObject(s) && json.Valid(s) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// choiceRegex turns a list of choices into a regex matching exactly one of
+// them: (c1|c2|...), each choice escaped.
+func choiceRegex(v []byte) (val []byte, bad string) {
+	var choices []string
+	if json.Unmarshal(v, &choices) != nil || len(choices) == 0 {
+		return nil, "must be a non-empty list of strings"
+	}
+	for i, c := range choices {
+		choices[i] = regexp.QuoteMeta(c)
+	}
+	return appendString(nil, "("+strings.Join(choices, "|")+")"), ""
+}
+
+// ebnfGrammar accepts grammars written in EBNF/GBNF (rules "name ::= ...").
+// vLLM also takes Lark grammars and converts them; SGLang cannot.
+func ebnfGrammar(v []byte) (bad string) {
+	if kindOf(v) != '"' {
+		return "must be a string"
+	}
+	if !strings.Contains(decodeString(v), "::=") {
+		return "is not an EBNF grammar (no \"::=\" rule); SGLang takes EBNF (GBNF) grammars only, not Lark"
+	}
+	return ""
+}
+
+// structuralTag takes vLLM's structural tag (a JSON string, or an object)
+// and returns it as SGLang's response_format of type structural_tag.
+func structuralTag(v []byte) (val []byte, bad string) {
+	obj, ok := objectOrEncodedObject(v)
+	if !ok {
+		return nil, "must be a structural tag object, or a string holding one"
+	}
+	ms, _, _ := scanObject(obj, 0, nil)
+	for i := range ms {
+		if ms[i].is(obj, "type") && string(ms[i].value(obj)) == `"structural_tag"` {
+			return obj, ""
+		}
+	}
+	return nil, "must have \"type\": \"structural_tag\""
+}
+
+// constraintFields are SGLang's output constraint fields; SGLang applies one.
+var constraintFields = []string{"response_format", "regex", "ebnf", "json_schema"}
+
+// checkConstraints refuses a body whose translated vLLM constraint meets
+// another constraint: vLLM refuses more than one as well, and SGLang would
+// otherwise apply one of them and ignore the rest.
+func (r *rewriter) checkConstraints() {
+	if len(r.produced) == 0 {
+		return
+	}
+	var names []string
+	for _, p := range r.produced {
+		names = append(names, p.source)
+	}
+	for j := range r.ms {
+		m := &r.ms[j]
+		if !r.untouched(j) || isNull(m.value(r.b)) {
+			continue
+		}
+		for _, f := range constraintFields {
+			if m.is(r.b, f) && !(f == "response_format" && isTextFormat(r.b, m)) {
+				names = append(names, f)
+			}
+		}
+	}
+	if len(names) > 1 {
+		r.refuse(names[0], "cannot be combined with "+strings.Join(names[1:], ", ")+": only one output constraint may be set")
+	}
+}
+
+// isTextFormat reports whether a response_format member asks for plain text.
+func isTextFormat(b []byte, m *member) bool {
+	if !isObject(m.value(b)) {
+		return false
+	}
+	ms, _, _ := scanObject(b, m.valStart, nil)
+	for i := range ms {
+		if ms[i].is(b, "type") {
+			return string(ms[i].value(b)) == `"text"`
+		}
+	}
+	return false
+}
+
+// sameNumber reports whether v is a JSON number equal to u.
+func sameNumber(v []byte, u string) bool {
+	if kindOf(v) != '0' {
+		return false
+	}
+	a, err1 := strconv.ParseFloat(string(v), 64)
+	b, err2 := strconv.ParseFloat(u, 64)
+	return err1 == nil && err2 == nil && a == b
+}
+
+// compact drops the whitespace of a short value.
+func compact(v []byte) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, string(v))
+}
