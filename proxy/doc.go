@@ -1,0 +1,35 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package proxy is the sglang-proxy sidecar: it listens on the vLLM port of
+// a rewritten pod and gives the SGLang server behind it vLLM's face.
+//
+//   - /health and /ping are answered at once from a background check of
+//     SGLang (package health), never forwarded.
+//   - /metrics serves SGLang's metrics under vLLM's names (package metrics)
+//     plus the proxy's own, which are registered here.
+//   - POST /v1/chat/completions and /v1/completions bodies pass through the
+//     filters of package body; every change is named in the
+//     X-Vllm-To-Sglang-Modified response header and counted.
+//   - The rest of vLLM's public API is forwarded with net/http/httputil's
+//     ReverseProxy; SGLang's error bodies and the few response shapes that
+//     differ are turned into vLLM's. Paths outside vLLM's API (SGLang's admin
+//     endpoints) get vLLM's 404 unless --allow-path names them.
+//   - Server-sent events are passed on event by event; a stream the upstream
+//     breaks off ends with an error event and [DONE], so clients see a clean end.
+//
+// The package imports no Kubernetes code: the sidecar is a plain HTTP server.
+package proxy

@@ -1,0 +1,99 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy
+
+import (
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
+)
+
+// MetricsPrefix starts the name of every metric the proxy itself exports,
+// so none can collide with vllm:* or sglang:* series.
+const MetricsPrefix = "vllm_to_sglang_proxy_"
+
+// ownMetrics are the proxy's own series, served on /metrics next to the
+// translated upstream ones.
+type ownMetrics struct {
+	reg            *prometheus.Registry
+	requests       *prometheus.CounterVec
+	changes        *prometheus.CounterVec
+	rejected       *prometheus.CounterVec
+	upstreamErrors *prometheus.CounterVec
+	healthChecks   *prometheus.CounterVec
+	healthUp       prometheus.Gauge
+}
+
+func newOwnMetrics() *ownMetrics {
+	reg := prometheus.NewRegistry()
+	// Go and process metrics get the prefix too: SGLang's exposition may
+	// carry its own process_* series.
+	prefixed := prometheus.WrapRegistererWithPrefix(MetricsPrefix, reg)
+	prefixed.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &ownMetrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "requests_total", Help: "Requests served, by route and HTTP status.",
+		}, []string{"route", "code"}),
+		changes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "body_changes_total",
+			Help: "Changes made to request bodies (kind: stripped, renamed, translated, repaired), by request field or schema keyword.",
+		}, []string{"kind", "field"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "requests_rejected_total",
+			Help: "Requests answered 400 because SGLang cannot honour a field faithfully.",
+		}, []string{"field"}),
+		upstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "upstream_errors_total",
+			Help: "Failures talking to the upstream: connect, timeout, broken (before headers), stream (broken mid-stream), canceled (client left).",
+		}, []string{"reason"}),
+		healthChecks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "health_checks_total", Help: "Background upstream health checks, by result.",
+		}, []string{"result"}),
+		healthUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: MetricsPrefix + "upstream_healthy", Help: "1 while /health answers 200, 0 while it answers 503.",
+		}),
+	}
+	reg.MustRegister(m.requests, m.changes, m.rejected, m.upstreamErrors, m.healthChecks, m.healthUp)
+	return m
+}
+
+func (m *ownMetrics) countRequest(route string, code int) {
+	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+}
+
+func (m *ownMetrics) countChanges(changes []body.Change) {
+	for _, c := range changes {
+		m.changes.WithLabelValues(c.Kind, c.Field).Inc()
+	}
+}
+
+func (m *ownMetrics) observeHealth(ok, up bool) {
+	result := "failure"
+	if ok {
+		result = "success"
+	}
+	m.healthChecks.WithLabelValues(result).Inc()
+	if up {
+		m.healthUp.Set(1)
+	} else {
+		m.healthUp.Set(0)
+	}
+}

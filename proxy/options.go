@@ -1,0 +1,161 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Defaults of the proxy's flags, named once.
+const (
+	DefaultListen         = ":8000"
+	DefaultUpstream       = "http://127.0.0.1:8001"
+	DefaultHealthPath     = "/health"
+	DefaultHealthInterval = 5 * time.Second
+	DefaultHealthTimeout  = 3 * time.Second
+	DefaultHealthFall     = 3
+	DefaultHealthRise     = 2
+	DefaultMetricsMode    = MetricsModeTranslate
+	DefaultMetricsCache   = time.Second
+	DefaultFixToolSchemas = true
+	// DefaultMaxBodyBytes bounds request bodies; multimodal requests carry
+	// base64 images, so it is generous.
+	DefaultMaxBodyBytes  = 32 << 20
+	DefaultShutdownGrace = 30 * time.Second
+)
+
+// Metrics modes.
+const (
+	MetricsModeTranslate   = "translate"
+	MetricsModePassthrough = "passthrough"
+)
+
+// DefaultStripParams are the request fields SGLang's Mistral tool-call
+// parser rejects with 422 (reported by the earlier shim; see docs/proxy.md).
+func DefaultStripParams() []string { return []string{"logprobs", "top_logprobs"} }
+
+// Options are the proxy's settings, one field per flag.
+type Options struct {
+	Listen         string
+	Upstream       string
+	HealthPath     string
+	HealthInterval time.Duration
+	HealthTimeout  time.Duration
+	HealthFall     int
+	HealthRise     int
+	MetricsMode    string
+	MetricsCache   time.Duration
+	StripParams    []string
+	FixToolSchemas bool
+	AllowPaths     []string
+	MaxBodyBytes   int64
+	ShutdownGrace  time.Duration
+}
+
+// NewOptions returns the defaults.
+func NewOptions() Options {
+	return Options{
+		Listen: DefaultListen, Upstream: DefaultUpstream, HealthPath: DefaultHealthPath,
+		HealthInterval: DefaultHealthInterval, HealthTimeout: DefaultHealthTimeout,
+		HealthFall: DefaultHealthFall, HealthRise: DefaultHealthRise,
+		MetricsMode: DefaultMetricsMode, MetricsCache: DefaultMetricsCache,
+		StripParams: DefaultStripParams(), FixToolSchemas: DefaultFixToolSchemas,
+		MaxBodyBytes: DefaultMaxBodyBytes, ShutdownGrace: DefaultShutdownGrace,
+	}
+}
+
+// AddFlags binds the options to fs; the current values are the defaults.
+func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Listen, "listen", o.Listen, "Address to serve the vLLM API on (host:port).")
+	fs.StringVar(&o.Upstream, "upstream", o.Upstream, "Base URL of the SGLang server.")
+	fs.StringVar(&o.HealthPath, "health-path", o.HealthPath, "Upstream path checked in the background.")
+	fs.DurationVar(&o.HealthInterval, "health-interval", o.HealthInterval, "Time between upstream health checks.")
+	fs.DurationVar(&o.HealthTimeout, "health-timeout", o.HealthTimeout, "Timeout of one upstream health check.")
+	fs.IntVar(&o.HealthFall, "health-fall", o.HealthFall, "Consecutive failed checks that make /health answer 503.")
+	fs.IntVar(&o.HealthRise, "health-rise", o.HealthRise, "Consecutive good checks that make /health answer 200 again.")
+	fs.StringVar(&o.MetricsMode, "metrics-mode", o.MetricsMode, "translate: serve SGLang's metrics under vLLM's names; passthrough: serve them as SGLang writes them.")
+	fs.DurationVar(&o.MetricsCache, "metrics-cache", o.MetricsCache, "How long one upstream /metrics scrape is reused.")
+	fs.StringSliceVar(&o.StripParams, "strip-params", o.StripParams, "Top-level request fields removed from chat and completions bodies (comma-separated; empty strips nothing).")
+	fs.BoolVar(&o.FixToolSchemas, "fix-tool-schemas", o.FixToolSchemas, "Repair malformed tool JSON schemas that SGLang rejects.")
+	fs.StringArrayVar(&o.AllowPaths, "allow-path", o.AllowPaths, "Extra upstream path to forward (repeatable); a trailing / forwards the whole subtree.")
+	fs.Int64Var(&o.MaxBodyBytes, "max-body-bytes", o.MaxBodyBytes, "Largest request body accepted; larger ones get 413.")
+	fs.DurationVar(&o.ShutdownGrace, "shutdown-grace", o.ShutdownGrace, "Time in-flight requests get to finish after SIGTERM.")
+}
+
+// Validate reports every invalid option; each message names its flag.
+func (o Options) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if _, _, err := net.SplitHostPort(o.Listen); err != nil {
+		bad("--listen %q must be host:port: %w", o.Listen, err)
+	}
+	if _, err := parseUpstream(o.Upstream); err != nil {
+		bad("--upstream: %w", err)
+	}
+	if !strings.HasPrefix(o.HealthPath, "/") {
+		bad("--health-path %q must start with /", o.HealthPath)
+	}
+	for flag, d := range map[string]time.Duration{"--health-interval": o.HealthInterval, "--health-timeout": o.HealthTimeout} {
+		if d <= 0 {
+			bad("%s must be positive, got %s", flag, d)
+		}
+	}
+	if o.MetricsCache < 0 || o.ShutdownGrace < 0 {
+		bad("--metrics-cache and --shutdown-grace must not be negative")
+	}
+	if o.HealthFall < 1 || o.HealthRise < 1 {
+		bad("--health-fall and --health-rise must be at least 1, got %d and %d", o.HealthFall, o.HealthRise)
+	}
+	if o.MetricsMode != MetricsModeTranslate && o.MetricsMode != MetricsModePassthrough {
+		bad("--metrics-mode must be %s or %s, got %q", MetricsModeTranslate, MetricsModePassthrough, o.MetricsMode)
+	}
+	for _, p := range o.AllowPaths {
+		if !strings.HasPrefix(p, "/") {
+			bad("--allow-path %q must start with /", p)
+		}
+	}
+	for _, p := range o.StripParams {
+		if strings.TrimSpace(p) == "" {
+			bad("--strip-params has an empty name")
+		}
+	}
+	if o.MaxBodyBytes <= 0 {
+		bad("--max-body-bytes must be positive, got %d", o.MaxBodyBytes)
+	}
+	return errors.Join(errs...)
+}
+
+func parseUpstream(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %q: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q must be an http(s) URL with a host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	return u, nil
+}

@@ -1,0 +1,100 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy
+
+import (
+	"net/http"
+	"strings"
+)
+
+// A route of vLLM's public API that the proxy forwards.
+type route struct {
+	// pattern is the http.ServeMux pattern. Methods are not part of it:
+	// SGLang answers a wrong method itself (and the proxy translates the
+	// error), rather than ServeMux's plain-text 405.
+	pattern string
+	// upstream is SGLang's path when it differs from vLLM's.
+	upstream string
+	// filter runs package body over POST bodies.
+	filter bool
+	// translate rewrites a successful response into vLLM's shape.
+	translate responseTranslator
+}
+
+// forwardedRoutes is vLLM's OpenAI-compatible server API as seen by clients
+// (vLLM api_server routers; production-stack's router forwards the same set),
+// mapped onto SGLang's http_server.py. See docs/proxy.md for the table.
+var forwardedRoutes = []route{
+	{pattern: "/v1/chat/completions", filter: true},
+	{pattern: "/v1/completions", filter: true},
+	{pattern: "/v1/models"},
+	{pattern: "/v1/models/{model...}"},
+	{pattern: "/v1/embeddings"},
+	{pattern: "/tokenize"},
+	// SGLang answers {"text": ...} where vLLM answers {"prompt": ...}.
+	{pattern: "/detokenize", translate: detokenizeResponse},
+	{pattern: "/v1/responses"},
+	{pattern: "/v1/responses/{id}"},
+	{pattern: "/v1/responses/{id}/cancel"},
+	{pattern: "/v1/rerank"},
+	{pattern: "/rerank", upstream: "/v1/rerank"},
+	{pattern: "/v2/rerank", upstream: "/v1/rerank"},
+	{pattern: "/v1/score"},
+	{pattern: "/score", upstream: "/v1/score"},
+	{pattern: "/classify", upstream: "/v1/classify"},
+	{pattern: "/pooling"},
+	{pattern: "/invocations"},
+	{pattern: "/v1/audio/transcriptions"},
+	{pattern: "/v1/audio/translations"},
+	{pattern: "/v1/messages"},
+	{pattern: "/load"},
+	// SGLang has no /version; its version is in /get_server_info.
+	{pattern: "/version", upstream: "/get_server_info", translate: versionResponse},
+}
+
+// Routes the proxy answers itself.
+const (
+	routeHealth  = "/health"
+	routePing    = "/ping"
+	routeMetrics = "/metrics"
+	// routeRefused labels requests for paths outside vLLM's API.
+	routeRefused = "refused"
+	// routeAllowed labels requests forwarded because of --allow-path.
+	routeAllowed = "allowed"
+)
+
+// allowList matches --allow-path values: exact paths, or subtrees for
+// values ending in "/".
+type allowList []string
+
+func (a allowList) allows(path string) bool {
+	for _, p := range a {
+		if path == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuse answers a path outside vLLM's API exactly as vLLM (FastAPI) answers
+// an unknown path, so SGLang's admin endpoints look absent.
+func refuse(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Vllm-To-Sglang-Refused", "not-vllm-api")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
+}

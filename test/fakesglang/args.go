@@ -1,0 +1,139 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package fakesglang
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Args is what the fake takes from an SGLang server command line.
+type Args struct {
+	ModelPath       string
+	ServedModelName string
+	Host            string
+	Port            int
+	EnableMetrics   bool
+	APIKey          string
+	ToolCallParser  string
+}
+
+// FlagLookup reports whether SGLang has the long flag name ("--tp-size")
+// and whether it takes a value.
+type FlagLookup func(name string) (takesValue, known bool)
+
+// SGLang's own defaults for the flags the fake uses.
+const (
+	DefaultHost = "127.0.0.1"
+	DefaultPort = 30000
+)
+
+// ParseArgs reads an SGLang server argv, with or without its launcher
+// ("python3 -m sglang.launch_server", "sglang serve", a leading "--").
+// With a lookup it rejects flags SGLang does not have, as SGLang's argparse
+// does; without one it accepts any flag and guesses values (a following
+// token that is not a flag).
+func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
+	a := Args{Host: DefaultHost, Port: DefaultPort}
+	argv = stripLauncher(argv)
+	var unknown []string
+	for i := 0; i < len(argv); i++ {
+		tok := argv[i]
+		if !strings.HasPrefix(tok, "-") {
+			return a, fmt.Errorf("unrecognized arguments: %s", tok)
+		}
+		name, value, hasValue := strings.Cut(tok, "=")
+		takesValue, known := guessValue(argv, i)
+		if lookup != nil {
+			takesValue, known = lookup(name)
+		}
+		if !known {
+			unknown = append(unknown, tok)
+		}
+		if takesValue && !hasValue {
+			if i+1 >= len(argv) {
+				return a, fmt.Errorf("argument %s: expected one argument", name)
+			}
+			i++
+			value = argv[i]
+		}
+		if err := a.set(name, value); err != nil {
+			return a, err
+		}
+	}
+	if len(unknown) > 0 {
+		return a, fmt.Errorf("unrecognized arguments: %s", strings.Join(unknown, " "))
+	}
+	if a.ModelPath == "" {
+		return a, fmt.Errorf("the following arguments are required: --model-path")
+	}
+	return a, nil
+}
+
+// stripLauncher drops the interpreter and module in front of the flags.
+func stripLauncher(argv []string) []string {
+	for i, tok := range argv {
+		switch {
+		case tok == "sglang.launch_server" || tok == "serve":
+			return argv[i+1:]
+		case tok == "--":
+			return argv[i+1:]
+		case strings.HasPrefix(tok, "--"):
+			return argv[i:]
+		}
+	}
+	return argv
+}
+
+// guessValue is the lookup-free rule: a flag takes the next token as its
+// value unless that token is itself a flag.
+func guessValue(argv []string, i int) (takesValue, known bool) {
+	return i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-") && !strings.Contains(argv[i], "="), true
+}
+
+func (a *Args) set(name, value string) error {
+	switch name {
+	case "--model-path", "--model":
+		a.ModelPath = value
+	case "--served-model-name":
+		a.ServedModelName = value
+	case "--host":
+		a.Host = value
+	case "--port":
+		p, err := strconv.Atoi(value)
+		if err != nil {
+			return fmt.Errorf("argument --port: invalid int value: %q", value)
+		}
+		a.Port = p
+	case "--enable-metrics":
+		a.EnableMetrics = true
+	case "--api-key":
+		a.APIKey = value
+	case "--tool-call-parser":
+		a.ToolCallParser = value
+	}
+	return nil
+}
+
+// Model is the name the server reports: --served-model-name, else --model-path.
+func (a Args) Model() string {
+	if a.ServedModelName != "" {
+		return a.ServedModelName
+	}
+	return a.ModelPath
+}

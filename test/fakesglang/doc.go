@@ -1,0 +1,43 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package fakesglang is a small stand-in for an SGLang server, faithful where
+// the proxy meets SGLang: a /health that takes about a second, an sglang:*
+// /metrics exposition with SGLang's names and labels, OpenAI chat and text
+// completions (plain and streamed as SSE), /v1/models, tokenize/detokenize,
+// some admin endpoints, SGLang's flat error bodies, and two rejections the
+// earlier shim had to work around: 422 on logprobs (as reported for the
+// Mistral tool-call parser) and 400 on array-shaped tool "properties".
+//
+// It records every request it receives. Tests drive and inspect it through
+// the methods of Server or, when it runs as a separate binary
+// (cmd/fakesglang), through the /_fake/ control endpoints:
+//
+//	GET    /_fake/requests            requests received so far (JSON)
+//	DELETE /_fake/requests            forget them
+//	GET    /_fake/state               health checks in flight, active streams
+//	POST   /_fake/health              {"status":503,"delay":"1s","hold":true}
+//	POST   /_fake/health/release      let held health checks answer
+//	POST   /_fake/gates/NAME?n=K      let K more events through gate NAME
+//	POST   /_fake/close-idle          close idle keep-alive connections
+//
+// Per request, headers shape a streamed response: X-Fake-Gate: NAME holds
+// every event after the first until the gate lets it through;
+// X-Fake-Event-Delay: 5ms sets the pause between events; X-Fake-Events: N
+// sets the number of content events; X-Fake-Die-After: N aborts the
+// connection after N events, as a crashed server would; X-Fake-Timestamps: 1
+// adds the send time (unix nanoseconds, field "x_sent_ns") to every chunk.
+package fakesglang

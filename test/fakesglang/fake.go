@@ -1,0 +1,295 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package fakesglang
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Defaults for Options fields left empty.
+const (
+	DefaultModel       = "fake/model"
+	DefaultHealthDelay = time.Second
+	DefaultEvents      = 5
+	DefaultContextLen  = 32768
+)
+
+// Options configures a fake server.
+type Options struct {
+	// Model is the served model name (SGLang's --served-model-name, else --model-path).
+	Model string
+	// HealthDelay is how long /health takes, like SGLang's one-token probe.
+	// A negative value answers at once.
+	HealthDelay time.Duration
+	// EventDelay is the default pause between streamed events.
+	EventDelay time.Duration
+	// Events is the default number of content events in a stream.
+	Events int
+	// EnableMetrics mounts /metrics, as SGLang's --enable-metrics does.
+	EnableMetrics bool
+	// AcceptLogprobs turns off the 422 on "logprobs"/"top_logprobs".
+	AcceptLogprobs bool
+	// APIKey, when set, is required as a bearer token on the OpenAI routes.
+	APIKey string
+}
+
+// Server is the fake. Create it with New and serve Handler().
+type Server struct {
+	opts    Options
+	mux     *http.ServeMux
+	metrics *sglangMetrics
+	srv     atomic.Pointer[http.Server] // set by Attach, for CloseIdle
+
+	mu       sync.Mutex
+	requests []*Request
+	health   healthConfig
+	held     chan struct{} // closed to release held health checks
+	gates    map[string]chan struct{}
+
+	healthInFlight atomic.Int64
+	healthChecks   atomic.Int64
+	activeStreams  atomic.Int64
+}
+
+type healthConfig struct {
+	Status int           `json:"status"`
+	Delay  time.Duration `json:"-"`
+	Hold   bool          `json:"hold"`
+}
+
+// Request is what the fake received, and what became of it.
+type Request struct {
+	ID       int         `json:"id"`
+	Method   string      `json:"method"`
+	Path     string      `json:"path"`
+	RawQuery string      `json:"rawQuery,omitempty"`
+	Header   http.Header `json:"header"`
+	Body     string      `json:"body"`
+	// Status is what the fake answered.
+	Status int `json:"status"`
+	// Events is how many SSE events were written.
+	Events int `json:"events"`
+	// Canceled is true when the client went away before the response ended.
+	Canceled bool `json:"canceled"`
+	// Done is true once the handler returned.
+	Done bool `json:"done"`
+}
+
+// New returns a fake with defaults filled in.
+func New(o Options) *Server {
+	if o.Model == "" {
+		o.Model = DefaultModel
+	}
+	if o.HealthDelay == 0 {
+		o.HealthDelay = DefaultHealthDelay
+	}
+	if o.Events == 0 {
+		o.Events = DefaultEvents
+	}
+	s := &Server{
+		opts:    o,
+		mux:     http.NewServeMux(),
+		health:  healthConfig{Status: http.StatusOK, Delay: max(o.HealthDelay, 0)},
+		held:    make(chan struct{}),
+		gates:   map[string]chan struct{}{},
+		metrics: newSGLangMetrics(o.Model),
+	}
+	s.routes()
+	return s
+}
+
+// Handler serves the fake's API and control endpoints.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Attach tells the fake which http.Server serves it, so CloseIdle works.
+func (s *Server) Attach(srv *http.Server) { s.srv.Store(srv) }
+
+// Registry holds the fake's sglang:* metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
+
+// Requests returns copies of the requests received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+	}
+	return out
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// record stores a copy of r and its body; the body is replaced so the
+// handler can still read it.
+func (s *Server) record(r *http.Request) *Request {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := &Request{ID: len(s.requests) + 1, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Header: r.Header.Clone(), Body: string(body)}
+	s.requests = append(s.requests, rec)
+	return rec
+}
+
+// update changes a recorded request under the lock.
+func (s *Server) update(rec *Request, f func(*Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(rec)
+}
+
+// recorded wraps an API handler so every request is recorded with its outcome.
+func (s *Server) recorded(h func(w http.ResponseWriter, r *http.Request, rec *Request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := s.record(r)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			s.update(rec, func(rec *Request) {
+				rec.Status, rec.Done = sw.status, true
+				rec.Canceled = rec.Canceled || r.Context().Err() != nil
+			})
+		}()
+		if s.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.APIKey {
+			writeError(sw, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		h(sw, r, rec)
+	}
+}
+
+// SetHealth changes how /health answers: its status, delay, and whether
+// checks are held until ReleaseHealth.
+func (s *Server) SetHealth(status int, delay time.Duration, hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.health = healthConfig{Status: status, Delay: delay, Hold: hold}
+}
+
+// ReleaseHealth lets every held health check answer.
+func (s *Server) ReleaseHealth() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.held)
+	s.held = make(chan struct{})
+	s.health.Hold = false
+}
+
+// HealthInFlight is the number of /health requests not yet answered.
+func (s *Server) HealthInFlight() int64 { return s.healthInFlight.Load() }
+
+// ActiveStreams is the number of SSE responses being written.
+func (s *Server) ActiveStreams() int64 { return s.activeStreams.Load() }
+
+// Release lets n more events through the named gate.
+func (s *Server) Release(gate string, n int) {
+	ch := s.gate(gate)
+	for range n {
+		ch <- struct{}{}
+	}
+}
+
+func (s *Server) gate(name string) chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.gates[name]
+	if !ok {
+		ch = make(chan struct{}, 1<<16)
+		s.gates[name] = ch
+	}
+	return ch
+}
+
+// CloseIdle closes idle keep-alive connections of the attached http.Server,
+// so a client's pooled connections can be counted as gone.
+func (s *Server) CloseIdle() {
+	if srv := s.srv.Load(); srv != nil {
+		srv.SetKeepAlivesEnabled(false)
+		srv.SetKeepAlivesEnabled(true)
+	}
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	s.healthInFlight.Add(1)
+	defer s.healthInFlight.Add(-1)
+	s.healthChecks.Add(1)
+	s.mu.Lock()
+	cfg, held := s.health, s.held
+	s.mu.Unlock()
+	if !waitCtx(r.Context(), cfg.Delay) {
+		return
+	}
+	if cfg.Hold {
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.WriteHeader(cfg.Status)
+}
+
+// waitCtx sleeps for d unless ctx ends first; it reports whether d elapsed.
+func waitCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// statusWriter remembers the status; Unwrap keeps Flush reachable.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

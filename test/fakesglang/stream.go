@@ -1,0 +1,143 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package fakesglang
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// chunks returns the stream's events, built lazily so a timestamp can be
+// added at send time; nil marks the final "[DONE]".
+func (s *Server) chunks(c completion) []map[string]any {
+	object := "text_completion"
+	if c.chat {
+		object = "chat.completion.chunk"
+	}
+	chunk := func(choice map[string]any) map[string]any {
+		choice["index"], choice["logprobs"] = 0, nil
+		if _, ok := choice["finish_reason"]; !ok {
+			choice["finish_reason"] = nil
+		}
+		return map[string]any{"id": c.id, "object": object, "created": c.created, "model": s.opts.Model,
+			"choices": []any{choice}, "usage": nil}
+	}
+	delta := func(d map[string]any) map[string]any {
+		if !c.chat {
+			return chunk(map[string]any{"text": d["content"]})
+		}
+		return chunk(map[string]any{"delta": d})
+	}
+	var out []map[string]any
+	if c.chat {
+		out = append(out, delta(map[string]any{"role": "assistant", "content": ""}))
+	}
+	for i := range c.events {
+		switch {
+		case c.toolName != "" && i == 0:
+			out = append(out, delta(map[string]any{"tool_calls": c.toolCall("", true)}))
+		case c.toolName != "":
+			out = append(out, delta(map[string]any{"tool_calls": c.toolCall(`{"i":`+strconv.Itoa(i)+`}`, false)}))
+		default:
+			out = append(out, delta(map[string]any{"content": words[i%len(words)]}))
+		}
+	}
+	finish := map[string]any{"finish_reason": c.finishReason(), "matched_stop": nil}
+	if c.chat {
+		finish["delta"] = map[string]any{}
+	} else {
+		finish["text"] = ""
+	}
+	out = append(out, chunk(finish))
+	if c.includeUsage {
+		u := chunk(map[string]any{})
+		u["choices"], u["usage"] = []any{}, c.usage()
+		out = append(out, u)
+	}
+	return append(out, nil)
+}
+
+// stream writes the SSE response event by event, honouring the X-Fake-*
+// headers. It returns the time to the first event and false when the
+// client went away before the end.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, rec *Request, c completion) (time.Duration, bool) {
+	start := time.Now()
+	var ttft time.Duration
+	delay, _ := time.ParseDuration(r.Header.Get("X-Fake-Event-Delay"))
+	if delay == 0 {
+		delay = s.opts.EventDelay
+	}
+	dieAfter, _ := strconv.Atoi(r.Header.Get("X-Fake-Die-After"))
+	stamps := r.Header.Get("X-Fake-Timestamps") != ""
+	var gate chan struct{}
+	if name := r.Header.Get("X-Fake-Gate"); name != "" {
+		gate = s.gate(name)
+	}
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	for i, ev := range s.chunks(c) {
+		if i > 0 && !s.pause(r, gate, delay) {
+			s.update(rec, func(rec *Request) { rec.Canceled = true })
+			return ttft, false
+		}
+		if dieAfter > 0 && i == dieAfter {
+			// Drop the connection mid-stream, as a crashed server would.
+			panic(http.ErrAbortHandler)
+		}
+		if _, err := w.Write(sseEvent(ev, stamps)); err != nil {
+			return ttft, false
+		}
+		if err := rc.Flush(); err != nil {
+			return ttft, false
+		}
+		if i == 0 {
+			ttft = time.Since(start)
+		}
+		s.update(rec, func(rec *Request) { rec.Events++ })
+	}
+	return ttft, true
+}
+
+// pause waits for the gate (if any) and the delay; false means the client left.
+func (s *Server) pause(r *http.Request, gate chan struct{}, delay time.Duration) bool {
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	return waitCtx(r.Context(), delay)
+}
+
+func sseEvent(ev map[string]any, stamp bool) []byte {
+	if ev == nil {
+		return []byte("data: [DONE]\n\n")
+	}
+	if stamp {
+		ev["x_sent_ns"] = time.Now().UnixNano()
+	}
+	b, _ := json.Marshal(ev)
+	out := make([]byte, 0, len(b)+8)
+	out = append(out, "data: "...)
+	out = append(out, b...)
+	return append(out, "\n\n"...)
+}
