@@ -128,6 +128,10 @@ type handler struct {
 	mu     sync.Mutex // guards last and errors
 	last   *snapshot
 	errors float64
+
+	// joined, when set by a test, runs once a request has joined the scrape
+	// in flight.
+	joined func()
 }
 
 // snapshot is the result of one scrape, ready to serve.
@@ -168,6 +172,9 @@ func (h *handler) snapshot(ctx context.Context) (*snapshot, error) {
 		return last, nil
 	}
 	ch := h.group.DoChan("scrape", func() (any, error) { return h.refresh(), nil })
+	if h.joined != nil {
+		h.joined()
+	}
 	select {
 	case res := <-ch:
 		return res.Val.(*snapshot), nil

@@ -1,0 +1,366 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package metrics
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// fakeSGLang serves an SGLang exposition on /metrics and counts scrapes.
+type fakeSGLang struct {
+	*httptest.Server
+	hits   atomic.Int64
+	status atomic.Int64 // HTTP status to answer; 0 means 200
+	body   atomic.Value // string
+	// gate, when set, holds every scrape until it is closed.
+	gate chan struct{}
+}
+
+func newFakeSGLang(t *testing.T, exposition string) *fakeSGLang {
+	t.Helper()
+	f := &fakeSGLang{}
+	f.body.Store(exposition)
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		f.hits.Add(1)
+		if f.gate != nil {
+			<-f.gate
+		}
+		if s := f.status.Load(); s != 0 {
+			http.Error(w, "upstream says no", int(s))
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		_, _ = io.WriteString(w, f.body.Load().(string))
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeSGLang) url(t *testing.T) *url.URL {
+	t.Helper()
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// ownRegistry stands in for the proxy's own metrics.
+func ownRegistry(t *testing.T) *prometheus.Registry {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "vllm_to_sglang_proxy_requests_total", Help: "Requests served."})
+	c.Add(5)
+	reg.MustRegister(c)
+	return reg
+}
+
+const smallExposition = `# HELP sglang:num_running_reqs The number of running requests.
+# TYPE sglang:num_running_reqs gauge
+sglang:num_running_reqs{engine_type="unified",model_name="llama-8b",moe_ep_rank="0",pp_rank="0",tp_rank="0"} 7.0
+# HELP sglang:token_usage The token usage.
+# TYPE sglang:token_usage gauge
+sglang:token_usage{engine_type="unified",model_name="llama-8b",moe_ep_rank="0",pp_rank="0",tp_rank="0"} 0.25
+`
+
+func get(t *testing.T, h http.Handler) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics = %d, want 200", rec.Code)
+	}
+	return rec.Body.String()
+}
+
+func TestHandlerCaching(t *testing.T) {
+	tests := map[string]struct {
+		ttl      time.Duration
+		requests int
+		hits     int64
+	}{
+		"a second request within the TTL is served from the cache without scraping": {ttl: time.Hour, requests: 2, hits: 1},
+		"with a zero TTL every request after the last scrape scrapes again":         {ttl: 0, requests: 3, hits: 3},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			up := newFakeSGLang(t, smallExposition)
+			h := NewHandler(Options{Upstream: up.url(t), CacheTTL: tc.ttl, Log: logr.Discard()})
+			for range tc.requests {
+				if body := get(t, h); !strings.Contains(body, "vllm:num_requests_running") {
+					t.Fatalf("response lacks the translated series:\n%s", body)
+				}
+			}
+			if got := up.hits.Load(); got != tc.hits {
+				t.Errorf("upstream scraped %d times, want %d", got, tc.hits)
+			}
+		})
+	}
+}
+
+func TestConcurrentRequestsShareOneScrape(t *testing.T) {
+	const callers = 8
+	up := newFakeSGLang(t, smallExposition)
+	up.gate = make(chan struct{})
+	// A zero TTL: a caller that arrived after the scrape would scrape again,
+	// so one hit proves the callers shared the scrape in flight.
+	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: 0, Log: logr.Discard()}).(*handler)
+	var joined sync.WaitGroup
+	joined.Add(callers)
+	h.joined = joined.Done
+
+	bodies := make([]string, callers)
+	var done sync.WaitGroup
+	for i := range callers {
+		done.Go(func() { bodies[i] = get(t, h) })
+	}
+	joined.Wait() // every caller is waiting on the scrape
+	close(up.gate)
+	done.Wait()
+
+	if got := up.hits.Load(); got != 1 {
+		t.Errorf("upstream scraped %d times by %d concurrent callers, want 1", got, callers)
+	}
+	for i, b := range bodies {
+		if !strings.Contains(b, `vllm:num_requests_running{engine="0",model_name="llama-8b"} 7`) {
+			t.Errorf("caller %d got no upstream data:\n%s", i, b)
+		}
+	}
+}
+
+func TestUpstreamUnavailable(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL, _ := url.Parse(closed.URL)
+	closed.Close()
+
+	tests := map[string]struct {
+		upstream func(t *testing.T) *url.URL
+		logged   string
+	}{
+		"an upstream that refuses connections yields own metrics and up 0": {
+			upstream: func(*testing.T) *url.URL { return closedURL },
+			logged:   "connect",
+		},
+		"an upstream without --enable-metrics (404) yields own metrics and up 0, and the log says why": {
+			upstream: func(t *testing.T) *url.URL {
+				up := newFakeSGLang(t, smallExposition)
+				up.status.Store(http.StatusNotFound)
+				return up.url(t)
+			},
+			logged: "--enable-metrics",
+		},
+		"an upstream answering 500 yields own metrics and up 0": {
+			upstream: func(t *testing.T) *url.URL {
+				up := newFakeSGLang(t, smallExposition)
+				up.status.Store(http.StatusInternalServerError)
+				return up.url(t)
+			},
+			logged: "500 Internal Server Error",
+		},
+		"an exposition that does not parse yields own metrics and up 0": {
+			upstream: func(t *testing.T) *url.URL {
+				return newFakeSGLang(t, "sglang:num_running_reqs{model_name=\"m\" 7\n").url(t)
+			},
+			logged: "parsing upstream exposition",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var logs strings.Builder
+			log := funcr.New(func(prefix, args string) { logs.WriteString(args + "\n") }, funcr.Options{})
+			h := NewHandler(Options{Upstream: tc.upstream(t), CacheTTL: time.Hour, Log: log, Own: ownRegistry(t)})
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+
+			want := `# HELP vllm_to_sglang_proxy_requests_total Requests served.
+# TYPE vllm_to_sglang_proxy_requests_total counter
+vllm_to_sglang_proxy_requests_total 5
+# HELP vllm_to_sglang_proxy_upstream_up 1 if the last scrape of the upstream's /metrics succeeded, 0 otherwise.
+# TYPE vllm_to_sglang_proxy_upstream_up gauge
+vllm_to_sglang_proxy_upstream_up 0
+# HELP vllm_to_sglang_proxy_upstream_scrape_errors_total Failed scrapes of the upstream's /metrics.
+# TYPE vllm_to_sglang_proxy_upstream_scrape_errors_total counter
+vllm_to_sglang_proxy_upstream_scrape_errors_total 1
+`
+			if err := testutil.ScrapeAndCompare(srv.URL, strings.NewReader(want),
+				"vllm_to_sglang_proxy_requests_total", UpMetric, ScrapeErrorsMetric); err != nil {
+				t.Error(err)
+			}
+			body := get(t, h)
+			if strings.Contains(body, "vllm:") || strings.Contains(body, "sglang:") {
+				t.Errorf("served engine series while the upstream is unavailable:\n%s", body)
+			}
+			if !strings.Contains(logs.String(), tc.logged) {
+				t.Errorf("log does not mention %q:\n%s", tc.logged, logs.String())
+			}
+		})
+	}
+}
+
+func TestUpstreamRecovers(t *testing.T) {
+	up := newFakeSGLang(t, smallExposition)
+	up.status.Store(http.StatusServiceUnavailable)
+	var logs strings.Builder
+	log := funcr.New(func(prefix, args string) { logs.WriteString(args + "\n") }, funcr.Options{})
+	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: 0, Log: log})
+
+	if body := get(t, h); !strings.Contains(body, UpMetric+" 0") {
+		t.Fatalf("want up 0 while the upstream answers 503:\n%s", body)
+	}
+	up.status.Store(0)
+	body := get(t, h)
+	if !strings.Contains(body, UpMetric+" 1") || !strings.Contains(body, "vllm:kv_cache_usage_perc") {
+		t.Errorf("want up 1 and translated series once the upstream answers again:\n%s", body)
+	}
+	if !strings.Contains(logs.String(), "Upstream metrics available again") {
+		t.Errorf("recovery not logged:\n%s", logs.String())
+	}
+}
+
+func TestModes(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "sglang-single.prom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := parseText(t, string(raw))
+	tests := map[string]struct {
+		mode string
+		want func(t *testing.T) string // the upstream part of the response
+	}{
+		"passthrough serves every upstream family unchanged and no vLLM family": {
+			mode: ModePassthrough,
+			want: func(t *testing.T) string { return encodeText(t, upstream) },
+		},
+		"translate serves the upstream families plus the derived vLLM families": {
+			mode: ModeTranslate,
+			want: func(t *testing.T) string { return encodeText(t, Translate(upstream, Rules)) },
+		},
+		"an empty mode means translate": {
+			mode: "",
+			want: func(t *testing.T) string { return encodeText(t, Translate(upstream, Rules)) },
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			up := newFakeSGLang(t, string(raw))
+			h := NewHandler(Options{Upstream: up.url(t), Mode: tc.mode, CacheTTL: time.Hour, Log: logr.Discard()})
+			served := parseText(t, get(t, h))
+			var engine []string
+			for _, f := range served {
+				if !strings.HasPrefix(f.GetName(), "vllm_to_sglang_proxy_") {
+					engine = append(engine, f.GetName())
+				}
+			}
+			got := encodeText(t, pick(served, engine))
+			if want := tc.want(t); got != want {
+				t.Errorf("upstream part differs\n--- got\n%s\n--- want\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestOwnFamilyWinsANameClash(t *testing.T) {
+	up := newFakeSGLang(t, `# HELP vllm_to_sglang_proxy_requests_total Not the proxy's.
+# TYPE vllm_to_sglang_proxy_requests_total counter
+vllm_to_sglang_proxy_requests_total 999
+`)
+	srv := httptest.NewServer(NewHandler(Options{Upstream: up.url(t), CacheTTL: time.Hour, Log: logr.Discard(), Own: ownRegistry(t)}))
+	defer srv.Close()
+	want := `# HELP vllm_to_sglang_proxy_requests_total Requests served.
+# TYPE vllm_to_sglang_proxy_requests_total counter
+vllm_to_sglang_proxy_requests_total 5
+`
+	if err := testutil.ScrapeAndCompare(srv.URL, strings.NewReader(want), "vllm_to_sglang_proxy_requests_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestResponseIsCompressedWhenTheClientAcceptsGzip(t *testing.T) {
+	up := newFakeSGLang(t, smallExposition)
+	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: time.Hour, Log: logr.Discard()})
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if enc := rec.Header().Get("Content-Encoding"); enc != "gzip" {
+		t.Fatalf("Content-Encoding = %q, want gzip", enc)
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), "vllm:num_requests_running") {
+		t.Errorf("decompressed body lacks the translated series:\n%s", body)
+	}
+}
+
+func TestUpstreamPathKeepsTheBasePath(t *testing.T) {
+	base, _ := url.Parse("http://127.0.0.1:8001/prefix/")
+	h := NewHandler(Options{Upstream: base, Log: logr.Discard()}).(*handler)
+	if got, want := h.target.String(), "http://127.0.0.1:8001/prefix/metrics"; got != want {
+		t.Errorf("scrape target = %s, want %s", got, want)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good, _ := url.Parse("http://127.0.0.1:8001")
+	tests := map[string]struct {
+		opts    Options
+		wantErr string
+	}{
+		"translate with an absolute upstream is valid":   {opts: Options{Upstream: good, Mode: ModeTranslate}},
+		"passthrough with an absolute upstream is valid": {opts: Options{Upstream: good, Mode: ModePassthrough}},
+		"an unknown mode is rejected":                    {opts: Options{Upstream: good, Mode: "rename"}, wantErr: `metrics mode "rename"`},
+		"a missing upstream is rejected":                 {opts: Options{Mode: ModeTranslate}, wantErr: "metrics upstream"},
+		"a relative upstream is rejected":                {opts: Options{Upstream: &url.URL{Path: "sglang"}}, wantErr: "metrics upstream"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.opts.Validate()
+			if tc.wantErr == "" && err != nil {
+				t.Fatalf("Validate() = %v, want nil", err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("Validate() = %v, want an error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
