@@ -89,10 +89,7 @@ func renderObject(dst, b []byte, start, end int, ms []member, e *objectEdit) []b
 		dst = appendMember(dst, b, m, me.key, me.val)
 		wrote = true
 	}
-	sep, colon := []byte(","), b[ms[0].keyEnd:ms[0].valStart]
-	if len(ms) > 1 {
-		sep = b[ms[0].valEnd:ms[1].keyStart]
-	}
+	sep, colon := separator(b, start, ms), b[ms[0].keyEnd:ms[0].valStart]
 	for _, kv := range e.add {
 		if wrote {
 			dst = append(dst, sep...)
@@ -113,4 +110,22 @@ func appendMember(dst, b []byte, m *member, key, val []byte) []byte {
 	dst = append(dst, key...)
 	dst = append(dst, b[m.keyEnd:m.valStart]...)
 	return append(dst, val...)
+}
+
+// separator picks the text to put between an added member and the one
+// before it, in the style of the object: the separator between its first two
+// members, or for a single member a comma plus the space the object opens
+// with (a line break and indent), or ", " when the colon has a space after
+// it (Python's json.dumps style).
+func separator(b []byte, start int, ms []member) []byte {
+	if len(ms) > 1 {
+		return b[ms[0].valEnd:ms[1].keyStart]
+	}
+	if lead := b[start+1 : ms[0].keyStart]; len(lead) > 0 {
+		return append([]byte(","), lead...)
+	}
+	if colon := b[ms[0].keyEnd:ms[0].valStart]; colon[len(colon)-1] == ' ' {
+		return []byte(", ")
+	}
+	return []byte(",")
 }

@@ -17,8 +17,12 @@ limitations under the License.
 package body
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // RejectError says why a request cannot be forwarded faithfully.
@@ -57,9 +61,105 @@ func ErrorJSON(status int, message, typ string) []byte {
 	return b
 }
 
-// VLLMError turns an upstream (SGLang) error body into vLLM's error envelope,
-// for the same status. Bodies already in vLLM's shape, and bodies it does not
-// recognise, come back unchanged.
+// NotFound is the body vLLM (FastAPI) answers for a path it does not serve:
+// the proxy uses it for SGLang-only paths it refuses to expose.
+func NotFound() []byte { return []byte(`{"detail":"Not Found"}`) }
+
+// VLLMError turns an upstream (SGLang) error body into vLLM's error envelope
+// {"error":{"message","type","param","code"}} for the same HTTP status:
+//   - SGLang's flat {"object":"error","message","type","param","code"} is
+//     nested, and a numeric type ("404", from SGLang's HTTPException
+//     handler) becomes the status phrase, as vLLM's handler writes it;
+//   - a nested error keeps its fields but loses "object" (newer vLLM has none);
+//   - FastAPI's validation list {"detail":[{"loc","msg",...}]} becomes one
+//     message.
+//
+// Bodies vLLM would send the same way ({"detail":"Not Found"} for an unknown
+// path, {"error":"Unauthorized"} for a bad API key), bodies that are not JSON
+// objects and bodies it does not recognise come back unchanged.
 func VLLMError(status int, upstreamBody []byte) []byte {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(upstreamBody, &top) != nil {
+		return upstreamBody
+	}
+	if string(top["object"]) == `"error"` {
+		return nestError(status, top)
+	}
+	if inner := top["error"]; isObject(inner) {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(inner, &fields) != nil || fields["object"] == nil {
+			return upstreamBody
+		}
+		return nestError(status, fields)
+	}
+	if d := top["detail"]; kindOf(d) == '[' {
+		return ErrorJSON(status, validationMessage(d), http.StatusText(http.StatusBadRequest))
+	}
 	return upstreamBody
+}
+
+// VLLMStreamError translates the data of one server-sent event when it is
+// an SGLang error event ({"error":{"object":"error",...}}); ok is false, and
+// data is returned as is, for every other event. It is cheap for ordinary
+// chunks: they are recognised by their first bytes.
+func VLLMStreamError(data []byte) (out []byte, ok bool) {
+	i := skipSpace(data, 0)
+	if !bytes.HasPrefix(data[i:], []byte(`{"error"`)) {
+		return data, false
+	}
+	out = VLLMError(0, data)
+	return out, !bytes.Equal(out, data)
+}
+
+// nestError builds vLLM's envelope from the fields of an SGLang error.
+func nestError(status int, f map[string]json.RawMessage) []byte {
+	code := status
+	if code == 0 { // a stream error event: keep the code it carries
+		_ = json.Unmarshal(f["code"], &code)
+	}
+	info := errorInfo{Code: code, Message: rawText(f["message"]), Type: rawText(f["type"])}
+	if n, err := strconv.Atoi(info.Type); err == nil && http.StatusText(n) != "" {
+		info.Type = http.StatusText(n)
+	}
+	if info.Type == "" {
+		info.Type = http.StatusText(code)
+	}
+	var param string
+	if json.Unmarshal(f["param"], &param) == nil && kindOf(f["param"]) == '"' {
+		info.Param = &param
+	}
+	b, err := json.Marshal(errorResponse{Error: info})
+	if err != nil { // cannot happen: only strings and an int
+		panic(err)
+	}
+	return b
+}
+
+// rawText returns a JSON string's text, or the raw JSON of any other value.
+func rawText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
+}
+
+// validationMessage flattens FastAPI's validation error list.
+func validationMessage(detail json.RawMessage) string {
+	var items []struct {
+		Loc []any  `json:"loc"`
+		Msg string `json:"msg"`
+	}
+	if json.Unmarshal(detail, &items) != nil {
+		return string(detail)
+	}
+	parts := make([]string, 0, len(items))
+	for _, it := range items {
+		loc := make([]string, len(it.Loc))
+		for i, l := range it.Loc {
+			loc[i] = fmt.Sprint(l)
+		}
+		parts = append(parts, strings.Join(loc, ".")+": "+it.Msg)
+	}
+	return strings.Join(parts, "; ")
 }
