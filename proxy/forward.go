@@ -253,12 +253,13 @@ func truncate(b []byte, n int) string {
 }
 
 // logrWriter sends net/http's internal log lines to the structured logger.
-type logrWriter struct{ log interface{ Info(string, ...any) } }
+type logrWriter struct {
+	log interface{ Info(string, ...any) }
+}
 
 func (w logrWriter) Write(p []byte) (int, error) {
 	w.log.Info(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
-
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

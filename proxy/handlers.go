@@ -22,9 +22,8 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
 
 // ModifiedHeader lists every change the proxy made to a request body.
@@ -121,10 +120,17 @@ func setRequestBody(r *http.Request, b []byte) {
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 }
 
-// metricsHandler serves /metrics. Stand-in until package metrics lands:
-// only the proxy's own metrics.
+// metricsHandler serves /metrics: SGLang's metrics (translated per
+// --metrics-mode) merged with the proxy's own.
 func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+	return metrics.NewHandler(metrics.Options{
+		Upstream: s.upstream,
+		Client:   &http.Client{Transport: s.transport},
+		Mode:     s.opts.MetricsMode,
+		CacheTTL: s.opts.MetricsCache,
+		Log:      s.log.WithName("metrics"),
+		Own:      s.metrics.reg,
+	})
 }
 
 // statusWriter remembers the status for the request metric. Unwrap keeps

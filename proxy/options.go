@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
 
 // Defaults of the proxy's flags, named once.
@@ -45,10 +47,10 @@ const (
 	DefaultShutdownGrace = 30 * time.Second
 )
 
-// Metrics modes.
+// Metrics modes (--metrics-mode), as package metrics names them.
 const (
-	MetricsModeTranslate   = "translate"
-	MetricsModePassthrough = "passthrough"
+	MetricsModeTranslate   = metrics.ModeTranslate
+	MetricsModePassthrough = metrics.ModePassthrough
 )
 
 // DefaultStripParams are the request fields SGLang's Mistral tool-call

@@ -21,6 +21,8 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 )
 
 // maxHeldEvent bounds how much of an unfinished event is held back; a
@@ -64,6 +66,10 @@ func (b *sseBody) Read(p []byte) (int, error) {
 					return cut, rerr
 				}
 			}
+			if cut > 0 && bytes.Contains(p[:cut], errorEventMark) {
+				b.ready = translateErrorEvents(p[:cut])
+				continue
+			}
 			if cut > 0 {
 				return cut, nil
 			}
@@ -85,7 +91,7 @@ func (b *sseBody) fill(size int) error {
 		if cut == 0 {
 			cut = len(b.held)
 		}
-		b.ready = append(b.ready[:0], b.held[:cut]...)
+		b.ready = translateErrorEvents(b.held[:cut])
 		b.held = append(b.held[:0], b.held[cut:]...)
 	}
 	if err != nil {
@@ -111,6 +117,29 @@ func (b *sseBody) end(err error) error {
 	b.held = nil
 	b.ready = append(b.ready, b.tail(err)...)
 	return nil
+}
+
+// errorEventMark starts the data of SGLang's error events; ordinary chunks
+// never contain it, so the check costs one scan of bytes already in cache.
+var errorEventMark = []byte(`data: {"error"`)
+
+// translateErrorEvents returns a copy of whole events in which SGLang's
+// error events carry vLLM's error shape.
+func translateErrorEvents(events []byte) []byte {
+	out := make([]byte, 0, len(events))
+	for line := range bytes.Lines(events) {
+		if data, ok := bytes.CutPrefix(line, []byte("data: ")); ok && bytes.HasPrefix(data, []byte(`{"error"`)) {
+			trimmed := bytes.TrimRight(data, "\r\n")
+			if translated, ok := body.VLLMStreamError(trimmed); ok {
+				out = append(out, "data: "...)
+				out = append(out, translated...)
+				out = append(out, data[len(trimmed):]...)
+				continue
+			}
+		}
+		out = append(out, line...)
+	}
+	return out
 }
 
 func (b *sseBody) Close() error { return b.upstream.Close() }
