@@ -54,11 +54,19 @@ func ErrorJSON(status int, message, typ string) []byte {
 	if typ == "" {
 		typ = http.StatusText(status)
 	}
-	b, err := json.Marshal(errorResponse{Error: errorInfo{Message: message, Type: typ, Code: status}})
-	if err != nil { // cannot happen: only strings and an int
+	return marshalError(errorInfo{Message: message, Type: typ, Code: status})
+}
+
+// marshalError encodes vLLM's envelope without HTML escaping, as Python's
+// json module writes it.
+func marshalError(info errorInfo) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(errorResponse{Error: info}); err != nil { // cannot happen: strings and an int
 		panic(err)
 	}
-	return b
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // NotFound is the body vLLM (FastAPI) answers for a path it does not serve:
@@ -128,11 +136,7 @@ func nestError(status int, f map[string]json.RawMessage) []byte {
 	if json.Unmarshal(f["param"], &param) == nil && kindOf(f["param"]) == '"' {
 		info.Param = &param
 	}
-	b, err := json.Marshal(errorResponse{Error: info})
-	if err != nil { // cannot happen: only strings and an int
-		panic(err)
-	}
-	return b
+	return marshalError(info)
 }
 
 // rawText returns a JSON string's text, or the raw JSON of any other value.
