@@ -115,15 +115,19 @@ func (s *Server) guardStream(res *http.Response) {
 			s.metrics.upstreamErrors.WithLabelValues("stream").Inc()
 			s.log.Info("Upstream broke off a stream; ending it with an error event", "path", req.URL.Path, "error", err.Error())
 		},
-		tail: func(err error) []byte {
-			msg := "upstream closed the stream before it finished: " + err.Error()
-			var b bytes.Buffer
-			b.WriteString("data: ")
-			b.Write(body.ErrorJSON(http.StatusBadGateway, msg, ""))
-			b.WriteString("\n\ndata: [DONE]\n\n")
-			return b.Bytes()
-		},
+		tail: s.streamTail,
 	}
+}
+
+// streamTail ends a broken stream the way vLLM ends a failed one: an error
+// event, then [DONE].
+func (s *Server) streamTail(err error) []byte {
+	msg := "upstream closed the stream before it finished: " + err.Error()
+	var b bytes.Buffer
+	b.WriteString("data: ")
+	b.Write(body.ErrorJSON(http.StatusBadGateway, msg, ""))
+	b.WriteString("\n\ndata: [DONE]\n\n")
+	return b.Bytes()
 }
 
 // translateError rewrites an SGLang error body into vLLM's envelope and logs

@@ -1,0 +1,96 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+func TestOptionsFlags(t *testing.T) {
+	tests := map[string]struct {
+		args    []string
+		wantErr string // substring; empty means valid
+		check   func(t *testing.T, o Options)
+	}{
+		"the defaults are valid and match the documented ones": {
+			check: func(t *testing.T, o Options) {
+				if o.Listen != ":8000" || o.Upstream != "http://127.0.0.1:8001" || o.HealthFall != 3 || o.HealthRise != 2 ||
+					strings.Join(o.StripParams, ",") != "logprobs,top_logprobs" || !o.FixToolSchemas || o.MetricsMode != "translate" {
+					t.Errorf("defaults = %+v", o)
+				}
+			},
+		},
+		"an empty --strip-params strips nothing": {
+			args:  []string{"--strip-params="},
+			check: func(t *testing.T, o Options) { assertLen(t, o.StripParams, 0) },
+		},
+		"--allow-path repeats": {
+			args:  []string{"--allow-path=/flush_cache", "--allow-path", "/start_profile"},
+			check: func(t *testing.T, o Options) { assertLen(t, o.AllowPaths, 2) },
+		},
+		"--fix-tool-schemas=false turns repairs off": {
+			args:  []string{"--fix-tool-schemas=false"},
+			check: func(t *testing.T, o Options) { assertFalse(t, o.FixToolSchemas) },
+		},
+		"rejects an --upstream that is not an http URL":  {args: []string{"--upstream=127.0.0.1:8001"}, wantErr: "--upstream"},
+		"rejects a --listen without a port":              {args: []string{"--listen=localhost"}, wantErr: "--listen"},
+		"rejects an unknown --metrics-mode":              {args: []string{"--metrics-mode=rename"}, wantErr: "--metrics-mode"},
+		"rejects a --health-fall of zero":                {args: []string{"--health-fall=0"}, wantErr: "--health-fall"},
+		"rejects a non-positive --health-interval":       {args: []string{"--health-interval=0s"}, wantErr: "--health-interval"},
+		"rejects a relative --health-path":               {args: []string{"--health-path=health"}, wantErr: "--health-path"},
+		"rejects a relative --allow-path":                {args: []string{"--allow-path=flush_cache"}, wantErr: "--allow-path"},
+		"rejects a non-positive --max-body-bytes":        {args: []string{"--max-body-bytes=0"}, wantErr: "--max-body-bytes"},
+		"reports every invalid flag, not just the first": {args: []string{"--health-path=x", "--max-body-bytes=-1"}, wantErr: "--max-body-bytes"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			o := NewOptions()
+			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+			o.AddFlags(fs)
+			if err := fs.Parse(tc.args); err != nil {
+				t.Fatalf("parsing %v: %v", tc.args, err)
+			}
+			err := o.Validate()
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("Validate() = %v, want no error", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("Validate() = %v, want an error naming %s", err, tc.wantErr)
+			}
+			if tc.check != nil {
+				tc.check(t, o)
+			}
+		})
+	}
+}
+
+func assertLen(t *testing.T, s []string, n int) {
+	t.Helper()
+	if len(s) != n {
+		t.Errorf("got %q, want %d entries", s, n)
+	}
+}
+
+func assertFalse(t *testing.T, b bool) {
+	t.Helper()
+	if b {
+		t.Error("got true, want false")
+	}
+}
