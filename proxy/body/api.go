@@ -22,8 +22,12 @@ import (
 
 // Options selects the filters [Rewrite] applies.
 type Options struct {
-	// StripParams are top-level request fields removed from every chat and
-	// completions body (the proxy's --strip-params).
+	// StripParams are top-level fields removed from every chat completions
+	// body (the proxy's --strip-params), reported as stripped. Completions
+	// bodies keep them: the reason for the default list (SGLang's tool-call
+	// parsers and logprobs, see docs/request-filters.md) exists only on the
+	// chat path, and /v1/completions logprobs are what evaluation harnesses
+	// score with. The earlier shim filtered chat completions only, too.
 	StripParams []string
 	// FixToolSchemas repairs malformed JSON schemas in tools[].function.parameters.
 	FixToolSchemas bool

@@ -27,9 +27,9 @@ const (
 	CompletionsPath     = "/v1/completions"
 )
 
-// Rewrite filters a request body bound for path: it strips o.StripParams,
-// applies the field table (fields.go), and repairs tool schemas when
-// o.FixToolSchemas is set. It returns raw itself and no changes when nothing
+// Rewrite filters a request body bound for path: it strips o.StripParams
+// (chat only), applies the field table (fields.go) and repairs tool schemas
+// (chat only, when o.FixToolSchemas is set). It returns raw itself and no changes when nothing
 // needs changing, when path is not filtered, or when raw is not a valid JSON
 // object (SGLang answers those itself). A non-nil error is a *RejectError:
 // the request asks for something SGLang cannot honour and dropping it would
@@ -111,7 +111,7 @@ func (r *rewriter) run(o Options) {
 	for i := range r.ms {
 		m := &r.ms[i]
 		switch {
-		case stripListed(r.b, m, o.StripParams):
+		case r.ep == epChat && stripListed(r.b, m, o.StripParams):
 			r.drop(i, Change{Kind: KindStripped, Field: string(m.key(r.b)), Detail: "listed in the proxy's strip list"})
 		case rules[string(m.key(r.b))] != nil:
 			r.apply(rules[string(m.key(r.b))], i)

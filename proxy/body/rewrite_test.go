@@ -95,10 +95,8 @@ func TestRewriteGeneral(t *testing.T) {
 			out:     `{"model":"m","messages":[]}`,
 			changes: []string{"stripped=logprobs", "stripped=top_logprobs"},
 		},
-		"strips the configured params from a completions request": {
-			path: completions, in: `{"model":"m","prompt":"p","logprobs":3}`,
-			out:     `{"model":"m","prompt":"p"}`,
-			changes: []string{"stripped=logprobs"},
+		"keeps the configured params in a completions request, whose logprobs scoring relies on": {
+			path: completions, in: `{"model":"m","prompt":"p","logprobs":3,"echo":true}`,
 		},
 		"strips nothing when the strip list is empty": {
 			path: chat, opts: &Options{}, in: `{"model":"m","logprobs":true,"top_logprobs":5}`,
