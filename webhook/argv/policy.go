@@ -1,0 +1,173 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package argv
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+// override returns the profile's override for a vLLM flag.
+func (t *translation) override(flag string) (v1alpha1.FlagOverride, bool) {
+	for _, o := range t.policy.Overrides {
+		if o.Flag == flag {
+			return o, true
+		}
+	}
+	return v1alpha1.FlagOverride{}, false
+}
+
+// applyOverride carries out a profile override, which wins over the table.
+func (t *translation) applyOverride(a Arg, o v1alpha1.FlagOverride) {
+	switch o.Action {
+	case v1alpha1.FlagDrop:
+		t.translated(a, "the profile drops this flag")
+	case v1alpha1.FlagReject:
+		t.rejected(a, "the profile rejects this flag")
+	case v1alpha1.FlagPass:
+		t.passAs(a, a.Flag, "the profile passes this flag to SGLang unchanged")
+	case v1alpha1.FlagRename:
+		t.passAs(a, o.SGLangFlag, "the profile renames this flag to "+o.SGLangFlag)
+	default:
+		t.fail(fmt.Errorf("profile override for %s: unknown action %q", o.Flag, o.Action))
+	}
+}
+
+// passAs emits the argument's values under an SGLang flag the profile named.
+func (t *translation) passAs(a Arg, to, reason string) {
+	spec, ok := SGLangFlag(to)
+	if !ok {
+		t.fail(fmt.Errorf("profile override for %s: SGLang has no flag %s", a.Flag, to))
+		return
+	}
+	if a.Negated {
+		t.negated(a, spec)
+		return
+	}
+	vals := a.tokens()
+	if !spec.TakesValue {
+		vals = nil
+	}
+	t.emitTokens(spec.Name, vals)
+	t.translated(a, reason, flatten(emission{spec.Name, vals})...)
+}
+
+func (t *translation) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// gpuPolicy is the parsed --gpu-memory-utilization policy.
+type gpuPolicy struct {
+	mode   v1alpha1.GPUMemoryMode
+	offset float64
+	fixed  string
+}
+
+func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
+	g := gpuPolicy{mode: p.Mode, offset: 0.07}
+	if g.mode == "" {
+		g.mode = v1alpha1.DefaultGPUMemoryMode
+	}
+	if p.Offset != "" {
+		f, err := strconv.ParseFloat(p.Offset, 64)
+		if err != nil || f < 0 || f >= 1 {
+			return g, fmt.Errorf("gpuMemoryUtilization.offset %q is not a fraction in [0,1)", p.Offset)
+		}
+		g.offset = f
+	}
+	switch g.mode {
+	case v1alpha1.GPUMemoryTranslate, v1alpha1.GPUMemoryOmit:
+	case v1alpha1.GPUMemoryFixed:
+		f, err := strconv.ParseFloat(p.MemFractionStatic, 64)
+		if err != nil || f <= 0 || f >= 1 {
+			return g, fmt.Errorf("gpuMemoryUtilization.memFractionStatic %q is not a fraction in (0,1)", p.MemFractionStatic)
+		}
+		g.fixed = strconv.FormatFloat(f, 'f', -1, 64)
+	default:
+		return g, fmt.Errorf("gpuMemoryUtilization.mode %q is not Translate, Omit or Fixed", g.mode)
+	}
+	return g, nil
+}
+
+// memFraction is the Translate heuristic: vLLM's fraction caps all GPU
+// memory, SGLang's covers weights and KV pool only, so subtract the offset.
+func (g gpuPolicy) memFraction(u float64) string {
+	f := math.Round((u-g.offset)*100) / 100
+	f = min(max(f, 0.30), 0.88)
+	return strconv.FormatFloat(f, 'f', 2, 64)
+}
+
+// applyExtra appends the profile's extra SGLang arguments; each replaces
+// any translated value of the same flag.
+func (t *translation) applyExtra() error {
+	extra, err := parseExtra(t.policy.Extra)
+	if err != nil {
+		return err
+	}
+	for _, e := range extra {
+		t.emitTokens(e.flag, e.vals)
+	}
+	return nil
+}
+
+// parseExtra validates the profile's extra arguments against SGLang's catalog.
+func parseExtra(words []string) ([]emission, error) {
+	var out []emission
+	for i := 0; i < len(words); i++ {
+		name, inline, hasInline := strings.Cut(words[i], "=")
+		if !strings.HasPrefix(name, "--") {
+			return nil, fmt.Errorf("profile args.extra: %q is not a flag", words[i])
+		}
+		spec, ok := SGLangFlag(name)
+		if !ok {
+			return nil, fmt.Errorf("profile args.extra: SGLang has no flag %s", name)
+		}
+		e := emission{flag: spec.Name}
+		if name != spec.Name && !spec.TakesValue { // --no-X
+			e.flag = name
+		}
+		a := Arg{}
+		n := takeValues(&a, literalTokens(words[i+1:]), sglangArity(spec), inline, hasInline)
+		if spec.TakesValue && spec.Nargs == "" && len(a.Values) == 0 {
+			return nil, fmt.Errorf("profile args.extra: %s needs a value", name)
+		}
+		e.vals = a.tokens()
+		out = append(out, e)
+		i += n
+	}
+	return out, nil
+}
+
+// applyUnsafePolicy turns unsafe drops into rejections for a Reject profile.
+func (t *translation) applyUnsafePolicy() {
+	if t.policy.UnsafeFlags != v1alpha1.UnsafeFlagReject {
+		return
+	}
+	for i := range t.findings {
+		f := &t.findings[i]
+		if f.unsafe && f.Action == Dropped {
+			f.Action = Rejected
+			f.Reason += " (the profile rejects flags that cannot be translated safely)"
+		}
+	}
+}

@@ -1,0 +1,77 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package argv
+
+import "strings"
+
+// sglangProgram starts SGLang's OpenAI-compatible server.
+var sglangProgram = []string{"python3", "-m", "sglang.launch_server"}
+
+// result assembles the SGLang command and the report.
+func (t *translation) result() (*Result, error) {
+	model := emission{flag: "--model-path", vals: []token{t.inv.modelToken()}}
+	words := append(flatten(model), flattenAll(t.out)...)
+	r := &Result{
+		SGLangArgs:         words,
+		Model:              t.inv.Model,
+		ServedModelNames:   t.st.servedNames,
+		TensorParallelSize: t.st.tp,
+		Findings:           make([]Finding, len(t.findings)),
+	}
+	if !t.st.portOpaque {
+		r.VLLMPort = t.st.port
+	}
+	if len(r.ServedModelNames) == 0 {
+		r.ServedModelNames = []string{t.inv.Model}
+	}
+	for i, f := range t.findings {
+		r.Findings[i] = f.Finding
+	}
+	if t.inv.Shell {
+		script, err := t.inv.script.rewrite(append([]emission{model}, t.out...))
+		if err != nil {
+			return nil, err
+		}
+		r.Command, r.Args = t.inv.withScript(script)
+		return r, nil
+	}
+	r.Command = append([]string(nil), sglangProgram...)
+	r.Args = words
+	return r, nil
+}
+
+// flatten writes one emission as argv words. A lone value that starts with
+// "-" is attached with "=" so argparse cannot take it for a flag.
+func flatten(e emission) []string {
+	if len(e.vals) == 1 && strings.HasPrefix(e.vals[0].text, "-") && !e.vals[0].raw {
+		return []string{e.flag + "=" + e.vals[0].text}
+	}
+	out := make([]string, 0, 1+len(e.vals))
+	out = append(out, e.flag)
+	for _, v := range e.vals {
+		out = append(out, v.text)
+	}
+	return out
+}
+
+func flattenAll(es []emission) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, flatten(e)...)
+	}
+	return out
+}

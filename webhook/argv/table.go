@@ -1,0 +1,367 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package argv
+
+// This file is the decision table: one row for every vLLM server flag of
+// reference/vllm-flags.tsv (testdata/vllm-flags.tsv), current and legacy.
+// docs/flag-translation.md explains the decisions and their sources.
+
+// Reasons shared by many rows.
+const (
+	whyTuning     = "performance tuning SGLang has no equivalent for; SGLang tunes this itself"
+	whyLogging    = "logging setting SGLang has no equivalent for"
+	whyProxyDocs  = "the sglang-proxy sidecar does not expose the API docs pages"
+	whyMultiNode  = "multi-node deployments are left alone"
+	whyPlugin     = "it loads custom Python code into vLLM, which SGLang cannot run"
+	whySingleNode = "only used by multi-node deployments"
+	whyCORS       = "SGLang has no CORS settings (it allows every origin), so this restriction would be lost"
+	whyTLS        = "the sglang-proxy sidecar serves the vLLM port over plain HTTP, so TLS would be lost"
+	whyDisagg     = "disaggregated serving is set up differently in SGLang; rewrite it by hand"
+	whyNoEffect   = "SGLang already behaves this way"
+	whyMMAccuracy = "SGLang has no equivalent; multimodal outputs may differ"
+)
+
+var vllmTable = []rule{
+	// serve
+	reject("--headless", switchArg, "a headless vLLM node serves no API; "+whyMultiNode).multi(always("--headless")),
+	tuning("--api-server-count", oneValue, "SGLang runs one API server process").alias("-asc"),
+	drop("--config", oneValue, "vLLM reads more flags from this YAML file, which the webhook cannot read; they are lost"),
+	reject("--grpc", switchArg, "vLLM's gRPC API differs from SGLang's; gRPC clients would break"),
+
+	// frontend
+	xlate("--lora-modules", manyValues, xlateLoRAModules),
+	xlate("--chat-template", oneValue, xlateChatTemplate),
+	xlate("--chat-template-content-format", oneValue, onlyValue("auto", "SGLang detects the content format from the template")),
+	same("--trust-request-chat-template", switchArg).neg(),
+	same("--default-chat-template-kwargs", oneValue),
+	xlate("--response-role", oneValue, onlyValue("assistant", "SGLang always answers with the assistant role")),
+	drop("--return-tokens-as-token-ids", switchArg, "SGLang has no token-id logprob tokens; clients parsing \"token_id:N\" break").neg(),
+	xlate("--enable-auto-tool-choice", switchArg, xlateAutoToolChoice).neg(),
+	drop("--exclude-tools-when-tool-choice-none", switchArg, "SGLang keeps tools in the prompt when tool_choice is none").neg(),
+	xlate("--tool-call-parser", oneValue, xlateToolParser),
+	reject("--tool-parser-plugin", oneValue, whyPlugin),
+	rename("--tool-server", "--tool-server", oneValue),
+	tuning("--log-config-file", oneValue, whyLogging),
+	tuning("--max-log-len", oneValue, whyLogging),
+	rename("--enable-prompt-tokens-details", "--enable-cache-report", switchArg).neg(),
+	tuning("--enable-per-request-metrics", switchArg, "per-request metrics come from the sglang-proxy sidecar's translated /metrics").neg(),
+	drop("--enable-server-load-tracking", switchArg, "SGLang does not track server load for the /load endpoint").neg(),
+	rename("--enable-force-include-usage", "--stream-response-default-include-usage", switchArg).neg(),
+	drop("--enable-tokenizer-info-endpoint", switchArg, "SGLang has no /tokenizer_info endpoint").neg(),
+	xlate("--enable-log-outputs", switchArg, xlateLogOutputs).neg(),
+	tuning("--enable-log-deltas", switchArg, whyLogging).neg(),
+	tuning("--cohere-is-reasoning-model", switchArg, "only used by vLLM's Cohere API, which SGLang does not serve").neg(),
+	tuning("--cohere-format", oneValue, "only used by vLLM's Cohere API, which SGLang does not serve"),
+	tuning("--log-error-stack", switchArg, whyLogging).neg(),
+	reject("--tokens-only", switchArg, "a tokens-only vLLM server has no SGLang equivalent").neg(),
+	xlate("--fingerprint-mode", oneValue, onlyValue("none", "SGLang sends no system_fingerprint")),
+	drop("--fingerprint-value", oneValue, "SGLang sends no system_fingerprint"),
+	xlate("--host", oneValue, xlateHost),
+	xlate("--port", oneValue, xlatePort),
+	tuning("--data-parallel-supervisor-port", oneValue, "SGLang has no data-parallel supervisor"),
+	tuning("--dp-supervisor-probe-interval-s", oneValue, "SGLang has no data-parallel supervisor"),
+	tuning("--dp-supervisor-probe-timeout-s", oneValue, "SGLang has no data-parallel supervisor"),
+	tuning("--dp-supervisor-probe-failure-threshold", oneValue, "SGLang has no data-parallel supervisor"),
+	reject("--uds", oneValue, "the server would listen on a Unix socket; the sglang-proxy sidecar needs TCP"),
+	xlate("--uvicorn-log-level", oneValue, xlateUvicornLogLevel),
+	tuning("--disable-uvicorn-access-log", switchArg, whyLogging).neg(),
+	xlate("--disable-access-log-for-endpoints", oneValue, xlateAccessLogEndpoints),
+	xlate("--allow-credentials", switchArg, corsSwitch).neg(),
+	xlate("--allowed-origins", oneValue, corsList),
+	xlate("--allowed-methods", oneValue, corsList),
+	xlate("--allowed-headers", oneValue, corsList),
+	xlate("--api-key", manyValues, xlateAPIKey),
+	reject("--ssl-keyfile", oneValue, whyTLS),
+	reject("--ssl-certfile", oneValue, whyTLS),
+	reject("--ssl-ca-certs", oneValue, whyTLS),
+	tuning("--enable-ssl-refresh", switchArg, "TLS is not carried over (see --ssl-certfile)").neg(),
+	reject("--ssl-cert-reqs", oneValue, whyTLS),
+	reject("--ssl-ciphers", oneValue, whyTLS),
+	rename("--root-path", "--fastapi-root-path", oneValue),
+	reject("--middleware", oneValue, "custom ASGI middleware (often authentication) would silently disappear").repeated(),
+	drop("--enable-request-id-headers", switchArg, "SGLang does not send X-Request-Id response headers").neg(),
+	byDefault("--disable-fastapi-docs", switchArg, whyProxyDocs).neg(),
+	tuning("--h11-max-incomplete-event-size", oneValue, whyTuning),
+	tuning("--h11-max-header-count", oneValue, whyTuning),
+	byDefault("--enable-offline-docs", switchArg, whyProxyDocs).neg(),
+	tuning("--enable-flash-late-interaction", switchArg, whyTuning).neg(),
+
+	// ModelConfig
+	xlate("--model", oneValue, xlateModelFlag),
+	xlate("--runner", oneValue, xlateRunner),
+	xlate("--convert", oneValue, xlateConvert),
+	rename("--tokenizer", "--tokenizer-path", oneValue),
+	xlate("--tokenizer-mode", oneValue, xlateTokenizerMode),
+	same("--trust-remote-code", switchArg).neg(),
+	same("--dtype", oneValue),
+	xlate("--seed", oneValue, xlateSeed),
+	drop("--hf-config-path", oneValue, "SGLang reads the model's config from the model path only"),
+	drop("--allowed-local-media-path", oneValue, "SGLang has no local media path allow-list; file:// media URLs are refused"),
+	same("--allowed-media-domains", manyValues),
+	same("--revision", oneValue),
+	drop("--code-revision", oneValue, "SGLang cannot pin the revision of the model's remote code separately"),
+	drop("--tokenizer-revision", oneValue, "SGLang cannot pin the tokenizer's revision separately"),
+	xlate("--max-model-len", oneValue, xlateMaxModelLen),
+	xlate("--quantization", oneValue, xlateQuantization).alias("-q"),
+	byDefault("--allow-deprecated-quantization", switchArg, "SGLang does not gate deprecated quantization methods").neg(),
+	xlate("--enforce-eager", switchArg, xlateEnforceEager).neg(),
+	same("--enable-return-routed-experts", switchArg).neg(),
+	tuning("--max-logprobs", oneValue, "SGLang has no server-side cap on requested logprobs"),
+	xlate("--logprobs-mode", oneValue, onlyValue("raw_logprobs", "SGLang returns the raw logprobs only")),
+	drop("--disable-sliding-window", switchArg, "SGLang always uses the model's sliding window").neg(),
+	byDefault("--disable-cascade-attn", switchArg, "SGLang has no cascade attention").neg(),
+	same("--skip-tokenizer-init", switchArg).neg(),
+	drop("--enable-prompt-embeds", switchArg, "SGLang's OpenAI API takes no prompt_embeds; such requests fail").neg(),
+	xlate("--served-model-name", manyValues, xlateServedModelName),
+	xlate("--config-format", oneValue, xlateConfigFormat),
+	xlate("--hf-token", optValue, xlateHFToken),
+	xlate("--hf-overrides", oneValue, xlateHFOverrides).asDict(),
+	drop("--pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").asDict(),
+	xlate("--generation-config", oneValue, xlateGenerationConfig),
+	reject("--override-generation-config", oneValue, "SGLang cannot override the model's default sampling parameters; results would change silently").asDict(),
+	xlate("--enable-sleep-mode", switchArg, xlateSleepMode).neg(),
+	xlate("--model-impl", oneValue, xlateModelImpl),
+	drop("--override-attention-dtype", oneValue, "SGLang has no attention dtype override"),
+	reject("--logits-processors", manyValues, whyPlugin),
+	reject("--io-processor-plugin", oneValue, whyPlugin),
+	tuning("--renderer-num-workers", oneValue, whyTuning),
+
+	// LoadConfig
+	xlate("--load-format", oneValue, xlateLoadFormat),
+	same("--download-dir", oneValue),
+	xlate("--safetensors-load-strategy", oneValue, xlateSafetensorsStrategy),
+	drop("--model-loader-extra-config", oneValue, "its keys belong to vLLM's model loaders; SGLang's differ").asDict(),
+	tuning("--ignore-patterns", manyValues, "SGLang downloads the files it needs itself"),
+	byDefault("--use-tqdm-on-load", switchArg, whyLogging).neg(),
+	drop("--pt-load-map-location", oneValue, "SGLang has no map location for PyTorch checkpoints").asDict(),
+
+	// AttentionConfig, MambaConfig
+	tuning("--attention-backend", oneValue, "SGLang picks its attention backend for the GPU (vLLM's names are CUDA backends)"),
+	same("--mamba-backend", oneValue),
+	same("--enable-mamba-cache-stochastic-rounding", switchArg).neg(),
+	same("--mamba-cache-philox-rounds", oneValue),
+
+	// StructuredOutputsConfig
+	xlate("--reasoning-parser", oneValue, xlateReasoningParser),
+	reject("--reasoning-parser-plugin", oneValue, whyPlugin),
+
+	// ParallelConfig
+	xlate("--distributed-executor-backend", oneValue, xlateExecutorBackend).multi(valueIs("ray", "--distributed-executor-backend ray")),
+	rename("--pipeline-parallel-size", "--pp-size", oneValue).alias("-pp"),
+	tuning("--master-addr", oneValue, whySingleNode).multi(masterAddr),
+	tuning("--master-port", oneValue, whySingleNode),
+	xlate("--nnodes", oneValue, onlyValueOrReject("1", whyMultiNode)).alias("-n").multi(intAbove("--nnodes", 1)),
+	xlate("--node-rank", oneValue, onlyValueOrReject("0", whyMultiNode)).alias("-r").multi(intAbove("--node-rank", 0)),
+	rename("--distributed-timeout-seconds", "--dist-timeout", oneValue),
+	tuning("--numa-bind", switchArg, whyTuning).neg(),
+	rename("--numa-bind-nodes", "--numa-node", manyValues),
+	tuning("--numa-bind-cpus", manyValues, whyTuning),
+	xlate("--tensor-parallel-size", oneValue, xlateTensorParallel).alias("-tp"),
+	rename("--decode-context-parallel-size", "--dcp-size", oneValue).alias("-dcp"),
+	same("--dcp-comm-backend", oneValue),
+	tuning("--dcp-kv-cache-interleave-size", oneValue, whyTuning),
+	tuning("--cp-kv-cache-interleave-size", oneValue, whyTuning),
+	xlate("--prefill-context-parallel-size", oneValue, onlyValue("1", "SGLang's context parallelism is a different design; the GPU layout would change")).alias("-pcp"),
+	rename("--data-parallel-size", "--dp-size", oneValue).alias("-dp"),
+	reject("--data-parallel-rank", oneValue, "one rank of an externally balanced data-parallel group; "+whyMultiNode).alias("-dpn").multi(always("--data-parallel-rank")),
+	reject("--data-parallel-start-rank", oneValue, whyMultiNode).alias("-dpr").multi(always("--data-parallel-start-rank")),
+	xlate("--data-parallel-size-local", oneValue, xlateDPSizeLocal).alias("-dpl").multi(dpLocal),
+	reject("--data-parallel-address", oneValue, whyMultiNode).alias("-dpa").multi(always("--data-parallel-address")),
+	tuning("--data-parallel-rpc-port", oneValue, whySingleNode).alias("-dpp"),
+	xlate("--data-parallel-backend", oneValue, onlyValueOrReject("mp", whyMultiNode)).alias("-dpb").multi(valueIs("ray", "--data-parallel-backend ray")),
+	reject("--data-parallel-hybrid-lb", switchArg, whyMultiNode).alias("-dph").neg().multi(always("--data-parallel-hybrid-lb")),
+	reject("--data-parallel-external-lb", switchArg, whyMultiNode).alias("-dpe").neg().multi(always("--data-parallel-external-lb")),
+	xlate("--enable-expert-parallel", switchArg, xlateExpertParallel).alias("-ep").neg(),
+	tuning("--enable-ep-weight-filter", switchArg, whyTuning).neg(),
+	xlate("--all2all-backend", oneValue, xlateAll2All),
+	rename("--enable-dbo", "--enable-two-batch-overlap", switchArg).neg(),
+	tuning("--ubatch-size", oneValue, whyTuning),
+	drop("--enable-elastic-ep", switchArg, "SGLang's elastic expert parallelism needs a backend set up by hand").neg(),
+	tuning("--dbo-decode-token-threshold", oneValue, whyTuning),
+	tuning("--dbo-prefill-token-threshold", oneValue, whyTuning),
+	tuning("--disable-nccl-for-dp-synchronization", switchArg, whyTuning).neg(),
+	same("--enable-eplb", switchArg).neg(),
+	xlate("--eplb-config", oneValue, xlateEPLBConfig).asDict(),
+	tuning("--expert-placement-strategy", oneValue, whyTuning),
+	tuning("--max-parallel-loading-workers", oneValue, whyTuning),
+	tuning("--ray-workers-use-nsight", switchArg, "profiling setting for Ray workers").neg(),
+	same("--disable-custom-all-reduce", switchArg).neg(),
+	xlate("--worker-cls", oneValue, onlyValueOrReject("auto", whyPlugin)),
+	xlate("--worker-extension-cls", oneValue, onlyValueOrReject("", whyPlugin)),
+
+	// CacheConfig, OffloadConfig
+	tuning("--block-size", oneValue, "SGLang chooses its KV page size per attention backend"),
+	xlate("--gpu-memory-utilization", oneValue, xlateGPUMemory),
+	drop("--kv-cache-memory-bytes", oneValue, "SGLang sizes its KV cache in tokens, not bytes; capacity changes"),
+	xlate("--kv-cache-dtype", oneValue, xlateKVCacheDtype),
+	xlate("--num-gpu-blocks-override", oneValue, xlateNumGPUBlocks),
+	xlate("--enable-prefix-caching", switchArg, xlatePrefixCaching).neg(),
+	byDefault("--prefix-caching-hash-algo", oneValue, "SGLang's radix cache needs no block hashing"),
+	drop("--calculate-kv-scales", switchArg, "SGLang reads FP8 KV scales from --quantization-param-path instead").neg(),
+	drop("--kv-cache-dtype-skip-layers", manyValues, "SGLang cannot keep chosen layers' KV cache in full precision"),
+	tuning("--kv-sharing-fast-prefill", switchArg, whyTuning).neg(),
+	xlate("--mamba-cache-dtype", oneValue, xlateMambaDtype(true)),
+	xlate("--mamba-ssm-cache-dtype", oneValue, xlateMambaDtype(false)),
+	tuning("--mamba-block-size", oneValue, whyTuning),
+	tuning("--mamba-cache-mode", oneValue, whyTuning),
+	tuning("--kv-offloading-size", oneValue, "KV offloading to CPU is not carried over (SGLang's hierarchical cache is set up differently)"),
+	tuning("--kv-offloading-backend", oneValue, "KV offloading to CPU is not carried over"),
+	tuning("--offload-backend", oneValue, whyTuning),
+	xlate("--cpu-offload-gb", oneValue, xlateCPUOffload),
+	tuning("--cpu-offload-params", manyValues, whyTuning),
+	same("--offload-group-size", oneValue),
+	same("--offload-num-in-group", oneValue),
+	same("--offload-prefetch-step", oneValue),
+	tuning("--offload-params", manyValues, whyTuning),
+
+	// MultiModalConfig
+	same("--language-model-only", switchArg).neg(),
+	xlate("--limit-mm-per-prompt", oneValue, xlateLimitMM).asDict(),
+	drop("--enable-mm-embeds", switchArg, "SGLang's OpenAI API takes no multimodal embeddings; such requests fail").neg(),
+	drop("--media-io-kwargs", oneValue, whyMMAccuracy).asDict(),
+	drop("--mm-processor-kwargs", oneValue, whyMMAccuracy).asDict(),
+	xlate("--mm-processor-cache-gb", oneValue, xlateMMCache),
+	tuning("--mm-processor-cache-type", oneValue, whyTuning),
+	tuning("--mm-shm-cache-max-object-size-mb", oneValue, whyTuning),
+	reject("--mm-encoder-only", switchArg, "an encoder-only server is part of "+whyDisagg).neg(),
+	xlate("--mm-encoder-tp-mode", oneValue, xlateEncoderTPMode),
+	tuning("--mm-encoder-attn-backend", oneValue, whyTuning),
+	tuning("--mm-encoder-attn-dtype", oneValue, whyTuning),
+	drop("--mm-encoder-fp8-scale-path", oneValue, whyMMAccuracy),
+	tuning("--mm-encoder-fp8-scale-save-path", oneValue, "calibration output vLLM writes; SGLang has none"),
+	tuning("--mm-encoder-fp8-scale-save-margin", oneValue, "calibration output vLLM writes; SGLang has none"),
+	drop("--interleave-mm-strings", switchArg, "SGLang does not interleave text and media in string prompts").neg(),
+	tuning("--skip-mm-profiling", switchArg, whyTuning).neg(),
+	drop("--video-pruning-rate", oneValue, whyMMAccuracy),
+	tuning("--mm-tensor-ipc", oneValue, whyTuning),
+
+	// LoRAConfig
+	same("--enable-lora", switchArg).neg(),
+	xlate("--max-loras", oneValue, recordArg(func(s *state) **Arg { return &s.maxLoras })),
+	same("--max-lora-rank", oneValue),
+	tuning("--lora-dtype", oneValue, "SGLang runs adapters in the model's dtype"),
+	drop("--enable-tower-connector-lora", switchArg, "SGLang applies no LoRA to vision towers and connectors").neg(),
+	xlate("--max-cpu-loras", oneValue, recordArg(func(s *state) **Arg { return &s.maxCPULoras })),
+	tuning("--fully-sharded-loras", switchArg, whyTuning).neg(),
+	same("--lora-target-modules", manyValues),
+	drop("--default-mm-loras", oneValue, "SGLang applies no default LoRA per modality").asDict(),
+	tuning("--specialize-active-lora", switchArg, whyTuning).neg(),
+
+	// ObservabilityConfig
+	tuning("--show-hidden-metrics-for-version", oneValue, "the sglang-proxy sidecar serves the translated vLLM metrics"),
+	xlate("--otlp-traces-endpoint", oneValue, xlateOTLP),
+	tuning("--collect-detailed-traces", oneValue, "SGLang traces requests, not model and worker internals"),
+	tuning("--kv-cache-metrics", switchArg, "SGLang exports no KV block lifetime metrics").neg(),
+	tuning("--kv-cache-metrics-sample", oneValue, "SGLang exports no KV block lifetime metrics"),
+	tuning("--cudagraph-metrics", switchArg, "SGLang exports no CUDA graph metrics").neg(),
+	rename("--enable-layerwise-nvtx-tracing", "--enable-layerwise-nvtx-marker", switchArg).neg(),
+	same("--enable-mfu-metrics", switchArg).neg(),
+	tuning("--enable-logging-iteration-details", switchArg, whyLogging).neg(),
+
+	// SchedulerConfig
+	xlate("--max-num-batched-tokens", oneValue, recordArg(func(s *state) **Arg { return &s.batchedTokens })),
+	rename("--max-num-seqs", "--max-running-requests", oneValue),
+	tuning("--max-num-partial-prefills", oneValue, whyTuning),
+	tuning("--max-long-partial-prefills", oneValue, whyTuning),
+	tuning("--long-prefill-token-threshold", oneValue, whyTuning),
+	xlate("--scheduling-policy", oneValue, xlateSchedulingPolicy),
+	xlate("--enable-chunked-prefill", switchArg, xlateChunkedPrefill).neg(),
+	tuning("--disable-chunked-mm-input", switchArg, whyTuning).neg(),
+	reject("--scheduler-cls", oneValue, whyPlugin),
+	tuning("--scheduler-reserve-full-isl", switchArg, whyTuning).neg(),
+	xlate("--disable-hybrid-kv-cache-manager", switchArg, xlateHybridKV).neg(),
+	xlate("--async-scheduling", switchArg, xlateAsyncScheduling).neg(),
+	xlate("--stream-interval", oneValue, xlateStreamInterval),
+
+	// CompilationConfig, KernelConfig
+	tuning("--cudagraph-capture-sizes", manyValues, "SGLang picks its CUDA graph batch sizes (the flag's name differs across SGLang releases)"),
+	tuning("--max-cudagraph-capture-size", oneValue, "SGLang picks its CUDA graph batch sizes (the flag's name differs across SGLang releases)"),
+	tuning("--ir-op-priority", oneValue, whyTuning).asDict(),
+	xlate("--enable-flashinfer-autotune", switchArg, xlateFlashinferAutotune).neg(),
+	tuning("--moe-backend", oneValue, "SGLang picks its MoE kernels for the GPU"),
+
+	// VllmConfig
+	xlate("--speculative-config", oneValue, xlateSpeculativeConfig).alias("-sc").asDict(),
+	xlate("--kv-transfer-config", oneValue, xlateKVTransfer).asDict(),
+	drop("--kv-events-config", oneValue, "KV cache events are not published (SGLang's event schema differs)").asDict(),
+	reject("--ec-transfer-config", oneValue, "encoder cache transfer is part of "+whyDisagg).asDict(),
+	tuning("--compilation-config", oneValue, "torch.compile and CUDA graph settings; SGLang compiles differently").alias("-cc").asDict(),
+	tuning("--attention-config", oneValue, "SGLang picks its attention backend for the GPU").alias("-ac").asDict(),
+	drop("--reasoning-config", oneValue, "SGLang has no reasoning budget settings").asDict(),
+	tuning("--kernel-config", oneValue, whyTuning).asDict(),
+	drop("--additional-config", oneValue, "platform-specific vLLM settings SGLang does not read").asDict(),
+	xlate("--structured-outputs-config", oneValue, xlateStructuredOutputs).asDict(),
+	tuning("--profiler-config", oneValue, "profiler setting").asDict(),
+	tuning("--optimization-level", oneValue, "vLLM's compilation level; SGLang compiles differently").alias("-O"),
+	tuning("--performance-mode", oneValue, whyTuning),
+	reject("--weight-transfer-config", oneValue, "weight updates from a trainer are set up differently in SGLang").asDict(),
+
+	// other
+	tuning("--disable-log-stats", switchArg, whyLogging),
+	tuning("--aggregate-engine-logging", switchArg, whyLogging),
+	tuning("--fail-on-environ-validation", switchArg, "vLLM's environment checks do not apply to SGLang").neg(),
+	tuning("--shutdown-timeout", oneValue, "the sglang-proxy sidecar drains requests on shutdown"),
+	rename("--gdn-prefill-backend", "--linear-attn-prefill-backend", oneValue),
+	xlate("--enable-log-requests", switchArg, xlateLogRequests).neg(),
+
+	// legacy (removed from current vLLM, still seen in manifests)
+	xlate("--task", oneValue, xlateTask).old(),
+	byDefault("--disable-log-requests", switchArg, "SGLang logs no requests unless asked to").old(),
+	byDefault("--swap-space", oneValue, "SGLang retracts requests instead of swapping KV cache to CPU").old(),
+	xlate("--guided-decoding-backend", oneValue, xlateGuidedBackend).old(),
+	byDefault("--enable-reasoning", switchArg, "SGLang parses reasoning whenever --reasoning-parser is set").old(),
+	xlate("--num-scheduler-steps", oneValue, xlateSchedulerSteps).old(),
+	byDefault("--multi-step-stream-outputs", switchArg, whyNoEffect).neg().old(),
+	tuning("--max-seq-len-to-capture", oneValue, whyTuning).old(),
+	tuning("--cuda-graph-sizes", manyValues, "SGLang picks its CUDA graph batch sizes").old(),
+	byDefault("--preemption-mode", oneValue, "SGLang preempts by retraction and recomputation").old(),
+	tuning("--scheduler-delay-factor", oneValue, whyTuning).old(),
+	byDefault("--use-v2-block-manager", switchArg, whyNoEffect).neg().old(),
+	byDefault("--disable-async-output-proc", switchArg, whyNoEffect).neg().old(),
+	byDefault("--tokenizer-pool-size", oneValue, whyNoEffect).old(),
+	byDefault("--tokenizer-pool-type", oneValue, whyNoEffect).old(),
+	byDefault("--tokenizer-pool-extra-config", oneValue, whyNoEffect).old(),
+	xlate("--device", oneValue, xlateDevice).old(),
+	xlate("--rope-scaling", oneValue, modelOverride("rope_scaling")).old(),
+	xlate("--rope-theta", oneValue, modelOverride("rope_theta")).old(),
+	xlate("--speculative-model", oneValue, recordSpec(func(s *specState) **Arg { return &s.model })).old(),
+	xlate("--num-speculative-tokens", oneValue, recordSpec(func(s *specState) **Arg { return &s.numTokens })).old(),
+	tuning("--speculative-draft-tensor-parallel-size", oneValue, whyTuning).old(),
+	tuning("--speculative-max-model-len", oneValue, whyTuning).old(),
+	tuning("--speculative-disable-by-batch-size", oneValue, whyTuning).old(),
+	xlate("--ngram-prompt-lookup-max", oneValue, recordSpec(func(s *specState) **Arg { return &s.ngramMax })).old(),
+	xlate("--ngram-prompt-lookup-min", oneValue, recordSpec(func(s *specState) **Arg { return &s.ngramMin })).old(),
+	xlate("--spec-decoding-acceptance-method", oneValue, onlyValue("rejection_sampler", "SGLang verifies draft tokens by rejection sampling only")).old(),
+	reject("--enable-prompt-adapter", switchArg, "SGLang has no prompt adapters").neg().old(),
+	tuning("--max-prompt-adapters", oneValue, "SGLang has no prompt adapters").old(),
+	tuning("--max-prompt-adapter-token", oneValue, "SGLang has no prompt adapters").old(),
+	reject("--prompt-adapters", manyValues, "SGLang has no prompt adapters").old(),
+	drop("--enable-lora-bias", switchArg, "SGLang applies no LoRA bias").neg().old(),
+	byDefault("--lora-extra-vocab-size", oneValue, "SGLang sizes adapter vocabularies itself").old(),
+	drop("--long-lora-scaling-factors", oneValue, "SGLang has no long-context LoRA scaling").old(),
+	drop("--qlora-adapter-name-or-path", oneValue, "SGLang loads no QLoRA adapter with the model").old(),
+	xlate("--disable-mm-preprocessor-cache", switchArg, xlateDisableMMCache).neg().old(),
+	tuning("--override-neuron-config", oneValue, "AWS Neuron setting").old(),
+	drop("--override-pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").old(),
+	byDefault("--disable-frontend-multiprocessing", switchArg, whyNoEffect).old(),
+	byDefault("--intial-incremental-detokenization-offset", oneValue, whyNoEffect).old(),
+	reject("--worker-use-ray", switchArg, "Ray workers: "+whyMultiNode).old().multi(always("--worker-use-ray")),
+	reject("--engine-use-ray", switchArg, "Ray engine: "+whyMultiNode).old().multi(always("--engine-use-ray")),
+}
+
+// vllmRules indexes the table by every spelling.
+var vllmRules = indexRules(vllmTable)

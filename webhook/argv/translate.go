@@ -1,0 +1,281 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package argv
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+// ErrNotDetected is returned by Translate for an invocation Detect did not produce.
+var ErrNotDetected = errors.New("not a detected vLLM server invocation")
+
+// Translate rewrites a detected invocation into an SGLang server command.
+// It fails only on a profile error (an unknown extra flag, a bad
+// override or memory setting); flags it cannot translate are reported in
+// the Findings, rejected ones too (see Result.Rejected).
+func Translate(inv *Invocation, opts Options) (*Result, error) {
+	if inv == nil || inv.Form == "" {
+		return nil, ErrNotDetected
+	}
+	t, err := newTranslation(inv, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range t.resolve(inv.Args) {
+		t.handle(a)
+	}
+	if err := t.finish(); err != nil {
+		return nil, err
+	}
+	return t.result()
+}
+
+// translation is the state of one Translate call.
+type translation struct {
+	inv      *Invocation
+	opts     Options
+	policy   *v1alpha1.ArgPolicy
+	gpu      gpuPolicy
+	out      []emission
+	findings []finding
+	st       state
+	err      error
+}
+
+// finding is a Finding plus whether a Reject profile refuses it.
+type finding struct {
+	Finding
+	unsafe bool
+}
+
+// emission is one SGLang flag and its values.
+type emission struct {
+	flag string
+	vals []token
+}
+
+// state gathers what several flags decide together.
+type state struct {
+	maxModelLen     int64 // 0 when unknown
+	blockSize       int64
+	batchedTokens   *Arg
+	chunkedOff      bool
+	modelOverrides  map[string]any
+	overrideSources []string
+	overrideArgs    []Arg
+	seedSet         bool
+	streamSet       bool
+	apiKeySet       bool
+	servedNames     []string
+	host            string
+	port            int32
+	portOpaque      bool
+	tp              int
+	maxLoras        *Arg
+	maxCPULoras     *Arg
+	spec            specState
+	gpuUtilSet      bool
+}
+
+func newTranslation(inv *Invocation, opts Options) (*translation, error) {
+	t := &translation{inv: inv, opts: opts, policy: &opts.Policy}
+	gpu, err := parseGPUPolicy(opts.Policy.GPUMemoryUtilization)
+	if err != nil {
+		return nil, err
+	}
+	t.gpu = gpu
+	t.st.port, t.st.tp, t.st.blockSize = defaultVLLMPort, 1, defaultBlockSize
+	return t, nil
+}
+
+const (
+	defaultVLLMPort  = 8000
+	defaultBlockSize = 16
+)
+
+// emit adds an SGLang flag; a later emission of the same flag replaces an
+// earlier one, as argparse keeps the last value.
+func (t *translation) emit(flag string, vals ...string) {
+	t.emitTokens(flag, literalTokens(vals))
+}
+
+func (t *translation) emitTokens(flag string, vals []token) {
+	t.out = slices.DeleteFunc(t.out, func(e emission) bool { return e.flag == flag })
+	t.out = append(t.out, emission{flag: flag, vals: vals})
+}
+
+// note records a finding about a vLLM argument.
+func (t *translation) note(a Arg, action Action, unsafe bool, reason string, emitted ...string) {
+	t.findings = append(t.findings, finding{Finding: Finding{
+		Flag:    displayFlag(a),
+		Value:   strings.Join(a.Values, " "),
+		Action:  action,
+		Reason:  reason,
+		Emitted: emitted,
+	}, unsafe: unsafe})
+}
+
+func displayFlag(a Arg) string {
+	switch {
+	case a.Flag == "":
+		return a.Written
+	case a.Key != "":
+		return a.Flag + "." + a.Key
+	}
+	return a.Flag
+}
+
+// translated, approximated, dropped and rejected are the four ways a flag ends.
+func (t *translation) translated(a Arg, reason string, emitted ...string) {
+	t.note(a, Translated, false, reason, emitted...)
+}
+
+func (t *translation) approximated(a Arg, reason string, emitted ...string) {
+	t.note(a, Approximated, false, reason, emitted...)
+}
+
+func (t *translation) dropped(a Arg, unsafe bool, reason string) {
+	t.note(a, Dropped, unsafe, reason)
+}
+
+func (t *translation) rejected(a Arg, reason string) {
+	t.note(a, Rejected, true, reason)
+}
+
+// handle translates one argument: profile override, then the table, then
+// the pass-through rule for flags vLLM does not know.
+func (t *translation) handle(a Arg) {
+	if a.Flag == "" {
+		t.positional(a)
+		return
+	}
+	if o, ok := t.override(a.Flag); ok {
+		t.applyOverride(a, o)
+		return
+	}
+	if !a.Known {
+		t.unknown(a)
+		return
+	}
+	r := vllmRules[a.Flag]
+	if r.arity != switchArg && !a.Negated && len(a.Values) == 0 {
+		t.dropped(a, true, "it has no value (vLLM would not have started)")
+		return
+	}
+	t.apply(r, a)
+}
+
+func (t *translation) positional(a Arg) {
+	if t.inv.modelArg(a) {
+		return
+	}
+	t.dropped(a, true, "vLLM takes no further positional argument here")
+}
+
+// apply carries out the table's decision for one flag.
+func (t *translation) apply(r *rule, a Arg) {
+	switch r.kind {
+	case kindSame, kindRename:
+		t.pass(r, a)
+	case kindTranslate:
+		r.xlate(t, a)
+	case kindDefault:
+		t.translated(a, r.reason)
+	case kindTuning:
+		t.dropped(a, false, r.reason)
+	case kindDrop:
+		t.dropped(a, true, r.reason)
+	case kindReject:
+		t.rejected(a, r.reason)
+	}
+}
+
+// pass emits a same-named or renamed flag, checking SGLang's choices.
+func (t *translation) pass(r *rule, a Arg) {
+	spec, _ := SGLangFlag(r.to)
+	if a.Negated {
+		t.negated(a, spec)
+		return
+	}
+	if bad := unacceptedValue(spec, a); bad != "" {
+		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", r.to, bad))
+		return
+	}
+	vals := a.tokens()
+	if !spec.TakesValue {
+		vals = nil
+	}
+	t.emitTokens(r.to, vals)
+	if r.kind == kindRename {
+		t.translated(a, "SGLang calls it "+r.to, flatten(emission{r.to, vals})...)
+	}
+}
+
+// negated handles --no-X of a boolean flag SGLang also has.
+func (t *translation) negated(a Arg, spec FlagSpec) {
+	if spec.Negatable {
+		t.emit("--no-" + strings.TrimPrefix(spec.Name, "--"))
+		return
+	}
+	t.translated(a, "off is SGLang's default for "+spec.Name)
+}
+
+func unacceptedValue(spec FlagSpec, a Arg) string {
+	if a.Opaque || !spec.TakesValue {
+		return ""
+	}
+	for _, v := range a.Values {
+		if !spec.Accepts(v) {
+			return v
+		}
+	}
+	return ""
+}
+
+// tokens returns the values as tokens, keeping shell source verbatim.
+func (a Arg) tokens() []token {
+	out := make([]token, len(a.Values))
+	for i, v := range a.Values {
+		out[i] = token{text: v, raw: i < len(a.raw) && a.raw[i]}
+	}
+	return out
+}
+
+// unknown handles a flag vLLM does not have: SGLang flags pass, others drop.
+func (t *translation) unknown(a Arg) {
+	spec, ok := SGLangFlag(a.Flag)
+	if !ok {
+		t.dropped(a, true, "neither vLLM nor SGLang has this flag")
+		return
+	}
+	if a.Negated || strings.HasPrefix(a.Flag, "--no-") && spec.Name != a.Flag {
+		t.emit(a.Flag)
+		t.translated(a, "not a vLLM flag; passed to SGLang, which has it", a.Flag)
+		return
+	}
+	vals := a.tokens()
+	if !spec.TakesValue {
+		vals = nil
+	}
+	t.emitTokens(spec.Name, vals)
+	t.translated(a, "not a vLLM flag; passed to SGLang, which has it", flatten(emission{spec.Name, vals})...)
+}
