@@ -89,7 +89,7 @@ type Request struct {
 	Body     string      `json:"body"`
 	// Status is what the fake answered.
 	Status int `json:"status"`
-	// Events is how many SSE events were written.
+	// Events is how many SSE events were written (or are being written).
 	Events int `json:"events"`
 	// Canceled is true when the client went away before the response ended.
 	Canceled bool `json:"canceled"`
@@ -194,13 +194,13 @@ func (s *Server) SetHealth(status int, delay time.Duration, hold bool) {
 	s.health = healthConfig{Status: status, Delay: delay, Hold: hold}
 }
 
-// ReleaseHealth lets every held health check answer.
+// ReleaseHealth lets the health checks held so far answer; later ones are
+// held again while hold is set.
 func (s *Server) ReleaseHealth() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	close(s.held)
 	s.held = make(chan struct{})
-	s.health.Hold = false
 }
 
 // HealthInFlight is the number of /health requests not yet answered.
@@ -238,12 +238,12 @@ func (s *Server) CloseIdle() {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	s.healthInFlight.Add(1)
-	defer s.healthInFlight.Add(-1)
-	s.healthChecks.Add(1)
 	s.mu.Lock()
 	cfg, held := s.health, s.held
 	s.mu.Unlock()
+	s.healthInFlight.Add(1)
+	defer s.healthInFlight.Add(-1)
+	s.healthChecks.Add(1)
 	if !waitCtx(r.Context(), cfg.Delay) {
 		return
 	}

@@ -30,7 +30,7 @@ type sglangMetrics struct {
 	running prometheus.Gauge
 
 	promptTokens, generationTokens, requests, aborted prometheus.Counter
-	ttft, e2e, itl                                     prometheus.Observer
+	ttft, e2e, itl                                    prometheus.Observer
 }
 
 // Scheduler-side series carry the rank labels; tokenizer-side ones do not.

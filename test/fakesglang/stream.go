@@ -102,6 +102,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rec *Request, c 
 			// Drop the connection mid-stream, as a crashed server would.
 			panic(http.ErrAbortHandler)
 		}
+		// Counted before writing, so a client that has an event can rely on
+		// the record showing it.
+		s.update(rec, func(rec *Request) { rec.Events++ })
 		if _, err := w.Write(sseEvent(ev, stamps)); err != nil {
 			return ttft, false
 		}
@@ -111,7 +114,6 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rec *Request, c 
 		if i == 0 {
 			ttft = time.Since(start)
 		}
-		s.update(rec, func(rec *Request) { rec.Events++ })
 	}
 	return ttft, true
 }

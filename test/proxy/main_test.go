@@ -1,0 +1,299 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
+)
+
+// Paths of the binaries built for the suite.
+var proxyBin, fakeBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "proxy-it-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	proxyBin, fakeBin = filepath.Join(dir, "proxy"), filepath.Join(dir, "fakesglang")
+	for bin, pkg := range map[string]string{proxyBin: "../../cmd/proxy", fakeBin: "../fakesglang/cmd/fakesglang"} {
+		out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", pkg, err, out)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// process is a started binary whose stderr is kept for failure reports.
+type process struct {
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stderr strings.Builder
+	exited chan error
+}
+
+// start runs bin and returns once a stderr line satisfies ready, which
+// returns the address the process serves on.
+func start(t *testing.T, env []string, ready func(line string) (string, bool), bin string, args ...string) (*process, string) {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...), exited: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), env...)
+	pipe, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	addrs := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stderr.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if addr, ok := ready(sc.Text()); ok {
+				addrs <- addr
+			}
+		}
+		p.exited <- p.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("%s stderr:\n%s", filepath.Base(bin), p.output())
+		}
+	})
+	select {
+	case addr := <-addrs:
+		return p, "http://" + addr
+	case err := <-p.exited:
+		t.Fatalf("%s exited before serving: %v\n%s", bin, err, p.output())
+	}
+	return nil, ""
+}
+
+func (p *process) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+func (p *process) pid() int { return p.cmd.Process.Pid }
+
+// fake is a running fake SGLang binary.
+type fake struct {
+	*process
+	url string
+}
+
+// startFake starts the fake with SGLang's own argv; env sets FAKESGLANG_*.
+func startFake(t *testing.T, env ...string) *fake {
+	t.Helper()
+	p, url := start(t, env, func(line string) (string, bool) {
+		return strings.CutPrefix(line, "fakesglang listening on ")
+	}, fakeBin, "python3", "-m", "sglang.launch_server", "--model-path", "fake/model",
+		"--host", "127.0.0.1", "--port", "0", "--enable-metrics", "--tool-call-parser", "mistral")
+	return &fake{process: p, url: url}
+}
+
+// proxyProc is a running proxy binary.
+type proxyProc struct {
+	*process
+	url string
+}
+
+// startProxy starts the proxy in front of upstream with extra flags.
+func startProxy(t *testing.T, upstream string, flags ...string) *proxyProc {
+	t.Helper()
+	args := append([]string{"--listen=127.0.0.1:0", "--upstream=" + upstream, "--health-interval=20ms"}, flags...)
+	p, url := start(t, nil, func(line string) (string, bool) {
+		var entry struct {
+			Msg    string `json:"msg"`
+			Listen string `json:"listen"`
+		}
+		if json.Unmarshal([]byte(line), &entry) != nil || entry.Msg != "Serving the vLLM API" {
+			return "", false
+		}
+		return entry.Listen, true
+	}, proxyBin, args...)
+	return &proxyProc{process: p, url: url}
+}
+
+// waitHealth polls the proxy's /health until it answers want.
+func (p *proxyProc) waitHealth(t *testing.T, want int) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("proxy /health answers %d", want), func() bool {
+		return get(t, p.url+"/health").StatusCode == want
+	})
+}
+
+// signal sends sig to the process.
+func (p *process) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signal %v: %v", sig, err)
+	}
+}
+
+// eventually polls cond until it holds; the test's deadline bounds it.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2000}}
+
+func get(t *testing.T, url string) *http.Response {
+	t.Helper()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+func post(t *testing.T, url, body string) {
+	t.Helper()
+	res, err := client.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("POST %s: %s", url, res.Status)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("decoding %s: %v", url, err)
+	}
+}
+
+func (f *fake) state(t *testing.T) map[string]int64 {
+	var s map[string]int64
+	getJSON(t, f.url+"/_fake/state", &s)
+	return s
+}
+
+func (f *fake) requests(t *testing.T) []fakesglang.Request {
+	var r []fakesglang.Request
+	getJSON(t, f.url+"/_fake/requests", &r)
+	return r
+}
+
+func (f *fake) release(t *testing.T, gate string, n int) {
+	post(t, fmt.Sprintf("%s/_fake/gates/%s?n=%d", f.url, gate, n), "")
+}
+
+// stream opens a streamed chat completion through url with the X-Fake-*
+// headers given and returns a reader of its events.
+func stream(t *testing.T, ctx context.Context, url string, header map[string]string) (*events, *http.Response) {
+	t.Helper()
+	body := `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true,"logprobs":true}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/v1/chat/completions", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("POST stream: %v", err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("stream status %s: %s", res.Status, b)
+	}
+	return &events{r: bufio.NewReader(res.Body)}, res
+}
+
+// events reads server-sent events one at a time.
+type events struct{ r *bufio.Reader }
+
+// next returns the data of the next event; io.EOF at a clean end.
+func (e *events) next() (string, error) {
+	var data string
+	for {
+		line, err := e.r.ReadString('\n')
+		if err != nil {
+			if err == io.EOF && line == "" && data == "" {
+				return "", io.EOF
+			}
+			return data, fmt.Errorf("reading event (got %q): %w", data+line, err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			return data, nil
+		}
+		data += strings.TrimPrefix(line, "data: ")
+	}
+}
+
+// rest reads events up to the end and returns them.
+func (e *events) rest() ([]string, error) {
+	var out []string
+	for {
+		ev, err := e.next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ev)
+	}
+}

@@ -1,0 +1,286 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proxy_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// metric reads one sample of the proxy's own /metrics.
+func (p *proxyProc) metric(t *testing.T, series string) float64 {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, p.url+"/metrics", nil)
+	req.Close = true
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("parsing %s: %v", line, err)
+			}
+			return f
+		}
+	}
+	return 0
+}
+
+func TestHealthFollowsFallAndRiseAndNeverWaitsForTheUpstream(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url, "--health-fall=3", "--health-rise=2", "--health-timeout=30s")
+	p.waitHealth(t, http.StatusOK)
+	const failures = `vllm_to_sglang_proxy_health_checks_total{result="failure"}`
+	const successes = `vllm_to_sglang_proxy_health_checks_total{result="success"}`
+
+	// step holds the next check in the fake, asserts that the proxy answers
+	// /health while that check is still in flight, releases it, and waits
+	// until the proxy has counted it.
+	step := func(series string, wantHealth int) {
+		t.Helper()
+		before := p.metric(t, series)
+		eventually(t, "a health check is held in the fake", func() bool { return f.state(t)["healthInFlight"] == 1 })
+		if got := get(t, p.url+"/health").StatusCode; got != wantHealth {
+			t.Fatalf("/health = %d while a check was in flight, want %d", got, wantHealth)
+		}
+		if f.state(t)["healthInFlight"] != 1 {
+			t.Fatal("the held check finished before /health answered: the proxy waited for the upstream")
+		}
+		post(t, f.url+"/_fake/health/release", "")
+		eventually(t, "the proxy counted the check", func() bool { return p.metric(t, series) > before })
+	}
+
+	post(t, f.url+"/_fake/health", `{"status":503,"hold":true}`)
+	step(failures, 200) // held check 1 fails
+	step(failures, 200) // 2
+	step(failures, 200) // 3: down from now on
+	if got := get(t, p.url+"/health").StatusCode; got != 503 {
+		t.Fatalf("/health = %d after 3 failures (fall 3), want 503", got)
+	}
+	post(t, f.url+"/_fake/health", `{"status":200,"hold":true}`)
+	step(failures, 503)  // the check held before the change still fails
+	step(successes, 503) // first success
+	step(successes, 503) // second success: up from now on
+	if got := get(t, p.url+"/health").StatusCode; got != 200 {
+		t.Fatalf("/health = %d after 2 successes (rise 2), want 200", got)
+	}
+	post(t, f.url+"/_fake/health", `{"status":200}`)
+	post(t, f.url+"/_fake/health/release", "")
+}
+
+func TestSSEEventsArriveOneByOne(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url)
+	p.waitHealth(t, 200)
+	ev, _ := stream(t, t.Context(), p.url, map[string]string{"X-Fake-Gate": "one-by-one", "X-Fake-Events": "3"})
+	// role, 3 content chunks, finish, [DONE]
+	for i := 1; i <= 6; i++ {
+		data, err := ev.next()
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		sent := f.requests(t)[0].Events
+		if sent != i {
+			t.Fatalf("client got event %d (%.40s) while the fake had sent %d: events were held back or coalesced", i, data, sent)
+		}
+		if i < 6 {
+			f.release(t, "one-by-one", 1)
+		} else if data != "[DONE]" {
+			t.Fatalf("last event = %q, want [DONE]", data)
+		}
+	}
+	if _, err := ev.next(); err != io.EOF {
+		t.Fatalf("after [DONE]: %v, want a clean end", err)
+	}
+}
+
+func TestClientCancelReachesTheUpstream(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url)
+	p.waitHealth(t, 200)
+	ctx, cancel := context.WithCancel(t.Context())
+	ev, _ := stream(t, ctx, p.url, map[string]string{"X-Fake-Gate": "cancel"})
+	if _, err := ev.next(); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	eventually(t, "the fake saw the request canceled", func() bool {
+		r := f.requests(t)[0]
+		return r.Done && r.Canceled
+	})
+}
+
+func TestSIGTERMDrainsALiveStream(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url, "--shutdown-grace=30s")
+	p.waitHealth(t, 200)
+	ev, _ := stream(t, t.Context(), p.url, map[string]string{"X-Fake-Gate": "drain"})
+	if _, err := ev.next(); err != nil {
+		t.Fatal(err)
+	}
+	p.signal(t, syscall.SIGTERM)
+	addr := strings.TrimPrefix(p.url, "http://")
+	eventually(t, "the proxy stops accepting connections", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	f.release(t, "drain", 100)
+	rest, err := ev.rest()
+	if err != nil {
+		t.Fatalf("stream broken during drain: %v", err)
+	}
+	if len(rest) == 0 || rest[len(rest)-1] != "[DONE]" {
+		t.Fatalf("stream ended with %q, want [DONE]", rest)
+	}
+	if err := <-p.exited; err != nil {
+		t.Fatalf("proxy exited with %v after SIGTERM, want status 0", err)
+	}
+}
+
+func TestOversizedBodyIs413(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url, "--max-body-bytes=1024")
+	body := fmt.Sprintf(`{"model":"m","messages":[{"role":"user","content":%q}]}`, strings.Repeat("x", 2048))
+	res, err := client.Post(p.url+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), `"code":413`) {
+		t.Fatalf("got %s %s, want 413 in vLLM's error shape", res.Status, b)
+	}
+	if n := len(f.requests(t)); n != 0 {
+		t.Fatalf("the fake received %d requests, want none", n)
+	}
+}
+
+func TestUpstreamBreakingAStreamGivesTheClientACleanEnd(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url)
+	p.waitHealth(t, 200)
+
+	ev, _ := stream(t, t.Context(), p.url, map[string]string{"X-Fake-Die-After": "2"})
+	all, err := ev.rest()
+	if err != nil {
+		t.Fatalf("client saw a broken stream: %v", err)
+	}
+	if len(all) != 4 || !strings.Contains(all[2], `"code":502`) || all[3] != "[DONE]" {
+		t.Fatalf("events = %q, want 2 chunks, an error event and [DONE]", all)
+	}
+	if got := get(t, p.url+"/health").StatusCode; got != 200 {
+		t.Fatalf("/health = %d after a broken stream, want 200", got)
+	}
+	ev, _ = stream(t, t.Context(), p.url, nil)
+	if all, err := ev.rest(); err != nil || all[len(all)-1] != "[DONE]" {
+		t.Fatalf("the next stream: %q, %v", all, err)
+	}
+}
+
+func TestUpstreamKilledMidStreamGivesTheClientACleanEnd(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url)
+	p.waitHealth(t, 200)
+	ev, _ := stream(t, t.Context(), p.url, map[string]string{"X-Fake-Gate": "kill"})
+	if _, err := ev.next(); err != nil {
+		t.Fatal(err)
+	}
+	f.signal(t, syscall.SIGKILL)
+	rest, err := ev.rest()
+	if err != nil {
+		t.Fatalf("client saw a broken stream: %v", err)
+	}
+	if len(rest) != 2 || !strings.Contains(rest[0], `"error"`) || rest[1] != "[DONE]" {
+		t.Fatalf("events after the kill = %q, want an error event and [DONE]", rest)
+	}
+	// The proxy itself lives on and answers at once from its state.
+	if code := get(t, p.url+"/health").StatusCode; code != 200 && code != 503 {
+		t.Fatalf("/health = %d after the upstream died", code)
+	}
+}
+
+// fds counts the open file descriptors of a process.
+func fds(t *testing.T, pid int) int {
+	t.Helper()
+	entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Fatalf("reading fds: %v", err)
+	}
+	return len(entries)
+}
+
+func TestThousandConcurrentStreamsLeakNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 streams in -short mode")
+	}
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	// One health check only, so its connection does not come and go.
+	p := startProxy(t, f.url, "--health-interval=1h")
+	p.waitHealth(t, 200)
+	settle := func() {
+		client.CloseIdleConnections()
+		post(t, f.url+"/_fake/close-idle", "")
+	}
+	settle()
+	baseFDs := fds(t, p.pid())
+	baseGoroutines := p.metric(t, "vllm_to_sglang_proxy_go_goroutines")
+
+	const n = 1000
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev, _ := stream(t, t.Context(), p.url, map[string]string{"X-Fake-Event-Delay": "20ms", "X-Fake-Events": "5"})
+			all, err := ev.rest()
+			if err == nil && (len(all) == 0 || all[len(all)-1] != "[DONE]") {
+				err = fmt.Errorf("stream ended with %q", all)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("a stream failed: %v", err)
+	}
+	settle()
+	eventually(t, fmt.Sprintf("the proxy is back to %d fds", baseFDs), func() bool { return fds(t, p.pid()) <= baseFDs })
+	eventually(t, fmt.Sprintf("the proxy is back to about %v goroutines", baseGoroutines), func() bool {
+		settle()
+		return p.metric(t, "vllm_to_sglang_proxy_go_goroutines") <= baseGoroutines+10
+	})
+}
