@@ -33,9 +33,18 @@ type Args struct {
 	ToolCallParser  string
 }
 
-// FlagLookup reports whether SGLang has the long flag name ("--tp-size")
-// and whether it takes a value.
-type FlagLookup func(name string) (takesValue, known bool)
+// FlagInfo describes one SGLang flag for ParseArgs.
+type FlagInfo struct {
+	// Name is the canonical spelling ("--model" is an alias of "--model-path").
+	Name string
+	// TakesValue is false for switches.
+	TakesValue bool
+	// OptionalValue is argparse's nargs="?"; Multi is nargs "*" or "+".
+	OptionalValue, Multi bool
+}
+
+// FlagLookup finds an SGLang flag by any of its spellings.
+type FlagLookup func(name string) (FlagInfo, bool)
 
 // SGLang's own defaults for the flags the fake uses.
 const (
@@ -58,21 +67,26 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 			return a, fmt.Errorf("unrecognized arguments: %s", tok)
 		}
 		name, value, hasValue := strings.Cut(tok, "=")
-		takesValue, known := guessValue(argv, i)
+		info, known := guessFlag(argv, i)
 		if lookup != nil {
-			takesValue, known = lookup(name)
+			info, known = lookup(name)
 		}
 		if !known {
 			unknown = append(unknown, tok)
+			info, _ = guessFlag(argv, i)
 		}
-		if takesValue && !hasValue {
-			if i+1 >= len(argv) {
+		if info.TakesValue && !hasValue {
+			next := i + 1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
+			if !next && !info.OptionalValue && !info.Multi {
 				return a, fmt.Errorf("argument %s: expected one argument", name)
 			}
-			i++
-			value = argv[i]
+			for next {
+				i++
+				value = argv[i]
+				next = info.Multi && i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
+			}
 		}
-		if err := a.set(name, value); err != nil {
+		if err := a.set(info.Name, value); err != nil {
 			return a, err
 		}
 	}
@@ -100,10 +114,12 @@ func stripLauncher(argv []string) []string {
 	return argv
 }
 
-// guessValue is the lookup-free rule: a flag takes the next token as its
+// guessFlag is the lookup-free rule: a flag takes the next token as its
 // value unless that token is itself a flag.
-func guessValue(argv []string, i int) (takesValue, known bool) {
-	return i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-") && !strings.Contains(argv[i], "="), true
+func guessFlag(argv []string, i int) (FlagInfo, bool) {
+	name, _, hasValue := strings.Cut(argv[i], "=")
+	takes := hasValue || (i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-"))
+	return FlagInfo{Name: name, TakesValue: takes}, true
 }
 
 func (a *Args) set(name, value string) error {

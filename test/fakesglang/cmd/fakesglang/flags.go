@@ -16,15 +16,24 @@ limitations under the License.
 
 package main
 
-// sglangFlag accepts every flag until webhook/argv's SGLang flag catalog is
-// available; then it will report exactly the flags SGLang has.
-var sglangFlag = func(name string) (takesValue, known bool) { return guessFlag(name) }
+import (
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+)
 
-// guessFlag knows the boolean flags the rewrite emits; everything else takes a value.
-func guessFlag(name string) (takesValue, known bool) {
-	switch name {
-	case "--enable-metrics", "--trust-remote-code", "--skip-server-warmup", "--enable-cache-report":
-		return false, true
+// sglangFlag looks flags up in webhook/argv's catalog of SGLang's server
+// flags, so the fake rejects what SGLang's argparse would reject.
+func sglangFlag(name string) (fakesglang.FlagInfo, bool) {
+	spec, ok := argv.SGLangFlag(name)
+	if !ok {
+		return fakesglang.FlagInfo{}, false
 	}
-	return true, true
+	takes := spec.TakesValue
+	if spec.Negatable && name != spec.Name {
+		takes = false // --no-X
+	}
+	return fakesglang.FlagInfo{
+		Name: spec.Name, TakesValue: takes,
+		OptionalValue: spec.Nargs == "?", Multi: spec.Nargs == "*" || spec.Nargs == "+",
+	}, true
 }
