@@ -76,7 +76,7 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 			info, _ = guessFlag(argv, i)
 		}
 		if info.TakesValue && !hasValue {
-			next := i + 1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
+			next := i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
 			if !next && !info.OptionalValue && !info.Multi {
 				return a, fmt.Errorf("argument %s: expected one argument", name)
 			}
