@@ -122,3 +122,21 @@ mv "$(LOCALBIN)/$$(basename "$(1)")" "$(1)-$(3)" ;\
 } ;\
 ln -sf "$$(basename "$(1)-$(3)")" "$(1)"
 endef
+
+##@ Proxy (owned by the proxy sidecar work: npm client for test/proxy, load benchmark)
+
+PROXY_NODE_DIR = test/proxy/node
+
+.PHONY: proxy-node-deps
+proxy-node-deps: $(PROXY_NODE_DIR)/node_modules/.package-lock.json ## Install the pinned openai npm client used by test/proxy (npm ci).
+$(PROXY_NODE_DIR)/node_modules/.package-lock.json: $(PROXY_NODE_DIR)/package-lock.json
+	cd $(PROXY_NODE_DIR) && npm ci --no-audit --no-fund
+
+# test/proxy runs the Node client test; make sure its package is installed.
+test-unit: proxy-node-deps
+
+.PHONY: bench-proxy
+bench-proxy: ## Load-test the proxy against the fake SGLang, direct and through haproxy when installed; prints figures.
+	go run ./hack/bench-proxy
+
+bench: bench-proxy
