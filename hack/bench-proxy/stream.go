@@ -1,0 +1,125 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+const streamBody = `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true}`
+
+// streamDelay compares, per event, the time from the fake writing it to
+// the client reading it, direct and through the proxy.
+func streamDelay(direct, proxy string) error {
+	d, err := eventLatencies(direct)
+	if err != nil {
+		return err
+	}
+	p, err := eventLatencies(proxy)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("streamed events (%d each, fake stamps send time): direct p50 %s p99 %s; proxy p50 %s p99 %s\n",
+		len(d), pct(d, .5), pct(d, .99), pct(p, .5), pct(p, .99))
+	fmt.Printf("proxy added event delay: p50 %s, p99 %s (target < 1ms)\n", pct(p, .5)-pct(d, .5), pct(p, .99)-pct(d, .99))
+	return nil
+}
+
+func eventLatencies(url string) ([]time.Duration, error) {
+	var out []time.Duration
+	for range 20 {
+		req, _ := http.NewRequest(http.MethodPost, url+"/v1/chat/completions", strings.NewReader(streamBody))
+		req.Header.Set("X-Fake-Timestamps", "1")
+		req.Header.Set("X-Fake-Events", "20")
+		req.Header.Set("X-Fake-Event-Delay", "2ms")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("stream: %w", err)
+		}
+		r := bufio.NewReader(res.Body)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				break
+			}
+			now := time.Now().UnixNano()
+			var ev struct {
+				Sent int64 `json:"x_sent_ns"`
+			}
+			if data, ok := strings.CutPrefix(line, "data: {"); ok && json.Unmarshal([]byte("{"+data), &ev) == nil && ev.Sent > 0 {
+				out = append(out, time.Duration(now-ev.Sent))
+			}
+		}
+		res.Body.Close()
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// rssWithStreams holds n streams open through the proxy (gated in the
+// fake), reads the proxy's RSS, then lets them finish.
+func rssWithStreams(pid int, proxy, fake string, n int) (float64, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: n}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, proxy+"/v1/chat/completions", strings.NewReader(streamBody))
+			req.Header.Set("X-Fake-Gate", "rss")
+			res, err := client.Do(req)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}()
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var st map[string]int64
+		res, err := http.Get(fake + "/_fake/state")
+		if err == nil {
+			_ = json.NewDecoder(res.Body).Decode(&st)
+			res.Body.Close()
+		}
+		if st["activeStreams"] >= int64(n) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("only %d of %d streams opened", st["activeStreams"], n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	rss := rssMiB(pid)
+	res, err := http.Post(fmt.Sprintf("%s/_fake/gates/rss?n=%d", fake, n*10), "", nil)
+	if err == nil {
+		res.Body.Close()
+	}
+	wg.Wait()
+	return rss, nil
+}
