@@ -86,82 +86,84 @@ func tokens(cs []Change) []string {
 }
 
 func TestRewriteGeneral(t *testing.T) {
-	runRewriteCases(t, map[string]rewriteCase{
-		"returns a body that needs no change as it came": {
-			path: chat, in: `{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.7}`,
-		},
-		"strips the configured params from a chat request": {
-			path: chat, in: `{"model":"m","logprobs":true,"top_logprobs":5,"messages":[]}`,
-			out:     `{"model":"m","messages":[]}`,
-			changes: []string{"stripped=logprobs", "stripped=top_logprobs"},
-		},
-		"keeps the configured params in a completions request, whose logprobs scoring relies on": {
-			path: completions, in: `{"model":"m","prompt":"p","logprobs":3,"echo":true}`,
-		},
-		"strips nothing when the strip list is empty": {
-			path: chat, opts: &Options{}, in: `{"model":"m","logprobs":true,"top_logprobs":5}`,
-		},
-		"strips only top-level fields, not nested ones of the same name": {
-			path: chat, in: `{"model":"m","metadata":{"logprobs":true}}`,
-		},
-		"strips every copy of a field the client sent twice": {
-			path: chat, in: `{"logprobs":true,"model":"m","logprobs":false}`,
-			out:     `{"model":"m"}`,
-			changes: []string{"stripped=logprobs", "stripped=logprobs"},
-		},
-		"recognises a field whose name is spelled with escapes": {
-			path: chat, in: `{"model":"m","log\u0070robs":true}`,
-			out:     `{"model":"m"}`,
-			changes: []string{"stripped=logprobs"},
-		},
-		"keeps the spacing, line breaks and number spelling of the members it keeps": {
-			path: chat, in: "{\n  \"model\": \"m\",\n  \"logprobs\": true,\n  \"temperature\": 1.0e0,\n  \"max_tokens\": 100\n}\n",
-			out:     "{\n  \"model\": \"m\",\n  \"temperature\": 1.0e0,\n  \"max_tokens\": 100\n}\n",
-			changes: []string{"stripped=logprobs"},
-		},
-		"removes the last member without leaving a comma behind": {
-			path: chat, in: `{"model":"m" , "logprobs":true }`,
-			out:     `{"model":"m" }`,
-			changes: []string{"stripped=logprobs"},
-		},
-		"can empty the object entirely": {
-			path: chat, in: `{ "logprobs":true, "top_logprobs":2 }`,
-			out:     `{  }`,
-			changes: []string{"stripped=logprobs", "stripped=top_logprobs"},
-		},
-		"leaves bodies of other paths alone": {
-			path: "/v1/embeddings", in: `{"input":"x","logprobs":true}`,
-		},
-		"treats a trailing slash as the same path": {
-			path: chat + "/", in: `{"logprobs":true}`, out: `{}`,
-			changes: []string{"stripped=logprobs"},
-		},
-		"forwards a body that is not JSON untouched": {
-			path: chat, in: `{"logprobs":true,`,
-		},
-		"forwards invalid JSON untouched even when its fields would be filtered": {
-			path: chat, in: `{"logprobs":true,"x":tru}`,
-		},
-		"forwards a JSON array untouched": {
-			path: chat, in: `[{"logprobs":true}]`,
-		},
-		"forwards a JSON string untouched": {
-			path: chat, in: `"logprobs"`,
-		},
-		"forwards an empty body untouched": {
-			path: chat, in: ``,
-		},
-		"forwards trailing garbage after the object untouched": {
-			path: chat, in: `{"logprobs":true} x`,
-		},
-		"forwards a rejected but invalid body untouched, without rejecting it": {
-			path: chat, in: `{"bad_words":["x"],"a":}`,
-		},
-		"keeps the whitespace around the object": {
-			path: chat, in: " \n{\"logprobs\":true}\n ", out: " \n{}\n ",
-			changes: []string{"stripped=logprobs"},
-		},
-	})
+	runRewriteCases(t, generalCases)
+}
+
+var generalCases = map[string]rewriteCase{
+	"returns a body that needs no change as it came": {
+		path: chat, in: `{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.7}`,
+	},
+	"strips the configured params from a chat request": {
+		path: chat, in: `{"model":"m","logprobs":true,"top_logprobs":5,"messages":[]}`,
+		out:     `{"model":"m","messages":[]}`,
+		changes: []string{"stripped=logprobs", "stripped=top_logprobs"},
+	},
+	"keeps the configured params in a completions request, whose logprobs scoring relies on": {
+		path: completions, in: `{"model":"m","prompt":"p","logprobs":3,"echo":true}`,
+	},
+	"strips nothing when the strip list is empty": {
+		path: chat, opts: &Options{}, in: `{"model":"m","logprobs":true,"top_logprobs":5}`,
+	},
+	"strips only top-level fields, not nested ones of the same name": {
+		path: chat, in: `{"model":"m","metadata":{"logprobs":true}}`,
+	},
+	"strips every copy of a field the client sent twice": {
+		path: chat, in: `{"logprobs":true,"model":"m","logprobs":false}`,
+		out:     `{"model":"m"}`,
+		changes: []string{"stripped=logprobs", "stripped=logprobs"},
+	},
+	"recognises a field whose name is spelled with escapes": {
+		path: chat, in: `{"model":"m","log\u0070robs":true}`,
+		out:     `{"model":"m"}`,
+		changes: []string{"stripped=logprobs"},
+	},
+	"keeps the spacing, line breaks and number spelling of the members it keeps": {
+		path: chat, in: "{\n  \"model\": \"m\",\n  \"logprobs\": true,\n  \"temperature\": 1.0e0,\n  \"max_tokens\": 100\n}\n",
+		out:     "{\n  \"model\": \"m\",\n  \"temperature\": 1.0e0,\n  \"max_tokens\": 100\n}\n",
+		changes: []string{"stripped=logprobs"},
+	},
+	"removes the last member without leaving a comma behind": {
+		path: chat, in: `{"model":"m" , "logprobs":true }`,
+		out:     `{"model":"m" }`,
+		changes: []string{"stripped=logprobs"},
+	},
+	"can empty the object entirely": {
+		path: chat, in: `{ "logprobs":true, "top_logprobs":2 }`,
+		out:     `{  }`,
+		changes: []string{"stripped=logprobs", "stripped=top_logprobs"},
+	},
+	"leaves bodies of other paths alone": {
+		path: "/v1/embeddings", in: `{"input":"x","logprobs":true}`,
+	},
+	"treats a trailing slash as the same path": {
+		path: chat + "/", in: `{"logprobs":true}`, out: `{}`,
+		changes: []string{"stripped=logprobs"},
+	},
+	"forwards a body that is not JSON untouched": {
+		path: chat, in: `{"logprobs":true,`,
+	},
+	"forwards invalid JSON untouched even when its fields would be filtered": {
+		path: chat, in: `{"logprobs":true,"x":tru}`,
+	},
+	"forwards a JSON array untouched": {
+		path: chat, in: `[{"logprobs":true}]`,
+	},
+	"forwards a JSON string untouched": {
+		path: chat, in: `"logprobs"`,
+	},
+	"forwards an empty body untouched": {
+		path: chat, in: ``,
+	},
+	"forwards trailing garbage after the object untouched": {
+		path: chat, in: `{"logprobs":true} x`,
+	},
+	"forwards a rejected but invalid body untouched, without rejecting it": {
+		path: chat, in: `{"bad_words":["x"],"a":}`,
+	},
+	"keeps the whitespace around the object": {
+		path: chat, in: " \n{\"logprobs\":true}\n ", out: " \n{}\n ",
+		changes: []string{"stripped=logprobs"},
+	},
 }
 
 func TestChangeString(t *testing.T) {
