@@ -28,6 +28,7 @@ import (
 	"net/http/httputil"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
@@ -80,12 +81,22 @@ func (s *Server) newReverseProxy(upstreamPath string, translate responseTranslat
 		// Zero: ReverseProxy already flushes every write of a
 		// text/event-stream or unknown-length response, so SSE events go out
 		// one by one while sized bodies are not flushed write by write.
-		FlushInterval:  0,
+		FlushInterval: 0,
+		// Without a pool ReverseProxy allocates a 32 KiB copy buffer per response.
+		BufferPool:     copyBuffers,
 		ModifyResponse: s.modifyResponse(translate),
 		ErrorHandler:   s.proxyError,
 		ErrorLog:       log.New(logrWriter{s.log.V(1)}, "", 0),
 	}
 }
+
+// copyBuffers are ReverseProxy's body copy buffers, shared by all routes.
+var copyBuffers = &bufferPool{pool: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (p *bufferPool) Get() []byte  { return *p.pool.Get().(*[]byte) }
+func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
 // modifyResponse translates errors and shapes into vLLM's, and guards streams.
 func (s *Server) modifyResponse(translate responseTranslator) func(*http.Response) error {
