@@ -60,16 +60,31 @@ type fieldRule struct {
 	To     string   // actRename: SGLang's name
 	Unset  []string // JSON values that mean "not set" in vLLM (null always does)
 	Reason string   // why; becomes the change detail or the rejection message
-	Xlate  func(r *rewriter, rule *fieldRule, i int)
+	Xlate  xlate    // actTranslate: which translation
 }
+
+// xlate names a translation (translate.go). An enum rather than a func
+// field keeps the rewriter on the stack: calls through a func value make
+// the compiler assume their arguments escape.
+type xlate uint8
+
+const (
+	xlateTopK xlate = iota + 1
+	xlateIntoTemplateKwargs
+	xlateGuidedJSON
+	xlateGuidedRegex
+	xlateGuidedChoice
+	xlateGuidedGrammar
+	xlateStructuredOutputs
+)
 
 var fieldTable = []fieldRule{
 	// Sampling.
-	{Field: "top_k", On: epBoth, Action: actTranslate, Xlate: translateTopK,
+	{Field: "top_k", On: epBoth, Action: actTranslate, Xlate: xlateTopK,
 		Reason: "vLLM's 0 means no top-k limit; SGLang rejects 0 and spells no limit -1"},
 	{Field: "include_stop_str_in_output", On: epBoth, Action: actRename, To: "no_stop_trim", Unset: []string{"false"},
 		Reason: "SGLang's no_stop_trim keeps the matched stop string in the output, as vLLM's field does"},
-	{Field: "spaces_between_special_tokens", On: epChat, Action: actTranslate, Unset: []string{"true"}, Xlate: translateIntoTemplateKwargs,
+	{Field: "spaces_between_special_tokens", On: epChat, Action: actTranslate, Unset: []string{"true"}, Xlate: xlateIntoTemplateKwargs,
 		Reason: "SGLang's chat endpoint reads spaces_between_special_tokens from chat_template_kwargs"},
 	{Field: "spaces_between_special_tokens", On: epCompletions, Action: actStrip, Unset: []string{"true"},
 		Reason: "SGLang's completions endpoint cannot set it; special tokens are detokenized with spaces"},
@@ -123,7 +138,7 @@ var fieldTable = []fieldRule{
 		Reason: "SGLang tokenizes the chat template output without extra special tokens"},
 	{Field: "add_special_tokens", On: epCompletions, Action: actStrip, Unset: []string{"true"},
 		Reason: "SGLang's completions endpoint always adds the tokenizer's special tokens"},
-	{Field: "documents", On: epChat, Action: actTranslate, Xlate: translateIntoTemplateKwargs,
+	{Field: "documents", On: epChat, Action: actTranslate, Xlate: xlateIntoTemplateKwargs,
 		Reason: "vLLM hands documents to the chat template; SGLang does so through chat_template_kwargs"},
 	{Field: "chat_template", On: epChat, Action: actStrip,
 		Reason: "SGLang has no per-request chat template; the server's template renders the prompt"},
@@ -139,15 +154,15 @@ var fieldTable = []fieldRule{
 		Reason: "SGLang cannot leave reasoning out; it still arrives in reasoning_content"},
 
 	// Structured output (legacy guided_* fields and structured_outputs).
-	{Field: "guided_json", On: epBoth, Action: actTranslate, Xlate: translateGuidedJSON,
+	{Field: "guided_json", On: epBoth, Action: actTranslate, Xlate: xlateGuidedJSON,
 		Reason: "SGLang constrains JSON output through response_format json_schema"},
-	{Field: "guided_regex", On: epBoth, Action: actTranslate, Xlate: translateGuidedRegex,
+	{Field: "guided_regex", On: epBoth, Action: actTranslate, Xlate: xlateGuidedRegex,
 		Reason: "SGLang's name for a regex constraint is regex"},
-	{Field: "guided_choice", On: epBoth, Action: actTranslate, Xlate: translateGuidedChoice,
+	{Field: "guided_choice", On: epBoth, Action: actTranslate, Xlate: xlateGuidedChoice,
 		Reason: "SGLang expresses a choice as a regex alternation of the escaped choices"},
-	{Field: "guided_grammar", On: epBoth, Action: actTranslate, Xlate: translateGuidedGrammar,
+	{Field: "guided_grammar", On: epBoth, Action: actTranslate, Xlate: xlateGuidedGrammar,
 		Reason: "SGLang takes EBNF (GBNF) grammars as ebnf"},
-	{Field: "structured_outputs", On: epBoth, Action: actTranslate, Xlate: translateStructuredOutputs,
+	{Field: "structured_outputs", On: epBoth, Action: actTranslate, Xlate: xlateStructuredOutputs,
 		Reason: "SGLang spells each structured output constraint as its own field"},
 	{Field: "guided_decoding_backend", On: epBoth, Action: actStrip,
 		Reason: "SGLang chooses its grammar backend with a server flag"},
@@ -166,7 +181,7 @@ var fieldTable = []fieldRule{
 }
 
 // rulesByEndpoint indexes fieldTable by endpoint and field name.
-var rulesByEndpoint = map[endpoint]map[string]*fieldRule{
+var rulesByEndpoint = [...]map[string]*fieldRule{
 	epChat:        indexRules(epChat),
 	epCompletions: indexRules(epCompletions),
 }

@@ -49,8 +49,27 @@ func Rewrite(path string, raw []byte, o Options) (out []byte, changes []Change, 
 	if !ok || skipSpace(raw, end) != len(raw) {
 		return raw, nil, nil
 	}
-	r := rewriter{b: raw, ep: ep, ms: ms}
-	r.run(o)
+	// A first look that allocates nothing (buf stays on the stack) decides
+	// whether there is anything to do; most bodies need nothing.
+	var fixes []toolFix
+	work := false
+	for i := range ms {
+		switch classify(raw, ep, &ms[i], o) {
+		case clsNone:
+		case clsTools:
+			if v, changes := repairTools(raw, ms[i].valStart, ms[i].valEnd); v != nil {
+				fixes = append(fixes, toolFix{index: i, val: v, changes: changes})
+				work = true
+			}
+		default:
+			work = true
+		}
+	}
+	if !work {
+		return raw, nil, nil
+	}
+	r := rewriter{b: raw, ep: ep, ms: append([]member(nil), ms...)}
+	r.run(o, fixes)
 	if r.reject == nil && r.ed.empty() {
 		return raw, nil, nil
 	}
@@ -64,7 +83,7 @@ func Rewrite(path string, raw []byte, o Options) (out []byte, changes []Change, 
 	}
 	out = make([]byte, 0, len(raw)+r.grow)
 	out = append(out, raw[:start]...)
-	out = renderObject(out, raw, start, end, ms, &r.ed)
+	out = renderObject(out, raw, start, end, r.ms, &r.ed)
 	return append(out, raw[end:]...), r.changes, nil
 }
 
@@ -106,18 +125,51 @@ type produced struct {
 	source string // vLLM field
 }
 
-func (r *rewriter) run(o Options) {
+// class is what a top-level member needs.
+type class uint8
+
+const (
+	clsNone  class = iota
+	clsStrip       // listed in Options.StripParams
+	clsRule        // set, and the field table has a rule for it
+	clsTools       // tools, to be checked for schema repairs
+)
+
+func classify(b []byte, ep endpoint, m *member, o Options) class {
+	switch {
+	case ep == epChat && stripListed(b, m, o.StripParams):
+		return clsStrip
+	case o.FixToolSchemas && ep == epChat && m.is(b, "tools"):
+		return clsTools
+	}
+	if rule := rulesByEndpoint[ep][string(m.key(b))]; rule != nil && !isUnset(m.value(b), rule.Unset) {
+		return clsRule
+	}
+	return clsNone
+}
+
+// toolFix is a repaired tools member.
+type toolFix struct {
+	index   int
+	val     []byte
+	changes []Change
+}
+
+func (r *rewriter) run(o Options, fixes []toolFix) {
 	rules := rulesByEndpoint[r.ep]
 	for i := range r.ms {
 		m := &r.ms[i]
-		switch {
-		case r.ep == epChat && stripListed(r.b, m, o.StripParams):
+		switch classify(r.b, r.ep, m, o) {
+		case clsStrip:
 			r.drop(i, Change{Kind: KindStripped, Field: string(m.key(r.b)), Detail: "listed in the proxy's strip list"})
-		case rules[string(m.key(r.b))] != nil:
+		case clsRule:
 			r.apply(rules[string(m.key(r.b))], i)
-		case o.FixToolSchemas && r.ep == epChat && m.is(r.b, "tools"):
-			r.fixTools(i)
 		}
+	}
+	for _, f := range fixes {
+		r.edit(f.index).val = f.val
+		r.grow += len(f.val) - (r.ms[f.index].valEnd - r.ms[f.index].valStart)
+		r.changes = append(r.changes, f.changes...)
 	}
 	r.finishKwargs()
 	r.checkConstraints()
@@ -144,7 +196,7 @@ func (r *rewriter) apply(rule *fieldRule, i int) {
 	case actRename:
 		r.rename(i, rule.To, Change{Kind: KindRenamed, Field: rule.Field, Detail: "sent as " + rule.To + ": " + rule.Reason})
 	case actTranslate:
-		rule.Xlate(r, rule, i)
+		r.translate(rule, i)
 	case actReject:
 		r.refuse(rule.Field, rule.Reason)
 	}
@@ -205,16 +257,6 @@ func (r *rewriter) untouched(j int) bool {
 	}
 	e := &r.ed.edits[j]
 	return !e.drop && e.key == nil && e.val == nil
-}
-
-func (r *rewriter) fixTools(i int) {
-	m := &r.ms[i]
-	f := schemaFixer{b: r.b}
-	if v := f.tools(m.valStart, m.valEnd); v != nil {
-		r.edit(i).val = v
-		r.grow += len(v) - (m.valEnd - m.valStart)
-		r.changes = append(r.changes, f.changes...)
-	}
 }
 
 // isUnset reports whether v is null or one of unset, comparing numbers by

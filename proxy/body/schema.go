@@ -18,6 +18,7 @@ package body
 
 import (
 	"strconv"
+	"sync"
 )
 
 // Tool schema repair (the earlier shim's FixToolSchemas, seed-features K70):
@@ -45,6 +46,44 @@ type schemaFixer struct {
 	b       []byte
 	changes []Change
 	path    []pathSeg // where the walk is, spelled out only for a repair
+
+	// Scratch stacks for the members and elements of the objects and arrays
+	// being walked: a frame pushes its own, nested frames push above them,
+	// and each frame pops its own on return. One stack for the whole walk
+	// instead of a slice per object.
+	ms  []member
+	els []span
+}
+
+// fixers keeps walkers, with their grown stacks, between requests.
+var fixers = sync.Pool{New: func() any { return new(schemaFixer) }}
+
+// repairTools repairs the tools array b[s:e]; val is nil when it needs no
+// repair.
+func repairTools(b []byte, s, e int) (val []byte, changes []Change) {
+	f := fixers.Get().(*schemaFixer)
+	f.b, f.changes = b, nil
+	val = f.tools(s, e)
+	changes = f.changes
+	f.b, f.changes, f.path = nil, nil, f.path[:0]
+	fixers.Put(f)
+	return val, changes
+}
+
+// object scans the object at b[s] onto the member stack.
+func (f *schemaFixer) object(s int) (ms []member, mark int, ok bool) {
+	mark = len(f.ms)
+	all, _, ok := scanObject(f.b, s, f.ms)
+	f.ms = all
+	return all[mark:len(all):len(all)], mark, ok
+}
+
+// array scans the array at b[s] onto the element stack.
+func (f *schemaFixer) array(s int) (els []span, mark int, ok bool) {
+	mark = len(f.els)
+	all, _, ok := scanArray(f.b, s, f.els)
+	f.els = all
+	return all[mark:len(all):len(all)], mark, ok
 }
 
 // pathSeg is one step of a JSON path: a literal such as ".function", an
@@ -84,7 +123,8 @@ func (f *schemaFixer) tools(s, e int) []byte {
 	if f.b[s] != '[' {
 		return nil
 	}
-	els, _, ok := scanArray(f.b, s, nil)
+	els, mark, ok := f.array(s)
+	defer func() { f.els = f.els[:mark] }()
 	if !ok {
 		return nil
 	}
@@ -106,7 +146,8 @@ func (f *schemaFixer) tool(s, e int) []byte {
 	if f.b[s] != '{' {
 		return nil
 	}
-	ms, _, ok := scanObject(f.b, s, nil)
+	ms, mark, ok := f.object(s)
+	defer func() { f.ms = f.ms[:mark] }()
 	if !ok {
 		return nil
 	}
@@ -129,7 +170,8 @@ func (f *schemaFixer) tool(s, e int) []byte {
 }
 
 func (f *schemaFixer) function(s, e int) []byte {
-	ms, _, ok := scanObject(f.b, s, nil)
+	ms, mark, ok := f.object(s)
+	defer func() { f.ms = f.ms[:mark] }()
 	if !ok {
 		return nil
 	}
@@ -168,7 +210,8 @@ func (f *schemaFixer) schema(s, e, depth int) []byte {
 	if depth >= maxSchemaDepth {
 		return nil
 	}
-	ms, _, ok := scanObject(f.b, s, nil)
+	ms, mark, ok := f.object(s)
+	defer func() { f.ms = f.ms[:mark] }()
 	if !ok {
 		return nil
 	}
@@ -219,7 +262,8 @@ func (f *schemaFixer) schema(s, e, depth int) []byte {
 
 // properties walks the property schemas of a "properties" object.
 func (f *schemaFixer) properties(s, e, depth int) []byte {
-	ms, _, ok := scanObject(f.b, s, nil)
+	ms, mark, ok := f.object(s)
+	defer func() { f.ms = f.ms[:mark] }()
 	if !ok {
 		return nil
 	}
@@ -243,7 +287,8 @@ func (f *schemaFixer) properties(s, e, depth int) []byte {
 
 // schemaList walks the object members of an anyOf/allOf/oneOf array.
 func (f *schemaFixer) schemaList(s, e, depth int) []byte {
-	els, _, ok := scanArray(f.b, s, nil)
+	els, mark, ok := f.array(s)
+	defer func() { f.els = f.els[:mark] }()
 	if !ok {
 		return nil
 	}

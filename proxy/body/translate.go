@@ -25,6 +25,27 @@ import (
 
 // Translations of the field table (fields.go).
 
+func (r *rewriter) translate(rule *fieldRule, i int) {
+	switch rule.Xlate {
+	case xlateTopK:
+		translateTopK(r, rule, i)
+	case xlateIntoTemplateKwargs:
+		translateIntoTemplateKwargs(r, rule, i)
+	case xlateGuidedJSON:
+		translateGuidedJSON(r, rule, i)
+	case xlateGuidedRegex:
+		translateGuidedRegex(r, rule, i)
+	case xlateGuidedChoice:
+		translateGuidedChoice(r, rule, i)
+	case xlateGuidedGrammar:
+		translateGuidedGrammar(r, rule, i)
+	case xlateStructuredOutputs:
+		translateStructuredOutputs(r, rule, i)
+	default:
+		panic("body: no translation for " + rule.Field)
+	}
+}
+
 // translateTopK maps vLLM's "no limit" spelling 0 to SGLang's -1; SGLang's
 // SamplingParams.verify refuses top_k 0.
 func translateTopK(r *rewriter, rule *fieldRule, i int) {

@@ -1,0 +1,79 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package body
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// BenchmarkRewrite measures the per-request cost the proxy adds. The
+// no-change cases are the hot path: most traffic needs nothing.
+func BenchmarkRewrite(b *testing.B) {
+	smallChat := []byte(`{"model":"m","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Say hello in one word."}],"temperature":0.7,"max_tokens":16,"stream":false}`)
+	agentTools := tool(`{"type":"object","properties":{"path":{"type":"string","description":"where"},"opts":{"type":"object","properties":{"depth":{"type":"integer"},"follow":{"type":"boolean"}}}},"required":["path"]}`)
+	manyTools := `{"model":"m","messages":[{"role":"user","content":"go"}],"tools":[` +
+		strings.Repeat(`{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"array","items":{"type":"object","properties":{"c":{"type":"number"}}}}},"required":["a"]}}},`, 19) +
+		`{"type":"function","function":{"name":"g","parameters":{"type":"object","properties":{}}}}]}`
+	cases := []struct {
+		name string
+		path string
+		body []byte
+	}{
+		{"small-chat-unchanged", chat, smallChat},
+		{"small-chat-strip", chat, []byte(`{"model":"m","messages":[{"role":"user","content":"Say hello."}],"logprobs":true,"top_logprobs":2,"max_tokens":16}`)},
+		{"small-chat-translate", chat, []byte(`{"model":"m","messages":[{"role":"user","content":"Cat JSON."}],"guided_json":{"type":"object"},"request_id":"r1","top_k":0}`)},
+		{"tools-unchanged", chat, []byte(agentTools)},
+		{"tools-repair", chat, []byte(tool(`{"type":"object","properties":[]}`))},
+		{"20-tools-unchanged", chat, []byte(manyTools)},
+		{"prompt-200KB-unchanged", chat, bigPrompt("")},
+		{"prompt-200KB-strip", chat, bigPrompt(`,"logprobs":true`)},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := Rewrite(c.path, c.body, defaults); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkJSONValid is the reference point for the validation Rewrite runs
+// only when it changes a body.
+func BenchmarkJSONValid(b *testing.B) {
+	body := bigPrompt("")
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if !json.Valid(body) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+// BenchmarkVLLMError measures translating one SGLang error body.
+func BenchmarkVLLMError(b *testing.B) {
+	body := []byte(`{"object":"error","message":"Tools cannot be empty if tool choice is set to required.","type":"BadRequestError","param":null,"code":400}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		VLLMError(400, body)
+	}
+}
