@@ -209,3 +209,67 @@ func isSymbolic(v string) bool {
 	}
 	return v[0] >= 'A' && v[0] <= 'Z' && strings.ContainsAny(v[1:], "abcdefghijklmnopqrstuvwxyz")
 }
+
+// ValidateSGLangArgs checks server arguments (what follows `python3 -m
+// sglang.launch_server`) the way SGLang's argparse would: every option
+// exists, gets the number of values it takes, and a value it accepts.
+// Values written as shell or $(VAR) references are not checked against
+// choices. It does not check required flags.
+func ValidateSGLangArgs(args []string) error {
+	for i := 0; i < len(args); i++ {
+		name, inline, hasInline := strings.Cut(args[i], "=")
+		if !strings.HasPrefix(name, "-") || len(name) < 2 {
+			return fmt.Errorf("unrecognized argument %q", args[i])
+		}
+		spec, ok := SGLangFlag(name)
+		if !ok {
+			return fmt.Errorf("unrecognized argument %s", name)
+		}
+		vals, err := sglangValues(spec, name, args[i+1:], inline, hasInline)
+		if err != nil {
+			return err
+		}
+		i += len(vals)
+		if hasInline {
+			vals = append(vals, inline)
+		}
+		if err := checkChoices(spec, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sglangValues returns the words after an option that argparse would
+// take as its values (excluding an inline "=value").
+func sglangValues(spec FlagSpec, name string, next []string, inline string, hasInline bool) ([]string, error) {
+	if !spec.TakesValue {
+		if hasInline {
+			return nil, fmt.Errorf("argument %s: ignored explicit argument %q", name, inline)
+		}
+		return nil, nil
+	}
+	if hasInline {
+		return nil, nil
+	}
+	var vals []string
+	for _, w := range next {
+		if isOption(token{text: w}) || (len(vals) == 1 && (spec.Nargs == "" || spec.Nargs == "?")) {
+			break
+		}
+		vals = append(vals, w)
+	}
+	if len(vals) == 0 && (spec.Nargs == "" || spec.Nargs == "+") {
+		return nil, fmt.Errorf("argument %s: expected a value", name)
+	}
+	return vals, nil
+}
+
+func checkChoices(spec FlagSpec, vals []string) error {
+	for _, v := range vals {
+		if !spec.Accepts(v) && !strings.ContainsAny(v, "$`") {
+			return fmt.Errorf("argument %s: invalid choice %q", spec.Name, v)
+		}
+	}
+	return nil
+}

@@ -230,13 +230,12 @@ func (t *translation) pass(r *rule, a Arg) {
 	}
 }
 
-// negated handles --no-X of a boolean flag SGLang also has.
-func (t *translation) negated(a Arg, spec FlagSpec) {
+// negated handles --no-X of a boolean flag SGLang also has: SGLang's
+// store_true switches are off unless given, so nothing is lost.
+func (t *translation) negated(_ Arg, spec FlagSpec) {
 	if spec.Negatable {
 		t.emit("--no-" + strings.TrimPrefix(spec.Name, "--"))
-		return
 	}
-	t.translated(a, "off is SGLang's default for "+spec.Name)
 }
 
 func unacceptedValue(spec FlagSpec, a Arg) string {
