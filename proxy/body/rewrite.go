@@ -17,7 +17,6 @@ limitations under the License.
 package body
 
 import (
-	"encoding/json"
 	"strings"
 )
 
@@ -75,7 +74,7 @@ func Rewrite(path string, raw []byte, o Options) (out []byte, changes []Change, 
 	}
 	// Only now, with something to do, pay for a full validation: a body that
 	// is not JSON goes to SGLang untouched, whatever it looks like.
-	if !json.Valid(raw) {
+	if !validJSON(raw) {
 		return raw, nil, nil
 	}
 	if r.reject != nil {
