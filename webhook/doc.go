@@ -1,0 +1,27 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package webhook is the admission side of vllm-to-sglang: a
+// controller-runtime manager whose webhook server rewrites vLLM pods into
+// SGLang pods on CREATE.
+//
+// The package is plumbing only. The pod transform itself is pure and lives in
+// webhook/rewrite (with the argv translator in webhook/argv); this package
+// reads the pod's SGLangProfile from the informer cache, calls the rewrite,
+// turns its report into a JSON patch, admission warnings, a denial or nothing,
+// and counts what happened. Options holds every setting of the
+// `vllm-to-sglang webhook` subcommand, with its default named once.
+package webhook

@@ -1,0 +1,239 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/klog/v2"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+)
+
+// PodRewriter is the admission handler for pod CREATE: it picks the pod's
+// SGLangProfile, runs the pure rewrite and answers with a patch, a denial or
+// nothing, plus warnings. It is an admission.Handler rather than a typed
+// Defaulter because a Defaulter cannot return warnings, and because its patch
+// is computed by index (see patchResponse).
+type PodRewriter struct {
+	profiles   client.Reader
+	proxyImage string
+	metrics    *Metrics
+	decoder    admission.Decoder
+}
+
+// NewPodRewriter returns the handler. profiles reads SGLangProfiles (the
+// manager's cache in the server); proxyImage is used when a profile names no
+// proxy image.
+func NewPodRewriter(scheme *runtime.Scheme, profiles client.Reader, proxyImage string, m *Metrics) *PodRewriter {
+	return &PodRewriter{profiles: profiles, proxyImage: proxyImage, metrics: m, decoder: admission.NewDecoder(scheme)}
+}
+
+// outcome is what one request came to, for the metrics and the log line.
+type outcome struct {
+	kind, reason string
+	flagWarnings []flagWarning
+}
+
+type flagWarning struct{ flag, action string }
+
+func (o *outcome) set(kind, reason string) { o.kind, o.reason = kind, reason }
+
+// Handle implements admission.Handler. It never panics: a panic in the rewrite
+// is recovered, logged and counted, and the pod is refused with a 500.
+func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) (resp admission.Response) {
+	start := time.Now()
+	o := &outcome{}
+	defer func() {
+		if r := recover(); r != nil {
+			logf.FromContext(ctx).Error(fmt.Errorf("panic: %v", r), "Recovered from a panic while rewriting a pod", "stack", string(debug.Stack()))
+			o.set(OutcomeDenied, DenyInternal)
+			resp = admission.Errored(http.StatusInternalServerError,
+				fmt.Errorf("vllm-to-sglang webhook: internal error while rewriting the pod (recovered from a panic: %v)", r))
+		}
+		p.metrics.observe(o, time.Since(start))
+	}()
+	return p.handle(ctx, req, o)
+}
+
+func (p *PodRewriter) handle(ctx context.Context, req admission.Request, o *outcome) admission.Response {
+	if req.Operation != admissionv1.Create {
+		o.set(OutcomeSkipped, SkipNotCreate)
+		return admission.Allowed("only pod CREATE is rewritten")
+	}
+	pod := &corev1.Pod{}
+	if err := p.decoder.Decode(req, pod); err != nil {
+		o.set(OutcomeDenied, DenyMalformed)
+		return admission.Errored(http.StatusBadRequest,
+			fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", err))
+	}
+	log := logf.FromContext(ctx).WithValues("pod", podRef(pod, req), "dryRun", isDryRun(req))
+	resp := p.rewrite(ctx, req, pod, o)
+	log.Info("Handled pod", "outcome", o.kind, "reason", o.reason, "profile", profileName(pod),
+		"warnings", len(resp.Warnings), "allowed", resp.Allowed)
+	return resp
+}
+
+// rewrite runs the rewrite against the pod's profile.
+func (p *PodRewriter) rewrite(ctx context.Context, req admission.Request, pod *corev1.Pod, o *outcome) admission.Response {
+	name := profileName(pod)
+	spec, err := p.profile(ctx, name)
+	if err != nil {
+		return p.profileError(pod, name, err, o)
+	}
+	mutated := pod.DeepCopy()
+	report, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, spec, rewrite.Options{ProfileName: name, ProxyImage: p.proxyImage})
+	if err != nil {
+		return p.rewriteError(pod, err, o)
+	}
+	warnings := report.Warnings()
+	if report.Outcome != rewrite.Rewritten {
+		o.set(OutcomeSkipped, string(report.SkipReason))
+		return admission.Allowed(report.SkipReason.Sentence()).WithWarnings(warnings...)
+	}
+	o.set(OutcomeRewritten, "")
+	o.flagWarnings = flagWarnings(report.Findings)
+	return patchResponse(req.Object.Raw, pod, mutated).WithWarnings(warnings...)
+}
+
+// profile reads the named profile from the cache and defaults it.
+func (p *PodRewriter) profile(ctx context.Context, name string) (*v1alpha1.SGLangProfileSpec, error) {
+	var prof v1alpha1.SGLangProfile
+	if err := p.profiles.Get(ctx, client.ObjectKey{Name: name}, &prof); err != nil {
+		return nil, err
+	}
+	prof.Spec.Default() // the cache hands out a copy; defaulting it is safe
+	return &prof.Spec, nil
+}
+
+// rewriteError answers a pod the rewrite refused. A configuration fault (no
+// proxy image anywhere) must not block pods that would be left alone anyway.
+func (p *PodRewriter) rewriteError(pod *corev1.Pod, err error, o *outcome) admission.Response {
+	if errors.Is(err, rewrite.ErrNoProxyImage) {
+		if reason, skip := wouldSkip(pod); skip {
+			o.set(OutcomeSkipped, string(reason))
+			return admission.Allowed(reason.Sentence())
+		}
+	}
+	return denyRewriteError(err, o)
+}
+
+// profileError answers a pod whose profile could not be read. A pod that
+// would not be rewritten anyway (no vLLM container, no GPU, already
+// rewritten) is allowed: a missing profile must not block unrelated pods.
+func (p *PodRewriter) profileError(pod *corev1.Pod, name string, err error, o *outcome) admission.Response {
+	if reason, skip := wouldSkip(pod); skip {
+		o.set(OutcomeSkipped, string(reason))
+		return admission.Allowed(reason.Sentence())
+	}
+	if apierrors.IsNotFound(err) {
+		o.set(OutcomeDenied, DenyProfileNotFound)
+		return admission.Denied(missingProfileMessage(pod, name))
+	}
+	o.set(OutcomeDenied, DenyProfileLookup)
+	return admission.Errored(http.StatusInternalServerError,
+		fmt.Errorf("vllm-to-sglang webhook: reading SGLangProfile %q: %w", name, err))
+}
+
+// probeProxyImage stands in for the proxy image when wouldSkip runs the
+// rewrite on a throw-away copy.
+const probeProxyImage = "probe.invalid/sglang-proxy"
+
+// wouldSkip asks the rewrite, with the built-in default profile on a copy of
+// the pod, whether it would leave the pod alone. The skip decisions (already
+// rewritten, no vLLM container, no GPU) do not depend on the profile's image
+// or policy.
+func wouldSkip(pod *corev1.Pod) (rewrite.SkipReason, bool) {
+	probe := pod.DeepCopy()
+	spec := profile.Default().Spec
+	report, err := rewrite.Rewrite(&probe.ObjectMeta, &probe.Spec, &spec, rewrite.Options{ProfileName: v1alpha1.DefaultProfileName, ProxyImage: probeProxyImage})
+	if err != nil || report.Outcome == rewrite.Rewritten {
+		return "", false
+	}
+	return report.SkipReason, true
+}
+
+func missingProfileMessage(pod *corev1.Pod, name string) string {
+	if _, set := pod.Annotations[v1alpha1.AnnotationProfile]; set {
+		return fmt.Sprintf("vllm-to-sglang: SGLangProfile %q (named by the pod's %s annotation) does not exist; create it or name an existing profile",
+			name, v1alpha1.AnnotationProfile)
+	}
+	return fmt.Sprintf("vllm-to-sglang: SGLangProfile %q does not exist; create it, or name an existing profile in the pod's %s annotation, or label the pod %s=%s to opt it out",
+		name, v1alpha1.AnnotationProfile, v1alpha1.LabelRewrite, v1alpha1.LabelRewriteDisabled)
+}
+
+// denyRewriteError turns a rewrite error into a denial with its reason.
+func denyRewriteError(err error, o *outcome) admission.Response {
+	var rejected *rewrite.RejectedError
+	if errors.As(err, &rejected) {
+		o.set(OutcomeDenied, DenyRejectedFlags)
+		return admission.Denied("vllm-to-sglang: " + err.Error())
+	}
+	o.set(OutcomeDenied, DenyRewriteFailed)
+	return admission.Denied("vllm-to-sglang: the pod cannot be rewritten: " + err.Error())
+}
+
+// flagWarnings lists the findings that are reported as warnings.
+func flagWarnings(findings []argv.Finding) []flagWarning {
+	var out []flagWarning
+	for _, f := range findings {
+		if f.Action == argv.Dropped || f.Action == argv.Approximated {
+			out = append(out, flagWarning{flag: f.Flag, action: string(f.Action)})
+		}
+	}
+	return out
+}
+
+// profileName is the profile the pod asks for, or the default one.
+func profileName(pod *corev1.Pod) string {
+	if name := pod.Annotations[v1alpha1.AnnotationProfile]; name != "" {
+		return name
+	}
+	return v1alpha1.DefaultProfileName
+}
+
+// podRef names the pod for logs. Pods from controllers arrive with
+// generateName and no name, and metadata.namespace may be empty: the
+// request's namespace is the one the pod is created in.
+func podRef(pod *corev1.Pod, req admission.Request) klog.ObjectRef {
+	ns := pod.Namespace
+	if ns == "" {
+		ns = req.Namespace
+	}
+	name := pod.Name
+	if name == "" {
+		name = pod.GenerateName + "<generated>"
+	}
+	return klog.KRef(ns, name)
+}
+
+func isDryRun(req admission.Request) bool { return req.DryRun != nil && *req.DryRun }

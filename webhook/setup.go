@@ -1,0 +1,97 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+// The webhook configuration is generated from this marker (make manifests →
+// config/webhook/manifests.yaml). What it says, and why:
+//   - CREATE of v1 pods only: most of a pod is immutable on UPDATE.
+//   - namespaceSelector: namespaces labelled vllm-to-sglang.io/rewrite=enabled,
+//     never kube-system nor the webhook's own namespace ("system" here;
+//     config/default replaces it with the namespace the webhook runs in), so
+//     the webhook can never block its own pods.
+//   - objectSelector: pods labelled vllm-to-sglang.io/rewrite=disabled are
+//     skipped before any call.
+//   - matchConditions (CEL): only pods that look like vLLM (an image, command
+//     or argument mentioning vllm) reach the webhook, and never mirror pods;
+//     an outage of the webhook then blocks no unrelated pod. They must stay a
+//     superset of what webhook/argv detects (the integration suite checks it
+//     on every fixture).
+//   - failurePolicy Fail: an unrewritten CUDA pod cannot run on MI300X nodes.
+//   - reinvocationPolicy IfNeeded: the rewrite is idempotent (status
+//     annotation), so a later webhook's change is safe to see again.
+//   - sideEffects None: dry-run requests behave the same and touch nothing.
+//   - timeoutSeconds 5: the handler answers in milliseconds.
+//
+// +kubebuilder:webhook:path=/mutate--v1-pod,mutating=true,failurePolicy=fail,sideEffects=None,groups="",resources=pods,verbs=create,versions=v1,name=rewrite.vllm-to-sglang.io,admissionReviewVersions=v1,reinvocationPolicy=IfNeeded,timeoutSeconds=5,patch=`{"namespaceSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"In","values":["enabled"]},{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system","system"]}]},"objectSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"NotIn","values":["disabled"]}]},"matchConditions":[{"name":"not-a-mirror-pod","expression":"!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)"},{"name":"looks-like-vllm","expression":"object.spec.containers.exists(c, (has(c.image) && c.image.contains('vllm')) || (has(c.command) && c.command.exists(s, s.contains('vllm'))) || (has(c.args) && c.args.exists(s, s.contains('vllm'))))"}]}`
+
+// The webhook reads SGLangProfiles, and nothing else: no pods, no secrets.
+// +kubebuilder:rbac:groups=shim.vllm-to-sglang.io,resources=sglangprofiles,verbs=get;list;watch
+
+// SetupWithManager registers the pod handler on the manager's webhook server
+// and the health checks: live once started, ready once the webhook server is
+// serving and the SGLangProfile cache has synced.
+func SetupWithManager(mgr manager.Manager, o Options) error {
+	m, err := NewMetrics(o.registry())
+	if err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
+	// Creating the informer now (without waiting) makes the cache start it
+	// with the manager, so readiness can wait for it.
+	profiles, err := mgr.GetCache().GetInformer(context.Background(), &v1alpha1.SGLangProfile{}, cache.BlockUntilSynced(false))
+	if err != nil {
+		return fmt.Errorf("creating the SGLangProfile informer: %w", err)
+	}
+	handler := NewPodRewriter(mgr.GetScheme(), mgr.GetCache(), o.ProxyImage, m)
+	mgr.GetWebhookServer().Register(MutatePodPath, &admission.Webhook{Handler: handler})
+
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return fmt.Errorf("adding the liveness check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
+		return fmt.Errorf("adding the webhook readiness check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("profiles", syncedChecker(profiles)); err != nil {
+		return fmt.Errorf("adding the profile cache readiness check: %w", err)
+	}
+	return nil
+}
+
+// errProfilesNotSynced is the readiness failure before the first full list.
+var errProfilesNotSynced = errors.New("the SGLangProfile cache has not synced yet")
+
+func syncedChecker(inf cache.Informer) healthz.Checker {
+	return func(*http.Request) error {
+		if !inf.HasSynced() {
+			return errProfilesNotSynced
+		}
+		return nil
+	}
+}
