@@ -81,3 +81,22 @@ func BenchmarkVLLMError(b *testing.B) {
 		VLLMError(400, body)
 	}
 }
+
+// BenchmarkResponse measures the per-event cost on a streamed chat answer:
+// most events pass unchanged.
+func BenchmarkResponse(b *testing.B) {
+	cases := map[string]string{
+		"content-chunk-unchanged": `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":null,"content":" world","reasoning_content":null,"tool_calls":null},"logprobs":null,"finish_reason":null,"matched_stop":null}],"usage":null}`,
+		"reasoning-chunk":         `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":null,"content":null,"reasoning_content":" think","tool_calls":null},"logprobs":null,"finish_reason":null,"matched_stop":null}],"usage":null}`,
+	}
+	for name, data := range cases {
+		b.Run(name, func(b *testing.B) {
+			d := []byte(data)
+			b.SetBytes(int64(len(d)))
+			b.ReportAllocs()
+			for b.Loop() {
+				Response(chat, d)
+			}
+		})
+	}
+}
