@@ -135,3 +135,12 @@ func TestValidateSGLangArgs(t *testing.T) {
 		})
 	}
 }
+
+func TestNegativeNumbersAreValuesLikeInArgparse(t *testing.T) {
+	for s, want := range map[string]bool{"-1": true, "-10": true, "-.5": true, "-1.5": true, "-": false,
+		"-1.": false, "-x": false, "--1": false, "-1.2.3": false, "-.": false} {
+		if got := len(s) > 1 && isNegativeNumber(s); got != want {
+			t.Errorf("isNegativeNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

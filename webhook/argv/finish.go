@@ -69,21 +69,22 @@ func (t *translation) envRef(name string) token {
 // finishServer emits the listen address and the metrics settings every
 // rewritten pod needs.
 func (t *translation) finishServer() {
-	host := t.opts.Host
-	if host == "" {
-		host = t.st.host
+	host := token{text: "0.0.0.0"} // vLLM listens on all interfaces by default
+	switch {
+	case t.opts.Host != "":
+		host = token{text: t.opts.Host}
+	case t.st.host != nil:
+		host = *t.st.host
 	}
-	if host == "" {
-		host = "0.0.0.0" // vLLM listens on all interfaces by default
+	port := token{text: strconv.Itoa(int(t.st.port))}
+	switch {
+	case t.opts.Port != 0:
+		port = token{text: strconv.Itoa(int(t.opts.Port))}
+	case t.st.portOpaque:
+		port = t.st.portToken
 	}
-	port := strconv.Itoa(int(t.st.port))
-	if t.opts.Port != 0 {
-		port = strconv.Itoa(int(t.opts.Port))
-	}
-	t.emit("--host", host)
-	if port != "0" {
-		t.emit("--port", port)
-	}
+	t.emitTokens("--host", []token{host})
+	t.emitTokens("--port", []token{port})
 	t.emitMetrics()
 }
 
@@ -91,9 +92,9 @@ func (t *translation) finishServer() {
 // bucket boundaries, so dashboards and alerts keep their quantiles.
 func (t *translation) emitMetrics() {
 	t.emit("--enable-metrics")
-	t.emit("--bucket-time-to-first-token", ttftBuckets...)
-	t.emit("--bucket-inter-token-latency", itlBuckets...)
-	t.emit("--bucket-e2e-request-latency", e2eBuckets...)
+	t.emitTokens("--bucket-time-to-first-token", ttftTokens)
+	t.emitTokens("--bucket-inter-token-latency", itlTokens)
+	t.emitTokens("--bucket-e2e-request-latency", e2eTokens)
 	tokens := append([]string{"custom"}, tokenBuckets(t.st.maxModelLen)...)
 	t.emit("--prompt-tokens-buckets", tokens...)
 	t.emit("--generation-tokens-buckets", tokens...)
@@ -108,6 +109,9 @@ var (
 	e2eBuckets = []string{"0.3", "0.5", "0.8", "1.0", "1.5", "2.0", "2.5", "5.0", "10.0", "15.0", "20.0",
 		"30.0", "40.0", "50.0", "60.0", "120.0", "240.0", "480.0", "960.0", "1920.0", "7680.0"}
 )
+
+// The bucket words as tokens, built once: emissions never modify them.
+var ttftTokens, itlTokens, e2eTokens = literalTokens(ttftBuckets), literalTokens(itlBuckets), literalTokens(e2eBuckets)
 
 // unknownMaxModelLen caps the token buckets when the context length comes
 // from the model's config, which the webhook cannot read.

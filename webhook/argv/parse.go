@@ -46,10 +46,25 @@ func isOption(t token) bool {
 	if t.raw || len(t.text) < 2 || t.text[0] != '-' {
 		return false
 	}
-	return !negativeNumber.MatchString(t.text)
+	return !isNegativeNumber(t.text)
 }
 
-var negativeNumber = regexp.MustCompile(`^-\d+$|^-\d*\.\d+$`)
+// isNegativeNumber matches argparse's ^-\d+$|^-\d*\.\d+$.
+func isNegativeNumber(s string) bool {
+	digits, dot := 0, false
+	for i, r := range s[1:] {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.' && !dot && i < len(s)-2:
+			dot = true
+			digits = 0
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
 
 // normalizeLong applies vLLM's FlexibleArgumentParser spelling rule:
 // underscores become dashes between the leading "--" and the first dot.
@@ -68,7 +83,7 @@ func normalizeLong(name string) string {
 // parseArgs parses the arguments of a vLLM server command (after the
 // program words) the way vLLM's argparse-based parser would.
 func parseArgs(toks []token) []Arg {
-	var out []Arg
+	out := make([]Arg, 0, len(toks))
 	for i := 0; i < len(toks); {
 		t := toks[i]
 		if t.text == "--" && !t.raw {
@@ -101,7 +116,7 @@ func positional(t token) Arg {
 func (a *Arg) addValue(t token) {
 	a.Values = append(a.Values, t.text)
 	a.raw = append(a.raw, t.raw)
-	if t.raw || kubeVarRef.MatchString(t.text) {
+	if t.raw || strings.Contains(t.text, "$(") && kubeVarRef.MatchString(t.text) {
 		a.Opaque = true
 	}
 }

@@ -149,8 +149,12 @@ func literalWord(w *syntax.Word) (string, bool) {
 			return "", false
 		}
 	}
-	v, err := expand.Literal(&expand.Config{}, w)
-	return v, err == nil
+	// Fields, not Literal: it removes the backslashes of unquoted escapes.
+	fields, err := expand.Fields(&expand.Config{}, w)
+	if err != nil || len(fields) != 1 {
+		return "", false // brace expansion made several words
+	}
+	return fields[0], true
 }
 
 func wordSource(src string, w *syntax.Word) string {

@@ -156,7 +156,7 @@ var sampleValues = map[string][]string{
 	"--mamba-ssm-cache-dtype": {"float32"}, "--cpu-offload-gb": {"2"}, "--limit-mm-per-prompt": {`{"image":2}`},
 	"--mm-processor-cache-gb": {"1"}, "--mm-encoder-tp-mode": {"data"}, "--otlp-traces-endpoint": {"http://otel:4317"},
 	"--scheduling-policy": {"priority"}, "--speculative-config": {`{"method":"eagle3","model":"d","num_speculative_tokens":3}`},
-	"--kv-transfer-config": {`{"kv_connector":"NixlConnector","kv_role":"kv_producer"}`},
+	"--kv-transfer-config":        {`{"kv_connector":"NixlConnector","kv_role":"kv_producer"}`},
 	"--structured-outputs-config": {`{"backend":"guidance"}`}, "--task": {"embed"},
 	"--guided-decoding-backend": {"outlines"}, "--num-scheduler-steps": {"8"}, "--device": {"cpu"},
 	"--rope-scaling": {`{"rope_type":"yarn","factor":4}`}, "--rope-theta": {"1000000"},

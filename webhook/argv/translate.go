@@ -86,9 +86,10 @@ type state struct {
 	streamSet       bool
 	apiKeySet       bool
 	servedNames     []string
-	host            string
+	host            *token
 	port            int32
 	portOpaque      bool
+	portToken       token
 	tp              int
 	maxLoras        *Arg
 	maxCPULoras     *Arg
@@ -269,6 +270,14 @@ func (t *translation) unknown(a Arg) {
 	if a.Negated || strings.HasPrefix(a.Flag, "--no-") && spec.Name != a.Flag {
 		t.emit(a.Flag)
 		t.translated(a, "not a vLLM flag; passed to SGLang, which has it", a.Flag)
+		return
+	}
+	if spec.TakesValue && len(a.Values) == 0 && spec.Nargs != "?" && spec.Nargs != "*" {
+		t.dropped(a, true, "it has no value")
+		return
+	}
+	if bad := unacceptedValue(spec, a); bad != "" {
+		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", spec.Name, bad))
 		return
 	}
 	vals := a.tokens()

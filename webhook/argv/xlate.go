@@ -109,7 +109,7 @@ var xlateLogRequests = switchXlate(
 	isDefault("vLLM's default; "+whyNoEffect))
 
 func xlateHost(t *translation, a Arg) {
-	t.st.host = a.Value()
+	t.st.host = &a.tokens()[len(a.Values)-1]
 	if t.opts.Host != "" && t.opts.Host != a.Value() {
 		t.translated(a, "SGLang listens on "+t.opts.Host+"; the sglang-proxy sidecar serves vLLM's address")
 	}
@@ -118,7 +118,7 @@ func xlateHost(t *translation, a Arg) {
 func xlatePort(t *translation, a Arg) {
 	p, err := strconv.ParseUint(a.Value(), 10, 16)
 	if err != nil {
-		t.st.portOpaque = true
+		t.st.portOpaque, t.st.portToken = true, a.tokens()[len(a.Values)-1]
 	}
 	t.st.port = int32(p)
 	if t.opts.Port != 0 && int64(t.opts.Port) != int64(p) {
