@@ -79,7 +79,16 @@ func translateChoices(b []byte, s, e int, ep endpoint) []byte {
 	if reps == nil {
 		return nil
 	}
-	return splice(nil, b, s, e, reps)
+	return splice(make([]byte, 0, e-s+grown(reps)), b, s, e, reps)
+}
+
+// grown is how much longer reps make the text they replace, at most.
+func grown(reps []rep) int {
+	n := 0
+	for _, r := range reps {
+		n += len(r.val)
+	}
+	return n
 }
 
 func translateChoice(b []byte, s, e int, ep endpoint) []byte {
@@ -117,7 +126,11 @@ func translateChoice(b []byte, s, e int, ep endpoint) []byte {
 	if ed.empty() {
 		return nil
 	}
-	return renderObject(nil, b, s, e, ms, &ed)
+	extra := 32
+	for _, me := range ed.edits {
+		extra += len(me.val)
+	}
+	return renderObject(make([]byte, 0, e-s+extra), b, s, e, ms, &ed)
 }
 
 // addReasoning copies a string reasoning_content into reasoning.
@@ -140,5 +153,5 @@ func addReasoning(b []byte, s, e int) []byte {
 		return nil
 	}
 	ed := objectEdit{add: [][2][]byte{{[]byte(`"reasoning"`), text}}}
-	return renderObject(nil, b, s, e, ms, &ed)
+	return renderObject(make([]byte, 0, e-s+len(text)+16), b, s, e, ms, &ed)
 }
