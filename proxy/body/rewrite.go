@@ -28,9 +28,9 @@ const (
 
 // Rewrite filters a request body bound for path: it strips o.StripParams
 // (chat only), applies the field table (fields.go) and repairs tool schemas
-// (chat only, when o.FixToolSchemas is set). It returns raw itself and no changes when nothing
-// needs changing, when path is not filtered, or when raw is not a valid JSON
-// object (SGLang answers those itself). A non-nil error is a *RejectError:
+// (chat only, when o.FixToolSchemas is set). It returns raw itself and no
+// changes when nothing needs changing, when path is not filtered, or when
+// raw is not a valid JSON object (SGLang answers those itself). A non-nil error is a *RejectError:
 // the request asks for something SGLang cannot honour and dropping it would
 // silently change the result; answer it with
 // ErrorJSON(http.StatusBadRequest, err.Error(), "BadRequestError").
@@ -183,12 +183,8 @@ func stripListed(b []byte, m *member, list []string) bool {
 	return false
 }
 
-// apply runs one table rule on member i.
+// apply runs one table rule on member i, which classify found set.
 func (r *rewriter) apply(rule *fieldRule, i int) {
-	v := r.ms[i].value(r.b)
-	if isUnset(v, rule.Unset) {
-		return
-	}
 	switch rule.Action {
 	case actStrip:
 		r.drop(i, Change{Kind: KindStripped, Field: rule.Field, Detail: rule.Reason})
