@@ -1,0 +1,449 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+)
+
+const (
+	testNamespace  = "team-a"
+	testProxyImage = "example.com/vllm-to-sglang:test"
+	vllmImage      = "vllm/vllm-openai:v0.10.1"
+)
+
+// vllmPod is a one-GPU `vllm serve` pod, the shape the vLLM stacks render.
+func vllmPod(extraArgs ...string) *corev1.Pod {
+	return &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: "llama", Namespace: testNamespace},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{
+			Name:    "vllm",
+			Image:   vllmImage,
+			Command: []string{"vllm", "serve"},
+			Args:    append([]string{"meta-llama/Llama-3.1-8B-Instruct", "--port", "8000"}, extraArgs...),
+			Ports:   []corev1.ContainerPort{{Name: "http", ContainerPort: 8000}},
+			Resources: corev1.ResourceRequirements{
+				Limits: corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("1")},
+			},
+		}}},
+	}
+}
+
+func plainPod() *corev1.Pod {
+	return &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: testNamespace},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "nginx", Image: "nginx:1.27"}}},
+	}
+}
+
+func withAnnotation(pod *corev1.Pod, k, v string) *corev1.Pod {
+	if pod.Annotations == nil {
+		pod.Annotations = map[string]string{}
+	}
+	pod.Annotations[k] = v
+	return pod
+}
+
+func defaultProfile() *v1alpha1.SGLangProfile { return profile.Default() }
+
+func namedProfile(name, image string, mutate ...func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
+	p := profile.Default()
+	p.Name = name
+	p.Spec.Image = image
+	for _, m := range mutate {
+		m(&p.Spec)
+	}
+	return p
+}
+
+// rejectProfile refuses pods that use --fingerprint-value.
+func rejectProfile(name string) *v1alpha1.SGLangProfile {
+	return namedProfile(name, "lmsysorg/sglang:reject", func(s *v1alpha1.SGLangProfileSpec) {
+		s.Args.UnsafeFlags = v1alpha1.UnsafeFlagReject
+	})
+}
+
+func testScheme(t testing.TB) *runtime.Scheme {
+	t.Helper()
+	s, err := NewScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// newTestRewriter returns a handler reading the given profiles, with its
+// metrics in a registry of its own.
+func newTestRewriter(t testing.TB, profiles ...*v1alpha1.SGLangProfile) (*PodRewriter, *Metrics) {
+	t.Helper()
+	s := testScheme(t)
+	objs := make([]client.Object, 0, len(profiles))
+	for _, p := range profiles {
+		objs = append(objs, p)
+	}
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).Build()
+	return NewPodRewriter(s, reader, testProxyImage, m), m
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// createRequest wraps a raw object in a pod CREATE request, as the API
+// server sends it.
+func createRequest(raw []byte, mods ...func(*admissionv1.AdmissionRequest)) admission.Request {
+	req := admissionv1.AdmissionRequest{
+		UID:       "3f0c2f3e-0000-4000-8000-000000000001",
+		Kind:      metav1.GroupVersionKind{Version: "v1", Kind: "Pod"},
+		Resource:  metav1.GroupVersionResource{Version: "v1", Resource: "pods"},
+		Operation: admissionv1.Create,
+		Namespace: testNamespace,
+		Object:    runtime.RawExtension{Raw: raw},
+	}
+	for _, m := range mods {
+		m(&req)
+	}
+	return admission.Request{AdmissionRequest: req}
+}
+
+func dryRun(r *admissionv1.AdmissionRequest) { r.DryRun = ptr.To(true) }
+
+// applied applies the response's patch to raw, as the API server does.
+func applied(t testing.TB, raw []byte, resp admission.Response) []byte {
+	t.Helper()
+	if len(resp.Patches) == 0 {
+		return raw
+	}
+	ops := mustJSON(t, resp.Patches)
+	patch, err := jsonpatch.DecodePatch(ops)
+	if err != nil {
+		t.Fatalf("decoding the response patch: %v", err)
+	}
+	out, err := patch.Apply(raw)
+	if err != nil {
+		t.Fatalf("applying the response patch: %v", err)
+	}
+	return out
+}
+
+func appliedPod(t testing.TB, raw []byte, resp admission.Response) *corev1.Pod {
+	t.Helper()
+	var pod corev1.Pod
+	if err := json.Unmarshal(applied(t, raw, resp), &pod); err != nil {
+		t.Fatal(err)
+	}
+	return &pod
+}
+
+func container(pod *corev1.Pod, name string) *corev1.Container {
+	for _, list := range [][]corev1.Container{pod.Spec.Containers, pod.Spec.InitContainers} {
+		for i := range list {
+			if list[i].Name == name {
+				return &list[i]
+			}
+		}
+	}
+	return nil
+}
+
+func TestPodRewriter(t *testing.T) {
+	type expect struct {
+		allowed     bool
+		code        int32  // result code when not allowed
+		message     string // substring of the result message
+		patched     bool
+		image       string // the vllm container's image after the patch
+		warningHas  string // substring of some warning
+		outcome     string
+		reason      string
+		flagWarning string // a flag counted in flag_warnings_total
+	}
+	cases := map[string]struct {
+		profiles []*v1alpha1.SGLangProfile
+		pod      *corev1.Pod
+		raw      []byte // overrides pod
+		mods     []func(*admissionv1.AdmissionRequest)
+		want     expect
+	}{
+		"rewrites a vLLM pod with the default profile and warns about each dropped flag": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      vllmPod("--fingerprint-value", "abc"),
+			want: expect{allowed: true, patched: true, image: defaultProfile().Spec.Image,
+				warningHas: "--fingerprint-value", outcome: OutcomeRewritten, flagWarning: "--fingerprint-value"},
+		},
+		"uses the profile the pod names in its annotation": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), namedProfile("mi325", "lmsysorg/sglang:mi325")},
+			pod:      withAnnotation(vllmPod(), v1alpha1.AnnotationProfile, "mi325"),
+			want:     expect{allowed: true, patched: true, image: "lmsysorg/sglang:mi325", outcome: OutcomeRewritten},
+		},
+		"denies a pod whose annotation names a profile that does not exist, naming it": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      withAnnotation(vllmPod(), v1alpha1.AnnotationProfile, "nope"),
+			want: expect{code: http.StatusForbidden, message: `SGLangProfile "nope"`,
+				outcome: OutcomeDenied, reason: DenyProfileNotFound},
+		},
+		"denies a vLLM pod when no profile named default exists": {
+			pod: vllmPod(),
+			want: expect{code: http.StatusForbidden, message: `SGLangProfile "default" does not exist`,
+				outcome: OutcomeDenied, reason: DenyProfileNotFound},
+		},
+		"allows a pod without vLLM unchanged even when no profile exists": {
+			pod:  plainPod(),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoVLLMContainer)},
+		},
+		"allows a pod without vLLM unchanged": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      plainPod(),
+			want:     expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoVLLMContainer)},
+		},
+		"allows a vLLM pod that asks for no GPU unchanged": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod: func() *corev1.Pod {
+				p := vllmPod()
+				p.Spec.Containers[0].Resources = corev1.ResourceRequirements{}
+				return p
+			}(),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoGPU)},
+		},
+		"allows a pod that already carries the status annotation unchanged": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      withAnnotation(vllmPod(), v1alpha1.AnnotationStatus, `{"profile":"default"}`),
+			want:     expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipAlreadyRewritten)},
+		},
+		"denies with the reason when the profile rejects a flag the pod uses": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), rejectProfile("strict")},
+			pod:      withAnnotation(vllmPod("--fingerprint-value", "abc"), v1alpha1.AnnotationProfile, "strict"),
+			want: expect{code: http.StatusForbidden, message: "--fingerprint-value",
+				outcome: OutcomeDenied, reason: DenyRejectedFlags},
+		},
+		"rewrites a dry-run request the same way": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      vllmPod(),
+			mods:     []func(*admissionv1.AdmissionRequest){dryRun},
+			want:     expect{allowed: true, patched: true, image: defaultProfile().Spec.Image, outcome: OutcomeRewritten},
+		},
+		"rewrites a generateName pod that has no namespace in its metadata": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod: func() *corev1.Pod {
+				p := vllmPod()
+				p.Name, p.GenerateName, p.Namespace = "", "vllm-llama-7d9f8-", ""
+				return p
+			}(),
+			want: expect{allowed: true, patched: true, image: defaultProfile().Spec.Image, outcome: OutcomeRewritten},
+		},
+		"allows anything but CREATE unchanged": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      vllmPod(),
+			mods:     []func(*admissionv1.AdmissionRequest){func(r *admissionv1.AdmissionRequest) { r.Operation = admissionv1.Update }},
+			want:     expect{allowed: true, outcome: OutcomeSkipped, reason: SkipNotCreate},
+		},
+		"answers a request whose object is not JSON with 400 and a clear message": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			raw:      []byte(`{"apiVersion":"v1","kind":"Pod","spec":`),
+			want: expect{code: http.StatusBadRequest, message: "does not hold a valid v1 Pod",
+				outcome: OutcomeDenied, reason: DenyMalformed},
+		},
+		"answers a request with no object with 400": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			raw:      []byte{},
+			want: expect{code: http.StatusBadRequest, message: "does not hold a valid v1 Pod",
+				outcome: OutcomeDenied, reason: DenyMalformed},
+		},
+		"answers a request holding another kind with 400": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			raw:      []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x"}}`),
+			want: expect{code: http.StatusBadRequest, message: "does not hold a valid v1 Pod",
+				outcome: OutcomeDenied, reason: DenyMalformed},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			h, m := newTestRewriter(t, tc.profiles...)
+			raw := tc.raw
+			if raw == nil {
+				raw = mustJSON(t, tc.pod)
+			}
+			resp := h.Handle(t.Context(), createRequest(raw, tc.mods...))
+			checkResponse(t, resp, tc.want.allowed, tc.want.code, tc.want.message)
+			if got := len(resp.Patches) > 0; got != tc.want.patched {
+				t.Fatalf("patched = %v, want %v (patches %v)", got, tc.want.patched, resp.Patches)
+			}
+			if tc.want.patched {
+				pod := appliedPod(t, raw, resp)
+				if c := container(pod, "vllm"); c == nil || c.Image != tc.want.image {
+					t.Errorf("vllm container after the patch = %+v, want image %q", c, tc.want.image)
+				}
+				if container(pod, v1alpha1.ProxyContainerName) == nil {
+					t.Errorf("no %s container after the patch", v1alpha1.ProxyContainerName)
+				}
+			}
+			if tc.want.warningHas != "" && !containsAny(resp.Warnings, tc.want.warningHas) {
+				t.Errorf("warnings %q mention no %q", resp.Warnings, tc.want.warningHas)
+			}
+			if got := testutil.ToFloat64(m.pods.WithLabelValues(tc.want.outcome, tc.want.reason)); got != 1 {
+				t.Errorf("pods_total{outcome=%q,reason=%q} = %v, want 1", tc.want.outcome, tc.want.reason, got)
+			}
+			if got := testutil.CollectAndCount(m.duration); got != 1 {
+				t.Errorf("request_duration_seconds has %d series, want 1", got)
+			}
+			if tc.want.flagWarning != "" {
+				if got := testutil.ToFloat64(m.warnings.WithLabelValues(tc.want.flagWarning, "dropped")); got != 1 {
+					t.Errorf("flag_warnings_total{flag=%q,action=dropped} = %v, want 1", tc.want.flagWarning, got)
+				}
+			}
+		})
+	}
+}
+
+func checkResponse(t *testing.T, resp admission.Response, allowed bool, code int32, message string) {
+	t.Helper()
+	if resp.Allowed != allowed {
+		t.Fatalf("allowed = %v, want %v (result %+v)", resp.Allowed, allowed, resp.Result)
+	}
+	if allowed {
+		return
+	}
+	if resp.Result == nil || resp.Result.Code != code {
+		t.Fatalf("result = %+v, want code %d", resp.Result, code)
+	}
+	if !strings.Contains(resp.Result.Message, message) {
+		t.Errorf("message %q does not contain %q", resp.Result.Message, message)
+	}
+}
+
+func containsAny(lines []string, sub string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRewrittenPodIsLeftAloneWhenSentAgain(t *testing.T) {
+	h, m := newTestRewriter(t, defaultProfile())
+	raw := mustJSON(t, vllmPod())
+	first := h.Handle(t.Context(), createRequest(raw))
+	again := applied(t, raw, first)
+
+	second := h.Handle(t.Context(), createRequest(again))
+	if !second.Allowed || len(second.Patches) != 0 {
+		t.Fatalf("second call = allowed %v with patches %v, want allowed without a patch", second.Allowed, second.Patches)
+	}
+	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeSkipped, string(rewrite.SkipAlreadyRewritten))); got != 1 {
+		t.Errorf("already-rewritten skips = %v, want 1", got)
+	}
+}
+
+// panickingReader stands in for a cache that blows up.
+type panickingReader struct{ client.Reader }
+
+func (panickingReader) Get(context.Context, client.ObjectKey, client.Object, ...client.GetOption) error {
+	panic("cache exploded")
+}
+
+func TestPanicInTheHandlerIsRecoveredLoggedAndCounted(t *testing.T) {
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewPodRewriter(testScheme(t), panickingReader{}, testProxyImage, m)
+	resp := h.Handle(t.Context(), createRequest(mustJSON(t, vllmPod())))
+	checkResponse(t, resp, false, http.StatusInternalServerError, "internal error")
+	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyInternal)); got != 1 {
+		t.Errorf("internal-error denials = %v, want 1", got)
+	}
+}
+
+// errReader fails every read the way an unreachable cache would.
+type errReader struct{ client.Reader }
+
+func (errReader) Get(context.Context, client.ObjectKey, client.Object, ...client.GetOption) error {
+	return errors.New("connection refused")
+}
+
+func TestProfileReadFailureIsAServerErrorNotADenialOfThePod(t *testing.T) {
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewPodRewriter(testScheme(t), errReader{}, testProxyImage, m)
+	resp := h.Handle(t.Context(), createRequest(mustJSON(t, vllmPod())))
+	checkResponse(t, resp, false, http.StatusInternalServerError, "connection refused")
+	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyProfileLookup)); got != 1 {
+		t.Errorf("profile-lookup-failed denials = %v, want 1", got)
+	}
+}
+
+func TestWithoutAnyProxyImage(t *testing.T) {
+	cases := map[string]struct {
+		pod     *corev1.Pod
+		allowed bool
+	}{
+		"a vLLM pod is denied, naming the missing setting": {pod: vllmPod(), allowed: false},
+		"a pod without vLLM is still allowed":              {pod: plainPod(), allowed: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewMetrics(prometheus.NewRegistry())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := testScheme(t)
+			h := NewPodRewriter(s, fake.NewClientBuilder().WithScheme(s).WithObjects(defaultProfile()).Build(), "", m)
+			resp := h.Handle(t.Context(), createRequest(mustJSON(t, tc.pod)))
+			if tc.allowed {
+				checkResponse(t, resp, true, 0, "")
+				return
+			}
+			checkResponse(t, resp, false, http.StatusForbidden, "proxy-image")
+		})
+	}
+}

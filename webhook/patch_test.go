@@ -1,0 +1,124 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package webhook
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+// podFromANewerAPIServer is a vLLM pod carrying fields this binary's
+// k8s.io/api does not know, in the places a newer API server or another
+// webhook could put them: pod metadata and spec, the vLLM container, an env
+// entry that comes after one the rewrite removes, and an init container.
+const podFromANewerAPIServer = `{
+  "apiVersion": "v1", "kind": "Pod",
+  "metadata": {"name": "llama", "namespace": "team-a", "futureMeta": "m"},
+  "spec": {
+    "futureSpec": {"enabled": true},
+    "initContainers": [{"name": "storage-initializer", "image": "kserve/storage-initializer:v0.15", "futureInit": "i"}],
+    "containers": [{
+      "name": "vllm", "image": "vllm/vllm-openai:v0.10.1",
+      "command": ["vllm", "serve"], "args": ["meta-llama/Llama-3.1-8B-Instruct", "--port", "8000"],
+      "ports": [{"name": "http", "containerPort": 8000}],
+      "env": [
+        {"name": "NVIDIA_VISIBLE_DEVICES", "value": "all"},
+        {"name": "HF_HOME", "value": "/data", "futureEnv": "e"}
+      ],
+      "resources": {"limits": {"nvidia.com/gpu": "1"}},
+      "futureContainer": "c"
+    }]
+  }
+}`
+
+func TestPatchKeepsFieldsThisAPIVersionDoesNotKnow(t *testing.T) {
+	h, _ := newTestRewriter(t, defaultProfile())
+	raw := []byte(podFromANewerAPIServer)
+	resp := h.Handle(t.Context(), createRequest(raw))
+	if !resp.Allowed || len(resp.Patches) == 0 {
+		t.Fatalf("want a rewrite, got allowed=%v patches=%v result=%+v", resp.Allowed, resp.Patches, resp.Result)
+	}
+	var pod struct {
+		Metadata map[string]any `json:"metadata"`
+		Spec     struct {
+			FutureSpec     map[string]any   `json:"futureSpec"`
+			InitContainers []map[string]any `json:"initContainers"`
+			Containers     []map[string]any `json:"containers"`
+		} `json:"spec"`
+	}
+	if err := json.Unmarshal(applied(t, raw, resp), &pod); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := map[string]struct{ got, want any }{
+		"pod metadata keeps its unknown field": {pod.Metadata["futureMeta"], "m"},
+		"pod spec keeps its unknown field":     {pod.Spec.FutureSpec["enabled"], true},
+		"the vLLM container keeps its unknown field": {
+			named(pod.Spec.Containers, "vllm")["futureContainer"], "c"},
+		"the init container keeps its unknown field": {
+			named(pod.Spec.InitContainers, "storage-initializer")["futureInit"], "i"},
+		"the injected proxy gets no one else's unknown field": {
+			named(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)["futureInit"], nil},
+		"the env entry keeps its unknown field although an entry before it was removed": {
+			namedEnv(named(pod.Spec.Containers, "vllm"), "HF_HOME")["futureEnv"], "e"},
+		"the NVIDIA env entry is gone": {
+			namedEnv(named(pod.Spec.Containers, "vllm"), "NVIDIA_VISIBLE_DEVICES"), map[string]any(nil)},
+		"the vLLM container now runs the profile's image": {
+			named(pod.Spec.Containers, "vllm")["image"], defaultProfile().Spec.Image},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if !equalJSON(tc.got, tc.want) {
+				t.Errorf("got %#v, want %#v", tc.got, tc.want)
+			}
+		})
+	}
+	// Other unknown env entries must not have picked up futureEnv.
+	for _, e := range named(pod.Spec.Containers, "vllm")["env"].([]any) {
+		env := e.(map[string]any)
+		if env["name"] != "HF_HOME" && env["futureEnv"] != nil {
+			t.Errorf("env %v picked up HF_HOME's unknown field", env["name"])
+		}
+	}
+}
+
+func named(list []map[string]any, name string) map[string]any {
+	for _, m := range list {
+		if m["name"] == name {
+			return m
+		}
+	}
+	return nil
+}
+
+func namedEnv(c map[string]any, name string) map[string]any {
+	env, _ := c["env"].([]any)
+	for _, e := range env {
+		if m := e.(map[string]any); m["name"] == name {
+			return m
+		}
+	}
+	return nil
+}
+
+func equalJSON(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
