@@ -1,0 +1,200 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
+)
+
+// rewriteOptions are the flags of `vllm-to-sglang rewrite`.
+type rewriteOptions struct {
+	files      []string
+	profile    string
+	output     string
+	proxyImage string
+}
+
+func newRewriteCommand() *cobra.Command {
+	o := &rewriteOptions{output: "yaml", proxyImage: defaultProxyImage()}
+	cmd := &cobra.Command{
+		Use:   "rewrite -f FILENAME",
+		Short: "Rewrite the vLLM pods in manifests into SGLang pods, offline",
+		Long: `Rewrite the vLLM pods in Kubernetes manifests into SGLang pods, as the
+admission webhook would, without a cluster.
+
+Reads YAML or JSON (several documents, or a List) and rewrites the pod
+template of every Pod, PodTemplate, Deployment, StatefulSet, ReplicaSet,
+DaemonSet, ReplicationController, Job and CronJob; other documents are
+printed unchanged, in their order. Warnings go to stderr. YAML comments are
+not kept.
+
+Exit status: 0 on success, 1 when the profile rejects a pod (nothing is
+printed then), 2 on bad input or usage.`,
+		Example: `  # Rewrite a rendered Helm chart with the built-in MI300X profile
+  helm template vllm vllm/vllm-stack -f values.yaml | vllm-to-sglang rewrite -f -
+
+  # With your own profile, as JSON
+  vllm-to-sglang rewrite -f deployment.yaml --profile my-profile.yaml -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVarP(&o.files, "filename", "f", nil, `File with the manifests to rewrite; "-" reads stdin. Repeatable.`)
+	fs.StringVar(&o.profile, "profile", "", "SGLangProfile file (YAML or JSON); the built-in default (MI300X) when empty.")
+	fs.StringVarP(&o.output, "output", "o", o.output, "Output format: yaml or json.")
+	fs.StringVar(&o.proxyImage, "proxy-image", o.proxyImage, "Image of the sglang-proxy sidecar, used when the profile names none.")
+	return cmd
+}
+
+func (o *rewriteOptions) validate() error {
+	if len(o.files) == 0 {
+		return badInput(errors.New("must specify -f FILENAME (\"-\" for stdin)"))
+	}
+	if o.output != "yaml" && o.output != "json" {
+		return badInput(fmt.Errorf("unsupported output format %q: use yaml or json", o.output))
+	}
+	return nil
+}
+
+func (o *rewriteOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	prof, err := loadProfile(o.profile)
+	if err != nil {
+		return badInput(err)
+	}
+	objs, err := readManifests(o.files, stdin)
+	if err != nil {
+		return badInput(err)
+	}
+	rw := &manifest.Rewriter{Profile: prof, ProxyImage: o.proxyImage}
+	var failures []failure
+	for _, obj := range objs {
+		for _, res := range rw.Rewrite(obj) {
+			failures = append(failures, report(stderr, prof.Name, res)...)
+		}
+	}
+	if len(failures) > 0 {
+		return failed(stderr, failures)
+	}
+	if o.output == "json" {
+		return manifest.EncodeJSON(stdout, objs)
+	}
+	return manifest.EncodeYAML(stdout, objs)
+}
+
+func loadProfile(path string) (*v1alpha1.SGLangProfile, error) {
+	if path == "" {
+		return profile.Default(), nil
+	}
+	return profile.Load(path)
+}
+
+// readManifests decodes every file in order; "-" is stdin.
+func readManifests(files []string, stdin io.Reader) ([]*unstructured.Unstructured, error) {
+	var all []*unstructured.Unstructured
+	for _, name := range files {
+		objs, err := readManifest(name, stdin)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, objs...)
+	}
+	return all, nil
+}
+
+func readManifest(name string, stdin io.Reader) ([]*unstructured.Unstructured, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close() //nolint:errcheck // read-only
+		r = f
+	} else {
+		name = "stdin"
+	}
+	objs, err := manifest.Decode(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return objs, nil
+}
+
+// failure is a pod template that could not be rewritten.
+type failure struct {
+	ref      string
+	err      error
+	rejected bool
+}
+
+// report prints what happened to one pod template and returns its failure.
+func report(stderr io.Writer, profileName string, res manifest.Result) []failure {
+	if res.Err != nil {
+		var rejected *rewrite.RejectedError
+		return []failure{{ref: res.Ref, err: res.Err, rejected: errors.As(res.Err, &rejected)}}
+	}
+	r := res.Report
+	if r.Outcome == rewrite.Skipped {
+		line := fmt.Sprintf("%s: not rewritten: %s", res.Ref, r.SkipReason.Sentence())
+		if r.Detail != "" && r.SkipReason != rewrite.SkipUntranslatable {
+			line += " (" + r.Detail + ")"
+		}
+		fmt.Fprintln(stderr, line)
+	}
+	if res.ProfileRequested != "" && res.ProfileRequested != profileName && r.Outcome == rewrite.Rewritten {
+		fmt.Fprintf(stderr, "Warning: %s: the pod asks for profile %q but was rewritten with %q (choose one with --profile)\n",
+			res.Ref, res.ProfileRequested, profileName)
+	}
+	for _, w := range r.Warnings() {
+		fmt.Fprintf(stderr, "Warning: %s: %s\n", res.Ref, w)
+	}
+	return nil
+}
+
+// failed prints every failure and picks the exit code: 1 when the profile
+// rejected pods, 2 when a template could not be read.
+func failed(stderr io.Writer, failures []failure) error {
+	code := exitFailure
+	for _, f := range failures {
+		fmt.Fprintf(stderr, "error: %s: %v\n", f.ref, f.err)
+		if !f.rejected {
+			code = exitBadInput
+		}
+	}
+	noun := "pod template"
+	if len(failures) > 1 {
+		noun += "s"
+	}
+	fmt.Fprintf(stderr, "error: %d %s not rewritten; nothing was printed\n", len(failures), noun)
+	return &exitError{code: code}
+}

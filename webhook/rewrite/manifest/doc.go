@@ -1,0 +1,28 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package manifest applies the pod rewrite to Kubernetes manifests, the way
+// the offline CLI needs it: it decodes YAML or JSON streams into
+// unstructured objects, rewrites the pod template of every workload kind it
+// knows (Pod, PodTemplate, Deployment, StatefulSet, ReplicaSet, DaemonSet,
+// ReplicationController, Job, CronJob, and the items of a List) and leaves
+// every other object as it was.
+//
+// Only the fields the rewrite changes are written back: the change is a JSON
+// patch computed between the typed pod template before and after, applied to
+// the document as read. Fields the Go types do not know (a newer Kubernetes
+// field, a typo kubectl would reject later) are kept, not silently dropped.
+package manifest

@@ -1,0 +1,147 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rewrite
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
+const (
+	// ProxyCommand is the proxy binary in the project's image.
+	ProxyCommand = "/proxy"
+	// ProxyUID runs the proxy as the distroless nonroot user.
+	ProxyUID int64 = 65532
+	// sglangHost is where SGLang listens: loopback only, so its admin
+	// endpoints are reachable through the proxy's allow-list alone.
+	sglangHost = "127.0.0.1"
+)
+
+// DefaultProxyResources are the proxy's requests and limits when the profile
+// sets none: small requests, and a memory limit well above the proxy's
+// budget (under 100 MiB with 1,000 streams). No CPU limit: throttling a
+// proxy adds latency to every token.
+func DefaultProxyResources() corev1.ResourceRequirements {
+	return corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse("100m"),
+			corev1.ResourceMemory: resource.MustParse("64Mi"),
+		},
+		Limits: corev1.ResourceList{
+			corev1.ResourceMemory: resource.MustParse("256Mi"),
+		},
+	}
+}
+
+// proxyStartupProbe holds the containers after the proxy (in a native
+// sidecar's case, the SGLang container) until it listens: a TCP check, since
+// its /health reports SGLang, which cannot be up before it starts.
+func proxyStartupProbe(port int32) *corev1.Probe {
+	return &corev1.Probe{
+		ProbeHandler:     corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(port)}},
+		PeriodSeconds:    1,
+		TimeoutSeconds:   1,
+		FailureThreshold: 30,
+	}
+}
+
+// proxyContainer builds the sglang-proxy native sidecar: an init container
+// with restartPolicy Always, listening on the vLLM port (which it owns, name
+// included) and forwarding to SGLang on loopback. Its security context passes
+// Pod Security "restricted" whatever the pod sets.
+func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64) corev1.Container {
+	resources := DefaultProxyResources()
+	if p.Resources != nil {
+		resources = *p.Resources.DeepCopy()
+	}
+	return corev1.Container{
+		Name:                     v1alpha1.ProxyContainerName,
+		Image:                    image,
+		ImagePullPolicy:          p.ImagePullPolicy,
+		Command:                  []string{ProxyCommand},
+		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace),
+		Ports:                    []corev1.ContainerPort{serving},
+		Resources:                resources,
+		RestartPolicy:            ptr.To(corev1.ContainerRestartPolicyAlways),
+		StartupProbe:             proxyStartupProbe(serving.ContainerPort),
+		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
+		SecurityContext:          restrictedSecurityContext(),
+	}
+}
+
+func restrictedSecurityContext() *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		AllowPrivilegeEscalation: ptr.To(false),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+		Privileged:               ptr.To(false),
+		ReadOnlyRootFilesystem:   ptr.To(true),
+		RunAsNonRoot:             ptr.To(true),
+		RunAsUser:                ptr.To(ProxyUID),
+		RunAsGroup:               ptr.To(ProxyUID),
+		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	}
+}
+
+// proxyArgs spells every setting out in the proxy's flag vocabulary, so the
+// pod documents itself and does not depend on the proxy's defaults. The
+// strip list is passed only when the profile sets one (unset means the
+// proxy's default list; an empty list strips nothing), and the shutdown
+// grace only when the pod sets its own termination grace period.
+func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []string {
+	h := &p.Health
+	args := []string{
+		"--listen=:" + strconv.Itoa(int(listen)),
+		fmt.Sprintf("--upstream=http://%s:%d", sglangHost, sglangPort),
+		"--health-path=" + h.Path,
+		"--health-interval=" + durationOr(h.Interval, v1alpha1.DefaultHealthInterval).String(),
+		"--health-timeout=" + durationOr(h.Timeout, v1alpha1.DefaultHealthTimeout).String(),
+		"--health-fall=" + strconv.Itoa(int(h.Fall)),
+		"--health-rise=" + strconv.Itoa(int(h.Rise)),
+		"--metrics-mode=" + string(p.MetricsMode),
+		"--fix-tool-schemas=" + strconv.FormatBool(ptr.Deref(p.FixToolSchemas, v1alpha1.DefaultFixToolSchemas)),
+	}
+	if p.StripParams != nil {
+		args = append(args, "--strip-params="+strings.Join(p.StripParams, ","))
+	}
+	for _, path := range p.AllowPaths {
+		args = append(args, "--allow-path="+path)
+	}
+	if p.MaxBodyBytes != nil {
+		args = append(args, "--max-body-bytes="+strconv.FormatInt(*p.MaxBodyBytes, 10))
+	}
+	if grace != nil {
+		args = append(args, fmt.Sprintf("--shutdown-grace=%ds", *grace))
+	}
+	return args
+}
+
+func durationOr(d *metav1.Duration, def time.Duration) time.Duration {
+	if d == nil {
+		return def
+	}
+	return d.Duration
+}

@@ -1,0 +1,300 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rewrite
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+)
+
+const (
+	// annotationMirror marks the API mirror of a static pod.
+	annotationMirror = "kubernetes.io/config.mirror"
+	// annotationDefaultContainer is where kubectl logs/exec go by default.
+	annotationDefaultContainer = "kubectl.kubernetes.io/default-container"
+)
+
+// Options are the caller's settings for one rewrite.
+type Options struct {
+	// ProfileName is recorded in the status annotation.
+	ProfileName string
+	// ProxyImage is the sglang-proxy image when the profile names none.
+	ProxyImage string
+}
+
+// ErrNoProxyImage means neither the profile nor the options name a proxy image.
+var ErrNoProxyImage = errors.New("no proxy image: set the profile's spec.proxy.image or the --proxy-image option")
+
+// Rewrite rewrites a pod, or the metadata and spec of a pod template, in
+// place. The profile spec must be defaulted (SGLangProfileSpec.Default).
+//
+// It returns a Report whether it rewrote the pod or left it alone (then the
+// pod is unchanged). It returns a *RejectedError, and leaves the pod
+// unchanged, when the profile refuses what the pod asks for, and another
+// error only for a configuration fault (a bad profile, no proxy image).
+func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec, opts Options) (*Report, error) {
+	proxyImage := profile.Proxy.Image
+	if proxyImage == "" {
+		proxyImage = opts.ProxyImage
+	}
+	if proxyImage == "" {
+		return nil, ErrNoProxyImage
+	}
+	if reason, detail := skipPod(meta, spec); reason != "" {
+		return &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
+	}
+	plan, report, err := planRewrite(spec, profile)
+	if err != nil || plan == nil {
+		return report, err
+	}
+	plan.apply(meta, spec, profile, opts.ProfileName, proxyImage, report)
+	return report, nil
+}
+
+// skipPod checks what rules a pod out before its containers are looked at.
+func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string) {
+	switch {
+	case meta.Annotations[annotationMirror] != "":
+		return SkipMirrorPod, ""
+	case meta.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteDisabled:
+		return SkipOptedOut, ""
+	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
+		return SkipAlreadyRewritten, ""
+	case spec.HostNetwork:
+		return SkipHostNetwork, ""
+	}
+	if why := multiNodePod(meta); why != "" {
+		return SkipMultiNode, why
+	}
+	if hasContainer(spec, v1alpha1.ProxyContainerName) {
+		return SkipProxyNameTaken, ""
+	}
+	return "", ""
+}
+
+func hasAnnotation(meta *metav1.ObjectMeta, key string) bool {
+	_, ok := meta.Annotations[key]
+	return ok
+}
+
+func hasContainer(spec *corev1.PodSpec, name string) bool {
+	for _, list := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for _, c := range list {
+			if c.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// multiNodePod recognises the pods of multi-node deployments by their
+// controllers' labels: LeaderWorkerSet (unless its group has one pod) and
+// KubeRay.
+func multiNodePod(meta *metav1.ObjectMeta) string {
+	const lws, lwsSize = "leaderworkerset.sigs.k8s.io/", "leaderworkerset.sigs.k8s.io/size"
+	for k := range meta.Labels {
+		if strings.HasPrefix(k, lws) && meta.Annotations[lwsSize] != "1" {
+			return "the pod belongs to a LeaderWorkerSet group (label " + k + ")"
+		}
+		if strings.HasPrefix(k, "ray.io/") {
+			return "the pod is a Ray cluster node (label " + k + ")"
+		}
+	}
+	return ""
+}
+
+// plan is everything decided before the pod is touched, so a rejection
+// leaves it unchanged.
+type plan struct {
+	index      int // of the vLLM container in spec.Containers
+	result     *argv.Result
+	vllmPort   int32
+	sglangPort int32
+}
+
+// planRewrite finds the vLLM container and translates its command. A nil
+// plan means the pod is skipped (the report says why) or rejected (err).
+func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*plan, *Report, error) {
+	index, inv, reason, detail := findVLLM(spec)
+	if reason != "" {
+		return nil, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
+	}
+	c := &spec.Containers[index]
+	skip := func(r SkipReason, detail string) (*plan, *Report, error) {
+		return nil, &Report{Outcome: Skipped, SkipReason: r, Detail: detail, Container: c.Name}, nil
+	}
+	if !requestsGPU(c, &profile.GPU) {
+		return skip(SkipNoGPU, "")
+	}
+	if why := multiNodeEnv(c); why != "" {
+		return skip(SkipMultiNode, why)
+	}
+	if inv.reason == argv.SkipMultiNode {
+		return skip(SkipMultiNode, inv.detail())
+	}
+	untranslatable := func(detail string) (*plan, *Report, error) {
+		if profile.Args.UnsafeFlags == v1alpha1.UnsafeFlagReject {
+			return nil, nil, &RejectedError{Container: c.Name, Reason: detail}
+		}
+		return skip(SkipUntranslatable, detail)
+	}
+	if inv.reason != argv.NotSkipped {
+		return untranslatable(inv.detail())
+	}
+	vllmPort, ok := servingPort(inv.Invocation)
+	if !ok {
+		return untranslatable("vLLM's --port is only known at run time, so the proxy cannot take it over")
+	}
+	p := &plan{index: index, vllmPort: vllmPort, sglangPort: pickSGLangPort(usedPorts(spec), vllmPort)}
+	if p.sglangPort == 0 {
+		return untranslatable("no free port is left for SGLang")
+	}
+	res, err := argv.Translate(inv.Invocation, argv.Options{
+		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("translating container %q: %w", c.Name, err)
+	}
+	if rejected := res.Rejected(); len(rejected) > 0 {
+		return nil, nil, &RejectedError{Container: c.Name, Findings: rejected}
+	}
+	p.result = res
+	return p, &Report{Outcome: Rewritten, Container: c.Name, ServingPort: vllmPort, SGLangPort: p.sglangPort, Findings: res.Findings}, nil
+}
+
+// detected is a container that runs vLLM's server, rewritable or not.
+type detected struct {
+	*argv.Invocation
+	reason argv.SkipReason
+}
+
+func (d detected) detail() string {
+	s := d.reason.Sentence()
+	if d.Invocation != nil && d.Invocation.Detail != "" {
+		s += ": " + d.Invocation.Detail
+	}
+	return s
+}
+
+// findVLLM returns the one container that runs vLLM's server.
+func findVLLM(spec *corev1.PodSpec) (int, detected, SkipReason, string) {
+	found, index := 0, -1
+	var inv detected
+	var names []string
+	for i := range spec.Containers {
+		c := &spec.Containers[i]
+		d, reason := argv.Detect(c.Command, c.Args, c.Image)
+		if !reason.RunsVLLM() {
+			continue
+		}
+		found++
+		names = append(names, strconv.Quote(c.Name))
+		if index < 0 {
+			index, inv = i, detected{Invocation: d, reason: reason}
+		}
+	}
+	switch {
+	case found == 0:
+		return -1, inv, SkipNoVLLMContainer, ""
+	case found > 1:
+		return -1, inv, SkipMultipleVLLMContainers, "containers " + strings.Join(names, ", ")
+	}
+	return index, inv, "", ""
+}
+
+// multiNodeEnv recognises a multi-node server by the environment its
+// controller sets: LeaderWorkerSet's leader address (in a group of more
+// than one) or a Ray cluster address.
+func multiNodeEnv(c *corev1.Container) string {
+	env := map[string]string{}
+	for _, e := range c.Env {
+		env[e.Name] = e.Value
+	}
+	if _, ok := env["LWS_LEADER_ADDRESS"]; ok && env["LWS_GROUP_SIZE"] != "1" {
+		return "the container joins a LeaderWorkerSet group (LWS_LEADER_ADDRESS is set)"
+	}
+	if _, ok := env["RAY_ADDRESS"]; ok {
+		return "the container joins a Ray cluster (RAY_ADDRESS is set)"
+	}
+	return ""
+}
+
+// servingPort is the port vLLM would listen on: --port, or 8000.
+func servingPort(inv *argv.Invocation) (int32, bool) {
+	a, ok := inv.Flag("--port")
+	if !ok {
+		return DefaultVLLMPort, true
+	}
+	if a.Opaque {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(a.Value(), 10, 32)
+	if err != nil || n <= 0 || n > int64(maxPort) {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// apply makes the planned changes; nothing in it can fail.
+func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec, profileName, proxyImage string, report *Report) {
+	c := &spec.Containers[p.index]
+	status := &Status{
+		Profile: profileName, Container: c.Name, OriginalImage: c.Image,
+		OriginalCommand: c.Command, OriginalArgs: c.Args,
+		InjectedContainers: []string{v1alpha1.ProxyContainerName},
+		ServingPort:        p.vllmPort, SGLangPort: p.sglangPort,
+	}
+	status.flagLists(p.result.Findings)
+
+	c.Image = profile.Image
+	if profile.ImagePullPolicy != "" {
+		c.ImagePullPolicy = profile.ImagePullPolicy
+	}
+	c.Command, c.Args = p.result.Command, p.result.Args
+	c.Env = rewriteEnv(c.Env, &profile.Env)
+	report.Notes = append(report.Notes, rewriteGPU(c, &profile.GPU)...)
+
+	serving := takeServingPort(c, p.vllmPort)
+	if retargetProbes(c, serving) {
+		report.Notes = append(report.Notes, "a tcpSocket probe on the serving port now checks the proxy's /health, because the proxy accepts connections before SGLang is ready")
+	}
+	added, note := ensureShm(spec, c, *profile.ShmSize)
+	if added != "" {
+		status.InjectedVolumes = []string{added}
+	}
+	if note != "" {
+		report.Notes = append(report.Notes, note)
+	}
+	rewritePlacement(spec, &profile.Placement)
+	rewriteRuntimeClass(spec, &profile.RuntimeClass)
+	spec.InitContainers = append(spec.InitContainers,
+		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds))
+
+	if meta.Annotations[annotationDefaultContainer] == "" {
+		setAnnotation(meta, annotationDefaultContainer, c.Name)
+	}
+	status.write(meta)
+}

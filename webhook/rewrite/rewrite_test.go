@@ -1,0 +1,965 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rewrite
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+)
+
+// rewriteCase changes the test pod and profile, rewrites, and checks.
+type rewriteCase struct {
+	name    string
+	pod     func(*corev1.Pod)
+	profile func(*v1alpha1.SGLangProfileSpec)
+	check   func(t *testing.T, pod *corev1.Pod, r *Report)
+}
+
+func (tc rewriteCase) run(t *testing.T) {
+	pod, prof := testPod(), testProfile()
+	if tc.pod != nil {
+		tc.pod(pod)
+	}
+	if tc.profile != nil {
+		tc.profile(prof)
+	}
+	r := mustRewrite(t, pod, prof)
+	tc.check(t, pod, r)
+}
+
+func runCases(t *testing.T, cases []rewriteCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, tc.run)
+	}
+}
+
+func TestRewriteContainer(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "keeps the vLLM container's name and switches it to the profile's image",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if c := vllmOf(pod); c.Name != "vllm" || c.Image != "example.com/sglang:rocm" {
+				t.Errorf("container %q image %q", c.Name, c.Image)
+			}
+		},
+	}, {
+		name:    "sets the profile's pull policy when it names one",
+		pod:     func(p *corev1.Pod) { vllmOf(p).ImagePullPolicy = corev1.PullAlways },
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.ImagePullPolicy = corev1.PullIfNotPresent },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := vllmOf(pod).ImagePullPolicy; got != corev1.PullIfNotPresent {
+				t.Errorf("pull policy = %s", got)
+			}
+		},
+	}, {
+		name: "keeps the pod's pull policy when the profile names none",
+		pod:  func(p *corev1.Pod) { vllmOf(p).ImagePullPolicy = corev1.PullAlways },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := vllmOf(pod).ImagePullPolicy; got != corev1.PullAlways {
+				t.Errorf("pull policy = %s", got)
+			}
+		},
+	}, {
+		name: "runs SGLang on 127.0.0.1 one port above vLLM's",
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			args := vllmOf(pod).Args
+			if argAfter(args, "--host") != "127.0.0.1" || argAfter(args, "--port") != "8001" {
+				t.Errorf("SGLang args %v, want --host 127.0.0.1 --port 8001", args)
+			}
+			if r.ServingPort != 8000 || r.SGLangPort != 8001 {
+				t.Errorf("report ports %d -> %d", r.ServingPort, r.SGLangPort)
+			}
+		},
+	}, {
+		name: "picks a port no container declares, skipping taken ones",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: "side", Image: "side",
+				Ports: []corev1.ContainerPort{{ContainerPort: 8001}, {ContainerPort: 8002}}})
+		},
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if r.SGLangPort != 8003 || argAfter(vllmOf(pod).Args, "--port") != "8003" {
+				t.Errorf("SGLang port %d, want 8003", r.SGLangPort)
+			}
+		},
+	}, {
+		name: "treats a port another container only probes as taken",
+		pod: func(p *corev1.Pod) {
+			p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: "side", Image: "side",
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: httpProbe(intstr.FromInt32(8001))})
+		},
+		check: func(t *testing.T, _ *corev1.Pod, r *Report) {
+			if r.SGLangPort != 8002 {
+				t.Errorf("SGLang port %d, want 8002", r.SGLangPort)
+			}
+		},
+	}, {
+		name: "serves the port vLLM's --port names when another sidecar owns 8000 (llm-d)",
+		pod: func(p *corev1.Pod) {
+			c := vllmOf(p)
+			c.Command = []string{"vllm", "serve"}
+			c.Args = []string{"org/model", "--port", "8200"}
+			c.Ports = []corev1.ContainerPort{{ContainerPort: 8200, Protocol: corev1.ProtocolTCP}}
+			c.ReadinessProbe = nil
+			p.Spec.InitContainers = []corev1.Container{{Name: "routing-proxy", Image: "llm-d/routing-sidecar",
+				Args: []string{"--port=8000", "--vllm-port=8200"}, Ports: []corev1.ContainerPort{{ContainerPort: 8000}},
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways)}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if r.ServingPort != 8200 || r.SGLangPort != 8201 {
+				t.Errorf("ports %d -> %d, want 8200 -> 8201", r.ServingPort, r.SGLangPort)
+			}
+			proxy := proxyOf(t, pod)
+			if proxy.Ports[0].ContainerPort != 8200 || !slices.Contains(proxy.Args, "--listen=:8200") {
+				t.Errorf("proxy ports %v args %v", proxy.Ports, proxy.Args)
+			}
+			if pod.Spec.InitContainers[0].Name != "routing-proxy" || len(pod.Spec.InitContainers[0].Ports) != 1 {
+				t.Error("the routing sidecar changed")
+			}
+		},
+	}, {
+		name: "moves the serving port and its name to the proxy, keeping the other ports",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := []corev1.ContainerPort{{Name: "zmq-port", ContainerPort: 55555}}
+			if diff := cmp.Diff(want, vllmOf(pod).Ports); diff != "" {
+				t.Errorf("vLLM ports (-want +got):\n%s", diff)
+			}
+			want = []corev1.ContainerPort{{Name: "container-port", ContainerPort: 8000}}
+			if diff := cmp.Diff(want, proxyOf(t, pod).Ports); diff != "" {
+				t.Errorf("proxy ports (-want +got):\n%s", diff)
+			}
+		},
+	}, {
+		name: "declares the serving port on the proxy when vLLM declared none",
+		pod:  func(p *corev1.Pod) { vllmOf(p).Ports = nil },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := []corev1.ContainerPort{{ContainerPort: 8000, Protocol: corev1.ProtocolTCP}}
+			if diff := cmp.Diff(want, proxyOf(t, pod).Ports); diff != "" {
+				t.Errorf("proxy ports (-want +got):\n%s", diff)
+			}
+		},
+	}, {
+		name: "leaves every other container untouched",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Containers = append(p.Spec.Containers, sidecar())
+			p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: "init", Image: "busybox"})
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(sidecar(), pod.Spec.Containers[1]); diff != "" {
+				t.Errorf("sidecar changed:\n%s", diff)
+			}
+			if diff := cmp.Diff(corev1.Container{Name: "init", Image: "busybox"}, pod.Spec.InitContainers[0]); diff != "" {
+				t.Errorf("init container changed:\n%s", diff)
+			}
+		},
+	}})
+}
+
+func sidecar() corev1.Container {
+	return corev1.Container{Name: "sidecar", Image: "lmcache/lmstack-sidecar",
+		Env:       []corev1.EnvVar{{Name: "NVIDIA_VISIBLE_DEVICES", Value: "all"}},
+		Ports:     []corev1.ContainerPort{{ContainerPort: 30090}},
+		Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/gpu": qty("1")}}}
+}
+
+func TestRewriteProxy(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "injects the proxy as a native sidecar running /proxy from the options' image",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			p := proxyOf(t, pod)
+			if p.RestartPolicy == nil || *p.RestartPolicy != corev1.ContainerRestartPolicyAlways {
+				t.Error("proxy is not a native sidecar (restartPolicy Always)")
+			}
+			if p.Image != testProxyImage || !slices.Equal(p.Command, []string{"/proxy"}) {
+				t.Errorf("image %q command %v", p.Image, p.Command)
+			}
+		},
+	}, {
+		name:    "uses the profile's proxy image and pull policy when it names them",
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.Image = "mine/proxy:1"; s.Proxy.ImagePullPolicy = corev1.PullNever },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if p := proxyOf(t, pod); p.Image != "mine/proxy:1" || p.ImagePullPolicy != corev1.PullNever {
+				t.Errorf("image %q pull %q", p.Image, p.ImagePullPolicy)
+			}
+		},
+	}, {
+		name: "spells out the profile's proxy settings in the proxy's flags",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health",
+				"--health-interval=5s", "--health-timeout=3s", "--health-fall=3", "--health-rise=2",
+				"--metrics-mode=translate", "--fix-tool-schemas=true"}
+			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
+				t.Errorf("proxy args (-want +got):\n%s", diff)
+			}
+		},
+	}, {
+		name: "passes strip params, allowed paths, the body cap and the pod's grace period when set",
+		pod:  func(p *corev1.Pod) { p.Spec.TerminationGracePeriodSeconds = ptr.To[int64](90) },
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Proxy.StripParams = []string{"logprobs", "guided_json"}
+			s.Proxy.AllowPaths = []string{"/flush_cache", "/get_server_info"}
+			s.Proxy.MaxBodyBytes = ptr.To[int64](1 << 20)
+			s.Proxy.FixToolSchemas = ptr.To(false)
+			s.Proxy.MetricsMode = v1alpha1.MetricsPassthrough
+			s.Proxy.Health = v1alpha1.HealthSpec{Path: "/health_generate", Interval: &metav1.Duration{Duration: 90 * time.Second},
+				Timeout: &metav1.Duration{Duration: 500 * time.Millisecond}, Fall: 5, Rise: 1}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health_generate",
+				"--health-interval=1m30s", "--health-timeout=500ms", "--health-fall=5", "--health-rise=1",
+				"--metrics-mode=passthrough", "--fix-tool-schemas=false", "--strip-params=logprobs,guided_json",
+				"--allow-path=/flush_cache", "--allow-path=/get_server_info", "--max-body-bytes=1048576", "--shutdown-grace=90s"}
+			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
+				t.Errorf("proxy args (-want +got):\n%s", diff)
+			}
+		},
+	}, {
+		name:    "passes an empty strip list when the profile sets an empty one (strip nothing)",
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.StripParams = []string{} },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if !slices.Contains(proxyOf(t, pod).Args, "--strip-params=") {
+				t.Errorf("args %v lack --strip-params=", proxyOf(t, pod).Args)
+			}
+		},
+	}, {
+		name: "gives the proxy small default resources with a memory limit",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(DefaultProxyResources(), proxyOf(t, pod).Resources); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "gives the proxy the profile's resources when it sets them",
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Proxy.Resources = &corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: qty("1Gi")}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: qty("1Gi")}}
+			if diff := cmp.Diff(want, proxyOf(t, pod).Resources); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "holds SGLang back until the proxy listens, with a TCP startup probe",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			p := proxyOf(t, pod).StartupProbe
+			if p == nil || p.TCPSocket == nil || p.TCPSocket.Port.IntVal != 8000 {
+				t.Errorf("startup probe %+v", p)
+			}
+		},
+	}, {
+		name: "appends the proxy after the pod's own init containers",
+		pod: func(p *corev1.Pod) {
+			p.Spec.InitContainers = []corev1.Container{{Name: "storage-initializer", Image: "kserve/storage-initializer"}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			names := []string{pod.Spec.InitContainers[0].Name, pod.Spec.InitContainers[1].Name}
+			if !slices.Equal(names, []string{"storage-initializer", "sglang-proxy"}) {
+				t.Errorf("init containers %v", names)
+			}
+		},
+	}})
+}
+
+func TestRewriteProbes(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "keeps probes on the serving port pointing at it (the proxy answers them)",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(httpProbe(intstr.FromInt32(8000)), vllmOf(pod).ReadinessProbe); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "turns a probe or hook that names the moved port into its number",
+		pod: func(p *corev1.Pod) {
+			c := vllmOf(p)
+			c.ReadinessProbe = httpProbe(intstr.FromString("container-port"))
+			c.LivenessProbe = httpProbe(intstr.FromString("zmq-port"))
+			c.Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/drain", Port: intstr.FromString("container-port")}}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			c := vllmOf(pod)
+			if diff := cmp.Diff(httpProbe(intstr.FromInt32(8000)), c.ReadinessProbe); diff != "" {
+				t.Errorf("readiness:\n%s", diff)
+			}
+			if diff := cmp.Diff(httpProbe(intstr.FromString("zmq-port")), c.LivenessProbe); diff != "" {
+				t.Errorf("a probe on a port that stayed changed:\n%s", diff)
+			}
+			if got := c.Lifecycle.PreStop.HTTPGet.Port; got != intstr.FromInt32(8000) {
+				t.Errorf("preStop port %v", got)
+			}
+		},
+	}, {
+		name: "turns a tcpSocket probe on the serving port into an httpGet of the proxy's /health",
+		pod:  func(p *corev1.Pod) { vllmOf(p).LivenessProbe = tcpProbe(intstr.FromString("container-port")) },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if diff := cmp.Diff(httpProbe(intstr.FromInt32(8000)), vllmOf(pod).LivenessProbe); diff != "" {
+				t.Error(diff)
+			}
+			if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "tcpSocket") }) {
+				t.Errorf("notes %v do not mention the tcpSocket probe", r.Notes)
+			}
+		},
+	}, {
+		name: "leaves a tcpSocket probe on another port alone",
+		pod:  func(p *corev1.Pod) { vllmOf(p).LivenessProbe = tcpProbe(intstr.FromInt32(55555)) },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(tcpProbe(intstr.FromInt32(55555)), vllmOf(pod).LivenessProbe); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}})
+}
+
+func TestRewriteResources(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "replaces nvidia.com/gpu with the profile's GPU resource, same count in requests and limits",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Resources.Requests["nvidia.com/gpu"] = qty("8")
+			vllmOf(p).Resources.Limits["nvidia.com/gpu"] = qty("8")
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{"amd.com/gpu": qty("8"), corev1.ResourceMemory: qty("16Gi")},
+				Limits:   corev1.ResourceList{"amd.com/gpu": qty("8")},
+			}
+			if diff := cmp.Diff(want, vllmOf(pod).Resources); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "sets requests too when the pod only sets limits",
+		pod:  func(p *corev1.Pod) { vllmOf(p).Resources.Requests = nil },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if q := vllmOf(pod).Resources.Requests["amd.com/gpu"]; q.Value() != 1 {
+				t.Errorf("requests %v", vllmOf(pod).Resources.Requests)
+			}
+		},
+	}, {
+		name:    "uses the profile's GPU resource name",
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.GPU.ResourceName = "amd.com/cpx_nps4" },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if q := vllmOf(pod).Resources.Limits["amd.com/cpx_nps4"]; q.Value() != 1 {
+				t.Errorf("limits %v", vllmOf(pod).Resources.Limits)
+			}
+		},
+	}, {
+		name: "turns a MIG slice into as many whole GPUs and says so",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Resources = corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/mig-3g.40gb": qty("2")}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			want := corev1.ResourceRequirements{Limits: corev1.ResourceList{"amd.com/gpu": qty("2")}, Requests: corev1.ResourceList{"amd.com/gpu": qty("2")}}
+			if diff := cmp.Diff(want, vllmOf(pod).Resources); diff != "" {
+				t.Error(diff)
+			}
+			if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "nvidia.com/mig-3g.40gb: 2 (part of a GPU) became amd.com/gpu: 2 (whole GPUs)") {
+				t.Errorf("notes %v", r.Notes)
+			}
+		},
+	}, {
+		name: "removes other NVIDIA resources and says so",
+		pod:  func(p *corev1.Pod) { vllmOf(p).Resources.Limits["nvidia.com/gpumem"] = qty("20000") },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if _, ok := vllmOf(pod).Resources.Limits["nvidia.com/gpumem"]; ok {
+				t.Error("nvidia.com/gpumem kept")
+			}
+			if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "resource nvidia.com/gpumem removed") {
+				t.Errorf("notes %v", r.Notes)
+			}
+		},
+	}, {
+		name: "rewrites a vLLM pod already on the profile's GPU resource",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Resources = corev1.ResourceRequirements{Limits: corev1.ResourceList{"amd.com/gpu": qty("4")}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if q := vllmOf(pod).Resources.Requests["amd.com/gpu"]; q.Value() != 4 {
+				t.Errorf("resources %v", vllmOf(pod).Resources)
+			}
+		},
+	}})
+}
+
+func TestRewriteEnv(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "removes NVIDIA env by name and by prefix",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Env = append(vllmOf(p).Env, corev1.EnvVar{Name: "UCX_TLS", Value: "cuda_ipc,tcp"})
+		},
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Env.RemoveNames = []string{"UCX_TLS"} },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			for _, n := range []string{"NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES", "UCX_TLS"} {
+				if _, ok := envValue(vllmOf(pod), n); ok {
+					t.Errorf("%s kept", n)
+				}
+			}
+			if v, _ := envValue(vllmOf(pod), "HF_HOME"); v != "/data" {
+				t.Error("HF_HOME lost")
+			}
+		},
+	}, {
+		name: "copies mapped VLLM_* variables to their SGLang names right after them and keeps the originals",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Env = []corev1.EnvVar{{Name: "VLLM_HOST_IP", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}},
+				{Name: "VLLM_ROCM_USE_AITER", Value: "1"}, {Name: "VLLM_USE_V1", Value: "1"}}
+		},
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Env.Add = nil },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			ref := &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}
+			want := []corev1.EnvVar{{Name: "VLLM_HOST_IP", ValueFrom: ref}, {Name: "SGLANG_HOST_IP", ValueFrom: ref},
+				{Name: "VLLM_ROCM_USE_AITER", Value: "1"}, {Name: "SGLANG_USE_AITER", Value: "1"}, {Name: "VLLM_USE_V1", Value: "1"}}
+			if diff := cmp.Diff(want, vllmOf(pod).Env); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "lets the pod's own SGLang variable win over a translated one",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Env = []corev1.EnvVar{{Name: "SGLANG_USE_AITER", Value: "0"}, {Name: "VLLM_ROCM_USE_AITER", Value: "1"}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			n := 0
+			for _, e := range vllmOf(pod).Env {
+				if e.Name == "SGLANG_USE_AITER" {
+					n++
+				}
+			}
+			if v, _ := envValue(vllmOf(pod), "SGLANG_USE_AITER"); v != "0" || n != 1 {
+				t.Errorf("SGLANG_USE_AITER = %q (%d entries)", v, n)
+			}
+		},
+	}, {
+		name: "adds the profile's env when the pod does not set it, and keeps the pod's value when it does",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Env = append(vllmOf(p).Env, corev1.EnvVar{Name: "GPU_MAX_HW_QUEUES", Value: "5"})
+		},
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Env.Add = []corev1.EnvVar{{Name: "GPU_MAX_HW_QUEUES", Value: "2"}, {Name: "TORCH_NCCL_HIGH_PRIORITY", Value: "1"}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if v, _ := envValue(vllmOf(pod), "GPU_MAX_HW_QUEUES"); v != "5" {
+				t.Errorf("GPU_MAX_HW_QUEUES = %q, want the pod's 5", v)
+			}
+			if v, _ := envValue(vllmOf(pod), "TORCH_NCCL_HIGH_PRIORITY"); v != "1" {
+				t.Errorf("TORCH_NCCL_HIGH_PRIORITY = %q", v)
+			}
+		},
+	}})
+}
+
+func nvidiaAffinity() *corev1.Affinity {
+	return &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{
+			{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "nvidia.com/gpu.product", Operator: corev1.NodeSelectorOpIn, Values: []string{"H100"}}}},
+			{MatchExpressions: []corev1.NodeSelectorRequirement{zone("a")}},
+		}},
+		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.PreferredSchedulingTerm{{Weight: 1, Preference: corev1.NodeSelectorTerm{
+			MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "nvidia.com/gpu.memory", Operator: corev1.NodeSelectorOpGt, Values: []string{"40000"}}}}}},
+	}}
+}
+
+func zone(z string) corev1.NodeSelectorRequirement {
+	return corev1.NodeSelectorRequirement{Key: "zone", Operator: corev1.NodeSelectorOpIn, Values: []string{z}}
+}
+
+var amdTerm = corev1.NodeSelectorRequirement{Key: "amd.com/gpu.device-id", Operator: corev1.NodeSelectorOpIn, Values: []string{"74a1"}}
+
+func TestRewritePlacement(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name:    "drops runtimeClassName nvidia and sets the profile's runtime class",
+		pod:     func(p *corev1.Pod) { p.Spec.RuntimeClassName = ptr.To("nvidia") },
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.RuntimeClass.Name = "rocm" },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := ptr.Deref(pod.Spec.RuntimeClassName, ""); got != "rocm" {
+				t.Errorf("runtimeClassName %q", got)
+			}
+		},
+	}, {
+		name: "drops runtimeClassName nvidia and leaves none when the profile names none",
+		pod:  func(p *corev1.Pod) { p.Spec.RuntimeClassName = ptr.To("nvidia") },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if pod.Spec.RuntimeClassName != nil {
+				t.Errorf("runtimeClassName %q", *pod.Spec.RuntimeClassName)
+			}
+		},
+	}, {
+		name:    "keeps a runtime class the profile does not remove",
+		pod:     func(p *corev1.Pod) { p.Spec.RuntimeClassName = ptr.To("kata") },
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.RuntimeClass.Name = "rocm" },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := ptr.Deref(pod.Spec.RuntimeClassName, ""); got != "kata" {
+				t.Errorf("runtimeClassName %q", got)
+			}
+		},
+	}, {
+		name: "removes NVIDIA node selectors and tolerations and adds the profile's, without duplicates",
+		pod: func(p *corev1.Pod) {
+			p.Spec.NodeSelector = map[string]string{"nvidia.com/gpu.present": "true", "pool": "gpu"}
+			p.Spec.Tolerations = []corev1.Toleration{{Key: "nvidia.com/gpu", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule},
+				{Key: "dedicated", Value: "ml", Effect: corev1.TaintEffectNoSchedule}}
+		},
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Placement.NodeSelector = map[string]string{"amd.com/gpu.device-id": "74a1"}
+			s.Placement.Tolerations = []corev1.Toleration{{Key: "amd.com/gpu", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule},
+				{Key: "dedicated", Value: "ml", Effect: corev1.TaintEffectNoSchedule}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(map[string]string{"pool": "gpu", "amd.com/gpu.device-id": "74a1"}, pod.Spec.NodeSelector); diff != "" {
+				t.Errorf("node selector:\n%s", diff)
+			}
+			want := []corev1.Toleration{{Key: "dedicated", Value: "ml", Effect: corev1.TaintEffectNoSchedule},
+				{Key: "amd.com/gpu", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule}}
+			if diff := cmp.Diff(want, pod.Spec.Tolerations); diff != "" {
+				t.Errorf("tolerations:\n%s", diff)
+			}
+		},
+	}, {
+		name: "lets the profile win over the pod on the same node-selector key",
+		pod:  func(p *corev1.Pod) { p.Spec.NodeSelector = map[string]string{"amd.com/gpu.device-id": "74a5"} },
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Placement.NodeSelector = map[string]string{"amd.com/gpu.device-id": "74a1"}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := pod.Spec.NodeSelector["amd.com/gpu.device-id"]; got != "74a1" {
+				t.Errorf("device-id %q", got)
+			}
+		},
+	}, {
+		name: "drops a required node-affinity term that only held NVIDIA expressions, which frees the pod from that constraint",
+		pod:  func(p *corev1.Pod) { p.Spec.Affinity = nvidiaAffinity() },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if pod.Spec.Affinity != nil {
+				t.Errorf("affinity %+v, want none: (H100) OR (zone a) without H100 is any node", pod.Spec.Affinity)
+			}
+		},
+	}, {
+		name: "keeps a required term's other expressions when only some were NVIDIA's, and the pod's pod affinity",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Affinity = &corev1.Affinity{
+				NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+					NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{
+						{Key: "nvidia.com/gpu.product", Operator: corev1.NodeSelectorOpExists}, zone("a")}}}}},
+				PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{TopologyKey: "kubernetes.io/hostname"}}},
+			}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := &corev1.Affinity{
+				NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+					NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{zone("a")}}}}},
+				PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{TopologyKey: "kubernetes.io/hostname"}}},
+			}
+			if diff := cmp.Diff(want, pod.Spec.Affinity); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "ANDs the profile's required node affinity into each of the pod's terms and appends its preferred terms",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{
+					{MatchExpressions: []corev1.NodeSelectorRequirement{zone("a")}},
+					{MatchExpressions: []corev1.NodeSelectorRequirement{zone("b")}}}}}}
+		},
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Placement.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution:  &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{amdTerm}}}},
+				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.PreferredSchedulingTerm{{Weight: 10, Preference: corev1.NodeSelectorTerm{MatchExpressions: []corev1.NodeSelectorRequirement{amdTerm}}}},
+			}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := &corev1.NodeAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{
+					{MatchExpressions: []corev1.NodeSelectorRequirement{zone("a"), amdTerm}},
+					{MatchExpressions: []corev1.NodeSelectorRequirement{zone("b"), amdTerm}}}},
+				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.PreferredSchedulingTerm{{Weight: 10, Preference: corev1.NodeSelectorTerm{MatchExpressions: []corev1.NodeSelectorRequirement{amdTerm}}}},
+			}
+			if diff := cmp.Diff(want, pod.Spec.Affinity.NodeAffinity); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "gives a pod without node affinity the profile's",
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Placement.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{amdTerm}}}}}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{amdTerm}}}}
+			if diff := cmp.Diff(want, pod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}})
+}
+
+func TestRewriteShm(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "adds a memory-backed /dev/shm of the profile's size when the pod has none",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			want := corev1.Volume{Name: ShmVolumeName, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory, SizeLimit: ptr.To(qty("16Gi"))}}}
+			if diff := cmp.Diff([]corev1.Volume{want}, pod.Spec.Volumes); diff != "" {
+				t.Error(diff)
+			}
+			if diff := cmp.Diff([]corev1.VolumeMount{{Name: ShmVolumeName, MountPath: "/dev/shm"}}, vllmOf(pod).VolumeMounts); diff != "" {
+				t.Error(diff)
+			}
+			if s := statusOf(t, pod); !slices.Equal(s.InjectedVolumes, []string{ShmVolumeName}) {
+				t.Errorf("status injectedVolumes %v", s.InjectedVolumes)
+			}
+		},
+	}, {
+		name: "names the added /dev/shm volume so it does not collide with the pod's",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Volumes = []corev1.Volume{{Name: ShmVolumeName, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if len(pod.Spec.Volumes) != 2 || pod.Spec.Volumes[1].Name != ShmVolumeName+"-2" || vllmOf(pod).VolumeMounts[0].Name != ShmVolumeName+"-2" {
+				t.Errorf("volumes %v mounts %v", pod.Spec.Volumes, vllmOf(pod).VolumeMounts)
+			}
+		},
+	}, {
+		name: "reuses the pod's /dev/shm and grows its size limit to the profile's",
+		pod:  func(p *corev1.Pod) { withShm(p, corev1.StorageMediumMemory, ptr.To(qty("2Gi"))) },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			assertShm(t, pod, corev1.StorageMediumMemory, ptr.To(qty("16Gi")))
+			if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "size limit 2Gi raised to 16Gi") {
+				t.Errorf("notes %v", r.Notes)
+			}
+		},
+	}, {
+		name: "keeps a larger /dev/shm as it is",
+		pod:  func(p *corev1.Pod) { withShm(p, corev1.StorageMediumMemory, ptr.To(qty("32Gi"))) },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			assertShm(t, pod, corev1.StorageMediumMemory, ptr.To(qty("32Gi")))
+		},
+	}, {
+		name: "keeps a memory /dev/shm without a limit unlimited (the pod's memory limit sizes it)",
+		pod:  func(p *corev1.Pod) { withShm(p, corev1.StorageMediumMemory, nil) },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			assertShm(t, pod, corev1.StorageMediumMemory, nil)
+		},
+	}, {
+		name: "makes a disk-backed /dev/shm memory-backed, with the profile's size",
+		pod:  func(p *corev1.Pod) { withShm(p, corev1.StorageMediumDefault, nil) },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			assertShm(t, pod, corev1.StorageMediumMemory, ptr.To(qty("16Gi")))
+		},
+	}, {
+		name: "leaves a hostPath /dev/shm as the pod's choice, without adding another",
+		pod: func(p *corev1.Pod) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/dev/shm"}}}}
+			vllmOf(p).VolumeMounts = []corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if len(pod.Spec.Volumes) != 1 || pod.Spec.Volumes[0].HostPath == nil || len(vllmOf(pod).VolumeMounts) != 1 {
+				t.Errorf("volumes %v mounts %v", pod.Spec.Volumes, vllmOf(pod).VolumeMounts)
+			}
+		},
+	}})
+}
+
+func withShm(p *corev1.Pod, medium corev1.StorageMedium, limit *resource.Quantity) {
+	p.Spec.Volumes = []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: medium, SizeLimit: limit}}}}
+	vllmOf(p).VolumeMounts = []corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}
+}
+
+func assertShm(t *testing.T, pod *corev1.Pod, medium corev1.StorageMedium, limit *resource.Quantity) {
+	t.Helper()
+	want := []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: medium, SizeLimit: limit}}}}
+	if diff := cmp.Diff(want, pod.Spec.Volumes); diff != "" {
+		t.Errorf("volumes (exactly one /dev/shm):\n%s", diff)
+	}
+	if diff := cmp.Diff([]corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}, vllmOf(pod).VolumeMounts); diff != "" {
+		t.Errorf("mounts:\n%s", diff)
+	}
+}
+
+func TestRewriteMetadata(t *testing.T) {
+	runCases(t, []rewriteCase{{
+		name: "keeps labels and points kubectl's default container at the vLLM container",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(map[string]string{"model": "llama3"}, pod.Labels); diff != "" {
+				t.Error(diff)
+			}
+			if got := pod.Annotations["kubectl.kubernetes.io/default-container"]; got != "vllm" {
+				t.Errorf("default-container %q", got)
+			}
+		},
+	}, {
+		name: "keeps a default-container annotation the pod already has",
+		pod: func(p *corev1.Pod) {
+			p.Annotations = map[string]string{"kubectl.kubernetes.io/default-container": "other"}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := pod.Annotations["kubectl.kubernetes.io/default-container"]; got != "other" {
+				t.Errorf("default-container %q", got)
+			}
+		},
+	}, {
+		name: "records what it did in the status annotation",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			s := statusOf(t, pod)
+			orig := testPod().Spec.Containers[0]
+			want := Status{Profile: "test", Container: "vllm", OriginalImage: orig.Image, OriginalCommand: orig.Command,
+				InjectedContainers: []string{"sglang-proxy"}, InjectedVolumes: []string{ShmVolumeName}, ServingPort: 8000, SGLangPort: 8001}
+			if diff := cmp.Diff(want, s, cmpIgnoreFlagLists); diff != "" {
+				t.Errorf("status (-want +got):\n%s", diff)
+			}
+			if !slices.Contains(s.Changed, "--max-model-len") {
+				t.Errorf("changed %v lacks --max-model-len", s.Changed)
+			}
+		},
+	}, {
+		name: "lists dropped flags in the status annotation",
+		pod:  func(p *corev1.Pod) { vllmOf(p).Command = append(vllmOf(p).Command, "--disable-log-stats") },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			s := statusOf(t, pod)
+			var dropped []string
+			for _, f := range r.Findings {
+				if f.Action == argv.Dropped {
+					dropped = append(dropped, f.Flag)
+				}
+			}
+			if len(dropped) == 0 || !slices.Equal(s.Dropped, dropped) {
+				t.Errorf("status dropped %v, report dropped %v", s.Dropped, dropped)
+			}
+		},
+	}})
+}
+
+var cmpIgnoreFlagLists = cmp.FilterPath(func(p cmp.Path) bool {
+	s := p.String()
+	return s == "Dropped" || s == "Changed"
+}, cmp.Ignore())
+
+func TestRewriteIsIdempotent(t *testing.T) {
+	pod, prof := testPod(), testProfile()
+	mustRewrite(t, pod, prof)
+	once := pod.DeepCopy()
+	r, err := run(t, pod, prof)
+	if err != nil || r.Outcome != Skipped || r.SkipReason != SkipAlreadyRewritten {
+		t.Fatalf("second Rewrite() = %+v, %v; want skipped already-rewritten", r, err)
+	}
+	if diff := cmp.Diff(once, pod); diff != "" {
+		t.Errorf("second rewrite changed the pod:\n%s", diff)
+	}
+	if s, ok, err := ReadStatus(&pod.ObjectMeta); !ok || err != nil || s.Container != "vllm" {
+		t.Errorf("ReadStatus() = %+v, %v, %v", s, ok, err)
+	}
+}
+
+func TestRewriteSkips(t *testing.T) {
+	cases := map[string]struct {
+		pod        func(*corev1.Pod)
+		wantReason SkipReason
+		wantDetail string
+	}{
+		"leaves a pod with no vLLM container alone": {
+			pod:        func(p *corev1.Pod) { vllmOf(p).Command = []string{"python3", "-m", "http.server"} },
+			wantReason: SkipNoVLLMContainer,
+		},
+		"leaves a CPU-only vLLM pod alone": {
+			pod:        func(p *corev1.Pod) { vllmOf(p).Resources = corev1.ResourceRequirements{} },
+			wantReason: SkipNoGPU,
+		},
+		"leaves a pod whose GPU another container requests alone": {
+			pod: func(p *corev1.Pod) {
+				p.Spec.Containers = append(p.Spec.Containers, sidecar())
+				vllmOf(p).Resources = corev1.ResourceRequirements{}
+			},
+			wantReason: SkipNoGPU,
+		},
+		"leaves a pod with two vLLM containers alone": {
+			pod: func(p *corev1.Pod) {
+				second := *vllmOf(p).DeepCopy()
+				second.Name = "vllm-2"
+				p.Spec.Containers = append(p.Spec.Containers, second)
+			},
+			wantReason: SkipMultipleVLLMContainers,
+			wantDetail: `containers "vllm", "vllm-2"`,
+		},
+		"leaves a LeaderWorkerSet pod alone": {
+			pod: func(p *corev1.Pod) {
+				p.Labels["leaderworkerset.sigs.k8s.io/name"] = "ds"
+				p.Annotations = map[string]string{"leaderworkerset.sigs.k8s.io/size": "2"}
+			},
+			wantReason: SkipMultiNode,
+			wantDetail: "LeaderWorkerSet",
+		},
+		"leaves a KubeRay pod alone": {
+			pod:        func(p *corev1.Pod) { p.Labels["ray.io/node-type"] = "worker" },
+			wantReason: SkipMultiNode,
+			wantDetail: "Ray",
+		},
+		"leaves a container that joins a Ray cluster alone": {
+			pod: func(p *corev1.Pod) {
+				vllmOf(p).Env = append(vllmOf(p).Env, corev1.EnvVar{Name: "RAY_ADDRESS", Value: "ray-head:6379"})
+			},
+			wantReason: SkipMultiNode,
+			wantDetail: "RAY_ADDRESS",
+		},
+		"leaves a headless vLLM node alone": {
+			pod:        func(p *corev1.Pod) { vllmOf(p).Command = append(vllmOf(p).Command, "--headless") },
+			wantReason: SkipMultiNode,
+		},
+		"leaves a pod that opted out alone": {
+			pod:        func(p *corev1.Pod) { p.Labels[v1alpha1.LabelRewrite] = v1alpha1.LabelRewriteDisabled },
+			wantReason: SkipOptedOut,
+		},
+		"leaves a mirror pod alone": {
+			pod:        func(p *corev1.Pod) { p.Annotations = map[string]string{"kubernetes.io/config.mirror": "abc"} },
+			wantReason: SkipMirrorPod,
+		},
+		"leaves a host-network pod alone": {
+			pod:        func(p *corev1.Pod) { p.Spec.HostNetwork = true },
+			wantReason: SkipHostNetwork,
+		},
+		"leaves a pod that already has an sglang-proxy container but no status alone": {
+			pod: func(p *corev1.Pod) {
+				p.Spec.InitContainers = []corev1.Container{{Name: "sglang-proxy", Image: "mine"}}
+			},
+			wantReason: SkipProxyNameTaken,
+		},
+		"leaves a pod whose vLLM port is only known at run time alone (profile says Warn)": {
+			pod:        func(p *corev1.Pod) { vllmOf(p).Command[6] = "$(PORT)" },
+			wantReason: SkipUntranslatable,
+			wantDetail: "--port is only known at run time",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			pod := testPod()
+			tc.pod(pod)
+			before := pod.DeepCopy()
+			r, err := run(t, pod, testProfile())
+			if err != nil {
+				t.Fatalf("Rewrite() error = %v", err)
+			}
+			if r.Outcome != Skipped || r.SkipReason != tc.wantReason {
+				t.Fatalf("Rewrite() = %s/%s (%s), want skipped/%s", r.Outcome, r.SkipReason, r.Detail, tc.wantReason)
+			}
+			if !strings.Contains(r.Detail, tc.wantDetail) {
+				t.Errorf("detail %q does not contain %q", r.Detail, tc.wantDetail)
+			}
+			if diff := cmp.Diff(before, pod); diff != "" {
+				t.Errorf("a skipped pod changed:\n%s", diff)
+			}
+		})
+	}
+
+	t.Run("rewrites a LeaderWorkerSet group of one pod", func(t *testing.T) {
+		pod := testPod()
+		pod.Labels["leaderworkerset.sigs.k8s.io/name"] = "single"
+		pod.Annotations = map[string]string{"leaderworkerset.sigs.k8s.io/size": "1"}
+		mustRewrite(t, pod, testProfile())
+	})
+
+	t.Run("every skip reason has a sentence", func(t *testing.T) {
+		for _, r := range SkipReasons() {
+			if r.Sentence() == string(r) || r.Sentence() == "" {
+				t.Errorf("%s has no sentence", r)
+			}
+		}
+	})
+}
+
+func TestRewriteRejects(t *testing.T) {
+	t.Run("refuses a flag the profile rejects and leaves the pod unchanged", func(t *testing.T) {
+		pod, prof := testPod(), testProfile()
+		prof.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--max-model-len", Action: v1alpha1.FlagReject}}
+		before := pod.DeepCopy()
+		_, err := run(t, pod, prof)
+		var rejected *RejectedError
+		if !errors.As(err, &rejected) {
+			t.Fatalf("Rewrite() error = %v, want a *RejectedError", err)
+		}
+		if rejected.Container != "vllm" || len(rejected.Findings) != 1 || rejected.Findings[0].Flag != "--max-model-len" {
+			t.Errorf("rejection %+v", rejected)
+		}
+		if !strings.Contains(err.Error(), `container "vllm"`) || !strings.Contains(err.Error(), "--max-model-len=4096 rejected") {
+			t.Errorf("message %q", err)
+		}
+		if diff := cmp.Diff(before, pod); diff != "" {
+			t.Errorf("a rejected pod changed:\n%s", diff)
+		}
+	})
+
+	t.Run("refuses a command it cannot translate when the profile says Reject", func(t *testing.T) {
+		pod, prof := testPod(), testProfile()
+		vllmOf(pod).Command[6] = "$(PORT)"
+		prof.Args.UnsafeFlags = v1alpha1.UnsafeFlagReject
+		_, err := run(t, pod, prof)
+		var rejected *RejectedError
+		if !errors.As(err, &rejected) || !strings.Contains(err.Error(), "--port is only known at run time") {
+			t.Fatalf("Rewrite() error = %v, want a rejection naming the port", err)
+		}
+	})
+
+	t.Run("fails without a proxy image", func(t *testing.T) {
+		pod := testPod()
+		_, err := Rewrite(&pod.ObjectMeta, &pod.Spec, testProfile(), Options{})
+		if !errors.Is(err, ErrNoProxyImage) {
+			t.Errorf("Rewrite() error = %v, want ErrNoProxyImage", err)
+		}
+	})
+}
+
+func TestWarnings(t *testing.T) {
+	t.Run("lists every dropped and approximated flag and every note, one line each", func(t *testing.T) {
+		r := &Report{Outcome: Rewritten, Container: "vllm",
+			Findings: []argv.Finding{
+				{Flag: "--enable-auto-tool-choice", Action: argv.Translated, Reason: "SGLang always enables tool calling"},
+				{Flag: "--config-format", Value: "mistral", Action: argv.Dropped, Reason: "SGLang reads the model's config"},
+				{Flag: "--gpu-memory-utilization", Value: "0.9", Action: argv.Approximated, Emitted: []string{"--mem-fraction-static", "0.83"}, Reason: "different meaning"},
+			},
+			Notes: []string{"resource nvidia.com/gpumem removed: amd.com/gpu has no equivalent"}}
+		want := []string{
+			`container "vllm": --config-format=mistral dropped: SGLang reads the model's config`,
+			`container "vllm": --gpu-memory-utilization=0.9 approximated as --mem-fraction-static 0.83: different meaning`,
+			`container "vllm": resource nvidia.com/gpumem removed: amd.com/gpu has no equivalent`,
+		}
+		if diff := cmp.Diff(want, r.Warnings()); diff != "" {
+			t.Error(diff)
+		}
+	})
+
+	t.Run("says why a pod it could not translate was left alone", func(t *testing.T) {
+		r := &Report{Outcome: Skipped, SkipReason: SkipUntranslatable, Container: "vllm", Detail: "vLLM's --port is only known at run time"}
+		w := r.Warnings()
+		if len(w) != 1 || !strings.Contains(w[0], `container "vllm" not rewritten`) || !strings.Contains(w[0], "--port") {
+			t.Errorf("warnings %v", w)
+		}
+	})
+
+	t.Run("has nothing to say about other skips", func(t *testing.T) {
+		if w := (&Report{Outcome: Skipped, SkipReason: SkipNoGPU}).Warnings(); w != nil {
+			t.Errorf("warnings %v", w)
+		}
+	})
+}
