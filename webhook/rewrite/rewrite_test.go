@@ -200,8 +200,11 @@ func TestRewriteProxy(t *testing.T) {
 			}
 		},
 	}, {
-		name:    "uses the profile's proxy image and pull policy when it names them",
-		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.Image = "mine/proxy:1"; s.Proxy.ImagePullPolicy = corev1.PullNever },
+		name: "uses the profile's proxy image and pull policy when it names them",
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Proxy.Image = "mine/proxy:1"
+			s.Proxy.ImagePullPolicy = corev1.PullNever
+		},
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			if p := proxyOf(t, pod); p.Image != "mine/proxy:1" || p.ImagePullPolicy != corev1.PullNever {
 				t.Errorf("image %q pull %q", p.Image, p.ImagePullPolicy)
