@@ -20,7 +20,7 @@ GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
 
 GO_TEST_FLAGS ?=
 # Unit tests: every package except the suites that need a control plane.
-UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e)
+UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart)
 
 .PHONY: all
 all: build
@@ -36,6 +36,7 @@ help: ## Display this help.
 .PHONY: manifests
 manifests: controller-gen ## Generate the CRD, RBAC and webhook manifests (config/, chart crds/).
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd webhook paths="./..." output:crd:artifacts:config=config/crd/bases
+	rm -f charts/vllm-to-sglang/crds/*.yaml && cp config/crd/bases/*.yaml charts/vllm-to-sglang/crds/
 
 .PHONY: generate
 generate: controller-gen ## Generate DeepCopy code.
@@ -57,6 +58,10 @@ vet: ## Run go vet against code.
 lint: golangci-lint ## Run golangci-lint.
 	$(GOLANGCI_LINT) run
 
+.PHONY: helm-lint
+helm-lint: helm ## Lint the Helm chart (strict: warnings fail).
+	$(HELM) lint --strict charts/vllm-to-sglang
+
 .PHONY: update-golden
 update-golden: ## Regenerate golden files (review the diff before committing).
 	go test ./webhook/... ./proxy/... ./cmd/... -update
@@ -64,7 +69,7 @@ update-golden: ## Regenerate golden files (review the diff before committing).
 ##@ Test
 
 .PHONY: test
-test: verify-generated vet test-unit test-integration ## Run every suite (what CI runs).
+test: verify-generated vet test-unit test-integration test-chart ## Run every suite (what CI runs).
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests (no control plane).
@@ -73,6 +78,10 @@ test-unit: ## Run the unit tests (no control plane).
 .PHONY: test-integration
 test-integration: envtest ## Run the envtest integration suite against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) -v ./test/integration/...
+
+.PHONY: test-chart
+test-chart: envtest helm-lint ## Test the Helm chart: rendering, schema, and real installs (Helm SDK, cert-manager CRDs and CA injector) against kube-apiserver.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./test/chart/...
 
 .PHONY: bench
 bench: ## Run the benchmarks.

@@ -1,0 +1,216 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package charttest
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"slices"
+	"testing"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// serviceDNSNames are the names the API server dials for the rendering
+// tests' release.
+var serviceDNSNames = []string{
+	webhookName + "." + releaseNamespace + ".svc",
+	webhookName + "." + releaseNamespace + ".svc.cluster.local",
+}
+
+// theWebhook returns the one webhook of the rendered configuration.
+func theWebhook(t *testing.T, r *rendered) (*admissionregistrationv1.MutatingWebhookConfiguration, admissionregistrationv1.MutatingWebhook) {
+	t.Helper()
+	cfg := get[admissionregistrationv1.MutatingWebhookConfiguration](t, r, "MutatingWebhookConfiguration", fullName)
+	if len(cfg.Webhooks) != 1 {
+		t.Fatalf("want exactly one webhook, got %d", len(cfg.Webhooks))
+	}
+	return cfg, cfg.Webhooks[0]
+}
+
+func TestCertManagerModeIssuesTheServingCertificateFromTheChartsOwnCA(t *testing.T) {
+	r := render(t, nil)
+
+	selfSigned := get[cmapi.Issuer](t, r, "Issuer", fullName+"-selfsigned")
+	if selfSigned.Spec.SelfSigned == nil {
+		t.Errorf("issuer %s is not self-signed: %+v", selfSigned.Name, selfSigned.Spec)
+	}
+	ca := get[cmapi.Certificate](t, r, "Certificate", fullName+"-ca")
+	if !ca.Spec.IsCA || ca.Spec.IssuerRef.Name != selfSigned.Name || ca.Spec.IssuerRef.Kind != "Issuer" {
+		t.Errorf("CA certificate: isCA=%v issuerRef=%+v, want a CA signed by %s", ca.Spec.IsCA, ca.Spec.IssuerRef, selfSigned.Name)
+	}
+	caIssuer := get[cmapi.Issuer](t, r, "Issuer", fullName+"-ca")
+	if caIssuer.Spec.CA == nil || caIssuer.Spec.CA.SecretName != ca.Spec.SecretName {
+		t.Errorf("CA issuer %+v does not sign with the CA certificate's Secret %q", caIssuer.Spec.CA, ca.Spec.SecretName)
+	}
+
+	serving := get[cmapi.Certificate](t, r, "Certificate", webhookName)
+	if serving.Spec.IssuerRef.Name != caIssuer.Name || serving.Spec.IssuerRef.Kind != "Issuer" {
+		t.Errorf("serving certificate issuerRef %+v, want the CA issuer %s", serving.Spec.IssuerRef, caIssuer.Name)
+	}
+	if !slices.Equal(serving.Spec.DNSNames, serviceDNSNames) {
+		t.Errorf("serving certificate dnsNames %v, want %v", serving.Spec.DNSNames, serviceDNSNames)
+	}
+	if serving.Spec.IsCA || !slices.Contains(serving.Spec.Usages, cmapi.UsageServerAuth) {
+		t.Errorf("serving certificate: isCA=%v usages=%v, want a leaf for server auth", serving.Spec.IsCA, serving.Spec.Usages)
+	}
+	if serving.Spec.SecretName != tlsSecretName {
+		t.Errorf("serving certificate secretName %q, want %q", serving.Spec.SecretName, tlsSecretName)
+	}
+	assertDeploymentMountsSecret(t, r, serving.Spec.SecretName)
+
+	cfg, wh := theWebhook(t, r)
+	if got, want := cfg.Annotations[cmapi.WantInjectAnnotation], releaseNamespace+"/"+serving.Name; got != want {
+		t.Errorf("annotation %s = %q, want %q", cmapi.WantInjectAnnotation, got, want)
+	}
+	if len(wh.ClientConfig.CABundle) != 0 {
+		t.Errorf("caBundle is set (%d bytes); cert-manager's CA injector owns it", len(wh.ClientConfig.CABundle))
+	}
+	if svc := wh.ClientConfig.Service; svc == nil || svc.Name+"."+svc.Namespace+".svc" != serving.Spec.DNSNames[0] {
+		t.Errorf("webhook service %+v is not the first DNS name of the certificate %q", svc, serving.Spec.DNSNames[0])
+	}
+	if n := r.kinds()["Secret"]; n != 0 {
+		t.Errorf("%d Secrets rendered; cert-manager writes the serving certificate", n)
+	}
+}
+
+func TestCertManagerModeUsesAUserNamedIssuerInsteadOfItsOwnCA(t *testing.T) {
+	r := render(t, values(t, "certManager.issuerRef.name=corp-ca", "certManager.issuerRef.kind=ClusterIssuer"))
+
+	if n := r.kinds()["Issuer"]; n != 0 {
+		t.Errorf("%d Issuers rendered, want none with a user-named issuer", n)
+	}
+	if n := r.kinds()["Certificate"]; n != 1 {
+		t.Errorf("%d Certificates rendered, want only the serving certificate", n)
+	}
+	serving := get[cmapi.Certificate](t, r, "Certificate", webhookName)
+	want := cmmeta.IssuerReference{Name: "corp-ca", Kind: "ClusterIssuer", Group: "cert-manager.io"}
+	if serving.Spec.IssuerRef != want {
+		t.Errorf("issuerRef %+v, want %+v", serving.Spec.IssuerRef, want)
+	}
+}
+
+func TestWithoutCertManagerHelmGeneratesACAAndAServingCertificate(t *testing.T) {
+	r := render(t, values(t, "certManager.enabled=false"))
+
+	for _, kind := range []string{"Issuer", "Certificate"} {
+		if n := r.kinds()[kind]; n != 0 {
+			t.Errorf("%d %s objects rendered without cert-manager", n, kind)
+		}
+	}
+	secret := get[corev1.Secret](t, r, "Secret", tlsSecretName)
+	assertDeploymentMountsSecret(t, r, secret.Name)
+	cfg, wh := theWebhook(t, r)
+	if _, ok := cfg.Annotations[cmapi.WantInjectAnnotation]; ok {
+		t.Errorf("inject-ca-from is set without cert-manager")
+	}
+	if string(wh.ClientConfig.CABundle) != string(secret.Data["ca.crt"]) {
+		t.Errorf("caBundle differs from the Secret's ca.crt")
+	}
+	assertServes(t, secret.Data, wh.ClientConfig.CABundle, serviceDNSNames)
+
+	d := get[appsv1.Deployment](t, r, "Deployment", webhookName)
+	if d.Spec.Template.Annotations["checksum/tls"] == "" {
+		t.Errorf("the pod template has no checksum/tls annotation, so new certificates would not roll the pods")
+	}
+}
+
+func TestWithoutAClusterEveryRenderGeneratesANewCA(t *testing.T) {
+	// helm template cannot look up the Secret of an earlier install; only a
+	// real install or upgrade reuses it (TestGeneratedCertificatesSurviveUpgrades).
+	vals := values(t, "certManager.enabled=false")
+	_, first := theWebhook(t, render(t, vals))
+	_, second := theWebhook(t, render(t, vals))
+	if string(first.ClientConfig.CABundle) == string(second.ClientConfig.CABundle) {
+		t.Errorf("two renders without a cluster produced the same CA")
+	}
+}
+
+func TestURLModePointsAtTheExternalWebhookAndRunsNothingInTheCluster(t *testing.T) {
+	const url = "https://vllm-to-sglang.example.com:9443/mutate--v1-pod"
+	caPEM := []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+	r := render(t, values(t,
+		"webhook.url="+url,
+		"webhook.caBundle="+b64(caPEM),
+		// These only make sense next to an in-cluster webhook.
+		"serviceMonitor.enabled=true", "networkPolicy.enabled=true",
+	))
+
+	for _, kind := range []string{"Deployment", "Service", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
+		"PodDisruptionBudget", "Secret", "Issuer", "Certificate", "ServiceMonitor", "NetworkPolicy"} {
+		if n := r.kinds()[kind]; n != 0 {
+			t.Errorf("%d %s objects rendered in URL mode", n, kind)
+		}
+	}
+	cfg, wh := theWebhook(t, r)
+	if wh.ClientConfig.Service != nil || wh.ClientConfig.URL == nil || *wh.ClientConfig.URL != url {
+		t.Errorf("clientConfig %+v, want only url %q", wh.ClientConfig, url)
+	}
+	if string(wh.ClientConfig.CABundle) != string(caPEM) {
+		t.Errorf("caBundle %q, want the value given", wh.ClientConfig.CABundle)
+	}
+	if _, ok := cfg.Annotations[cmapi.WantInjectAnnotation]; ok {
+		t.Errorf("inject-ca-from is set in URL mode")
+	}
+	if r.find("SGLangProfile", "default") == nil {
+		t.Errorf("the default SGLangProfile is not rendered in URL mode")
+	}
+}
+
+func assertDeploymentMountsSecret(t *testing.T, r *rendered, secretName string) {
+	t.Helper()
+	d := get[appsv1.Deployment](t, r, "Deployment", webhookName)
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.Secret != nil && v.Secret.SecretName == secretName {
+			return
+		}
+	}
+	t.Errorf("the webhook Deployment does not mount Secret %q", secretName)
+}
+
+// assertServes checks that the Secret's serving certificate and key are a
+// pair, and that caBundle verifies the certificate for every DNS name as a
+// TLS server certificate.
+func assertServes(t *testing.T, data map[string][]byte, caBundle []byte, dnsNames []string) {
+	t.Helper()
+	if _, err := tls.X509KeyPair(data["tls.crt"], data["tls.key"]); err != nil {
+		t.Fatalf("tls.crt and tls.key are not a pair: %v", err)
+	}
+	block, _ := pem.Decode(data["tls.crt"])
+	if block == nil {
+		t.Fatalf("tls.crt is not PEM")
+	}
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatalf("parsing tls.crt: %v", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(caBundle) {
+		t.Fatalf("the caBundle holds no PEM certificate")
+	}
+	for _, name := range dnsNames {
+		_, err := leaf.Verify(x509.VerifyOptions{DNSName: name, Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		if err != nil {
+			t.Errorf("the caBundle does not verify the serving certificate for %s: %v", name, err)
+		}
+	}
+}
