@@ -197,3 +197,31 @@ func Ref(obj *unstructured.Unstructured) string {
 	}
 	return obj.GetKind() + " " + name
 }
+
+// Messages are the lines a CLI prints about the result, kubectl style:
+// "Warning: <ref>: <warning>" per warning, and "<ref>: not rewritten:
+// <reason>" for a skipped template. profileName is the profile used, to
+// flag a template that asks for another one. A failed result has none: its
+// Err says what went wrong.
+func (r Result) Messages(profileName string) []string {
+	if r.Err != nil || r.Report == nil {
+		return nil
+	}
+	var out []string
+	rep := r.Report
+	if rep.Outcome == rewrite.Skipped {
+		line := fmt.Sprintf("%s: not rewritten: %s", r.Ref, rep.SkipReason.Sentence())
+		if rep.Detail != "" && rep.SkipReason != rewrite.SkipUntranslatable {
+			line += " (" + rep.Detail + ")"
+		}
+		out = append(out, line)
+	}
+	if r.ProfileRequested != "" && r.ProfileRequested != profileName && rep.Outcome == rewrite.Rewritten {
+		out = append(out, fmt.Sprintf("Warning: %s: the pod asks for profile %q but was rewritten with %q (choose one with --profile)",
+			r.Ref, r.ProfileRequested, profileName))
+	}
+	for _, w := range rep.Warnings() {
+		out = append(out, fmt.Sprintf("Warning: %s: %s", r.Ref, w))
+	}
+	return out
+}
