@@ -86,9 +86,15 @@ func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) (resp a
 }
 
 func (p *PodRewriter) handle(ctx context.Context, req admission.Request, o *outcome) admission.Response {
-	if req.Operation != admissionv1.Create {
+	switch req.Operation {
+	case admissionv1.Create:
+	case admissionv1.Update, admissionv1.Delete, admissionv1.Connect:
 		o.set(OutcomeSkipped, SkipNotCreate)
 		return admission.Allowed("only pod CREATE is rewritten")
+	default:
+		o.set(OutcomeDenied, DenyMalformed)
+		return admission.Errored(http.StatusBadRequest,
+			fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation))
 	}
 	pod := &corev1.Pod{}
 	if err := p.decoder.Decode(req, pod); err != nil {

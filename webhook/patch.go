@@ -20,8 +20,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
 
+	"gomodules.xyz/jsonpatch/v2"
+	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
@@ -45,32 +51,128 @@ var podPatchMeta = func() strategicpatch.LookupPatchMeta {
 // two typed objects (original → mutated, where unknown fields cannot appear),
 // as a strategic merge patch keyed by name, applied onto raw, and only then
 // diffed against raw. Keying by name matters: an index-based diff that
-// inserts a container would move unknown fields onto its neighbour.
+// removes an env entry or inserts a container would move unknown fields onto
+// a neighbour (controller-runtime's typed Defaulter filters removals by
+// index, which has exactly that flaw).
 func patchResponse(raw []byte, original, mutated *corev1.Pod) admission.Response {
-	final, err := applyChanges(raw, original, mutated)
+	ops, err := podPatch(raw, original, mutated)
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("computing the pod patch: %w", err))
 	}
-	return admission.PatchResponseFromRaw(raw, final)
+	if len(ops) == 0 {
+		return admission.Allowed("")
+	}
+	pt := admissionv1.PatchTypeJSONPatch
+	return admission.Response{
+		Patches:           ops,
+		AdmissionResponse: admissionv1.AdmissionResponse{Allowed: true, PatchType: &pt},
+	}
 }
 
-// applyChanges applies the typed change original → mutated onto raw.
-func applyChanges(raw []byte, original, mutated *corev1.Pod) ([]byte, error) {
-	from, err := json.Marshal(original)
+// podPatch computes the JSON patch raw → raw + (original → mutated).
+func podPatch(raw []byte, original, mutated *corev1.Pod) ([]jsonpatch.Operation, error) {
+	from, err := runtime.DefaultUnstructuredConverter.ToUnstructured(original)
 	if err != nil {
-		return nil, fmt.Errorf("marshalling the original pod: %w", err)
+		return nil, fmt.Errorf("converting the original pod: %w", err)
 	}
-	to, err := json.Marshal(mutated)
+	to, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mutated)
 	if err != nil {
-		return nil, fmt.Errorf("marshalling the rewritten pod: %w", err)
+		return nil, fmt.Errorf("converting the rewritten pod: %w", err)
 	}
-	change, err := strategicpatch.CreateTwoWayMergePatchUsingLookupPatchMeta(from, to, podPatchMeta)
+	change, err := strategicpatch.CreateTwoWayMergeMapPatchUsingLookupPatchMeta(from, to, podPatchMeta)
 	if err != nil {
 		return nil, fmt.Errorf("diffing the rewritten pod: %w", err)
 	}
-	out, err := strategicpatch.StrategicMergePatchUsingLookupPatchMeta(raw, change, podPatchMeta)
+	var before map[string]any
+	if err := json.Unmarshal(raw, &before); err != nil {
+		return nil, fmt.Errorf("reading the request's pod: %w", err)
+	}
+	// The merge works in place: keep the request's pod to diff against.
+	after, err := strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta(runtime.DeepCopyJSON(before), change, podPatchMeta)
 	if err != nil {
 		return nil, fmt.Errorf("applying the rewrite to the request's pod: %w", err)
 	}
-	return out, nil
+	return diffJSON(nil, "", before, after), nil
+}
+
+// diffJSON appends the JSON patch operations that turn a into b (decoded
+// JSON values). Arrays are compared by index: that is exact here, because b
+// was derived from a itself, unknown fields included.
+func diffJSON(ops []jsonpatch.Operation, path string, a, b any) []jsonpatch.Operation {
+	am, aIsMap := a.(map[string]any)
+	bm, bIsMap := b.(map[string]any)
+	if aIsMap && bIsMap {
+		return diffObjects(ops, path, am, bm)
+	}
+	as, aIsList := a.([]any)
+	bs, bIsList := b.([]any)
+	if aIsList && bIsList {
+		return diffArrays(ops, path, as, bs)
+	}
+	if !sameScalar(a, b) {
+		ops = append(ops, jsonpatch.NewOperation("replace", path, b))
+	}
+	return ops
+}
+
+// sameScalar compares JSON scalars; numbers decoded from the request are
+// float64 and those from the typed pod int64, so they compare by value.
+func sameScalar(a, b any) bool {
+	if x, ok := number(a); ok {
+		y, ok := number(b)
+		return ok && x == y
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+func diffObjects(ops []jsonpatch.Operation, path string, a, b map[string]any) []jsonpatch.Operation {
+	for k, bv := range b {
+		p := path + "/" + escapePointer(k)
+		if av, ok := a[k]; ok {
+			ops = diffJSON(ops, p, av, bv)
+		} else {
+			ops = append(ops, jsonpatch.NewOperation("add", p, bv))
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			ops = append(ops, jsonpatch.NewOperation("remove", path+"/"+escapePointer(k), nil))
+		}
+	}
+	return ops
+}
+
+func diffArrays(ops []jsonpatch.Operation, path string, a, b []any) []jsonpatch.Operation {
+	n := min(len(a), len(b))
+	for i := range n {
+		ops = diffJSON(ops, path+"/"+strconv.Itoa(i), a[i], b[i])
+	}
+	// Remove from the end so earlier indexes stay valid.
+	for i := len(a) - 1; i >= n; i-- {
+		ops = append(ops, jsonpatch.NewOperation("remove", path+"/"+strconv.Itoa(i), nil))
+	}
+	for i := n; i < len(b); i++ {
+		ops = append(ops, jsonpatch.NewOperation("add", path+"/"+strconv.Itoa(i), b[i]))
+	}
+	return ops
+}
+
+// escapePointer escapes a key for a JSON pointer (RFC 6901).
+func escapePointer(k string) string {
+	if !strings.ContainsAny(k, "~/") {
+		return k
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }

@@ -20,6 +20,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
@@ -121,4 +123,45 @@ func equalJSON(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
+}
+
+func TestDiffJSONTurnsOneDocumentIntoTheOther(t *testing.T) {
+	cases := map[string]struct{ from, to string }{
+		"identical documents need no operation":      {`{"a":1,"b":[1,2]}`, `{"a":1,"b":[1,2]}`},
+		"a changed scalar is replaced":               {`{"a":1}`, `{"a":2}`},
+		"an added and a removed key":                 {`{"a":1}`, `{"b":1}`},
+		"keys with slashes and tildes are escaped":   {`{"x/y":{"a~b":1}}`, `{"x/y":{"a~b":2,"c/d~e":3}}`},
+		"a grown array gets additions at the end":    {`{"l":[1]}`, `{"l":[1,2,3]}`},
+		"a shrunk array loses elements from the end": {`{"l":[1,2,3,4]}`, `{"l":[1]}`},
+		"a value that changes type is replaced":      {`{"a":{"b":1}}`, `{"a":[1]}`},
+		"objects inside arrays are diffed in place":  {`{"l":[{"n":"a","v":1},{"n":"b"}]}`, `{"l":[{"n":"a","v":2},{"n":"b","w":true}]}`},
+		"null and missing are different":             {`{"a":null}`, `{}`},
+		"an emptied object stays an object":          {`{"a":{"b":1}}`, `{"a":{}}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var from, to any
+			if err := json.Unmarshal([]byte(tc.from), &from); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(tc.to), &to); err != nil {
+				t.Fatal(err)
+			}
+			ops := diffJSON(nil, "", from, to)
+			if tc.from == tc.to && len(ops) != 0 {
+				t.Fatalf("ops for identical documents: %v", ops)
+			}
+			patch, err := jsonpatch.DecodePatch(mustJSON(t, ops))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := patch.Apply([]byte(tc.from))
+			if err != nil {
+				t.Fatalf("applying %s: %v", mustJSON(t, ops), err)
+			}
+			if !jsonpatch.Equal(got, []byte(tc.to)) {
+				t.Errorf("applying %s to %s gave %s, want %s", mustJSON(t, ops), tc.from, got, tc.to)
+			}
+		})
+	}
 }

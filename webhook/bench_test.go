@@ -1,0 +1,107 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package webhook
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// tp8Fixture is the production-stack chart's tensor-parallel-8 Devstral pod
+// with tool calling: the largest command line among the fixtures.
+const tp8Fixture = "production-stack-helm-tp8-devstral-tools.yaml"
+
+// benchReview is the AdmissionReview the API server would send for the tp=8
+// pod, and the webhook that answers it (HTTP decode, rewrite, patch, encode).
+func benchReview(b *testing.B) (http.Handler, []byte) {
+	b.Helper()
+	h, _ := newTestRewriter(b, defaultProfile())
+	body := reviewOf(b, createRequest(mustJSON(b, fixturePods(b, tp8Fixture)[0])))
+	wh := &admission.Webhook{Handler: h}
+	if _, resp := serve(b, wh, body); resp == nil || !resp.Allowed || len(resp.Patch) == 0 {
+		b.Fatalf("the tp=8 fixture is not rewritten: %+v", resp)
+	}
+	return wh, body
+}
+
+func admit(h http.Handler, body []byte) {
+	req := httptest.NewRequest(http.MethodPost, MutatePodPath, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+}
+
+// BenchmarkAdmission measures one admission of the tp=8 fixture: serially,
+// with b.RunParallel, and with 50 concurrent callers (reporting the 99th
+// percentile latency, the figure the API server's timeout cares about).
+func BenchmarkAdmission(b *testing.B) {
+	h, body := benchReview(b)
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			admit(h, body)
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				admit(h, body)
+			}
+		})
+	})
+	b.Run("concurrent-50", func(b *testing.B) {
+		const callers = 50
+		latencies := make([]time.Duration, b.N)
+		next := make(chan int, b.N)
+		for i := range b.N {
+			next <- i
+		}
+		close(next)
+		b.ResetTimer()
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				for i := range next {
+					start := time.Now()
+					admit(h, body)
+					latencies[i] = time.Since(start)
+				}
+			})
+		}
+		wg.Wait()
+		b.StopTimer()
+		slices.Sort(latencies)
+		b.ReportMetric(float64(percentile(latencies, 0.50).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(percentile(latencies, 0.99).Microseconds())/1000, "p99-ms")
+	})
+}
+
+// percentile of sorted durations (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
