@@ -25,17 +25,17 @@ import (
 // a command SGLang accepts) or skipped for the right reason.
 func TestFixturesAreDetectedOrSkippedWithTheRightReason(t *testing.T) {
 	want := map[string]SkipReason{
-		"aibrix-quickstart-deployment/vllm-openai":                NotSkipped,
-		"kserve-vllmserver-isvc/kserve-container":                 NotSkipped, // runtime and deployment
-		"kserve-vllmserver-isvc/storage-initializer":              SkipNotVLLM,
-		"llm-d-modelservice-tp8-devstral-tools/vllm":              NotSkipped,
-		"llm-d-modelservice-tp8-devstral-tools/routing-proxy":     SkipNotVLLM,
-		"production-stack-helm-lora-sidecar/vllm":                 NotSkipped,
-		"production-stack-helm-lora-sidecar/sidecar":              SkipNoCommand,
-		"production-stack-helm-single-gpu-llama/vllm":             NotSkipped,
-		"production-stack-helm-tp8-devstral-tools/vllm":           NotSkipped,
-		"production-stack-operator-tp8-devstral-tools/vllm":       NotSkipped,
-		"vllm-docs-k8s-gpu-nvidia/mistral-7b":                     NotSkipped,
+		"aibrix-quickstart-deployment/vllm-openai":            NotSkipped,
+		"kserve-vllmserver-isvc/kserve-container":             NotSkipped, // runtime and deployment
+		"kserve-vllmserver-isvc/storage-initializer":          SkipNotVLLM,
+		"llm-d-modelservice-tp8-devstral-tools/vllm":          NotSkipped,
+		"llm-d-modelservice-tp8-devstral-tools/routing-proxy": SkipNotVLLM,
+		"production-stack-helm-lora-sidecar/vllm":             NotSkipped,
+		"production-stack-helm-lora-sidecar/sidecar":          SkipNoCommand,
+		"production-stack-helm-single-gpu-llama/vllm":         NotSkipped,
+		"production-stack-helm-tp8-devstral-tools/vllm":       NotSkipped,
+		"production-stack-operator-tp8-devstral-tools/vllm":   NotSkipped,
+		"vllm-docs-k8s-gpu-nvidia/mistral-7b":                 NotSkipped,
 	}
 	seen := map[string]bool{}
 	for _, c := range loadFixtureContainers(t) {
@@ -94,7 +94,7 @@ func TestDetect(t *testing.T) {
 			reason: NotSkipped, form: FormModule, model: "/mnt/models"},
 		"finds the api_server module run by a versioned python": {
 			command: []string{"/usr/bin/python3.12", "-m", "vllm.entrypoints.openai.api_server", "--model", "m"},
-			reason: NotSkipped, form: FormModule, model: "m"},
+			reason:  NotSkipped, form: FormModule, model: "m"},
 		"finds vllm's CLI module running serve": {
 			command: []string{"python", "-m", "vllm.entrypoints.cli.main", "serve", "m"}, reason: NotSkipped, form: FormServe, model: "m"},
 		"uses the entrypoint of vLLM's server image for args-only containers": {
@@ -123,7 +123,7 @@ func TestDetect(t *testing.T) {
 			command: []string{"python3", "-m", "vllm.entrypoints.openai.api_server", "--port", "8000"}, reason: SkipNoModel},
 		"skips Ray-based multi-node servers": {
 			command: []string{"vllm", "serve", "m", "--distributed-executor-backend", "ray", "-tp", "8", "-pp", "2"},
-			reason: SkipMultiNode, detail: "--distributed-executor-backend ray"},
+			reason:  SkipMultiNode, detail: "--distributed-executor-backend ray"},
 		"skips headless data-parallel nodes": {
 			command: []string{"vllm", "serve", "m", "--headless", "--data-parallel-start-rank", "2"}, reason: SkipMultiNode, detail: "--headless"},
 		"skips data-parallel ranks that join another node's group": {
@@ -138,7 +138,7 @@ func TestDetect(t *testing.T) {
 			command: []string{"/bin/sh", "-c"}, args: []string{"vllm serve org/m --port 8000"}, reason: NotSkipped, form: FormServe, model: "org/m", shell: true},
 		"finds vllm serve after other commands in a bash -ec script": {
 			command: []string{"bash", "-ec", "pip install x && exec vllm serve \"org/m\" --trust-remote-code"},
-			reason: NotSkipped, form: FormServe, model: "org/m", shell: true},
+			reason:  NotSkipped, form: FormServe, model: "org/m", shell: true},
 		"keeps a model given by a shell variable": {
 			command: []string{"sh", "-c", "vllm serve $MODEL --port 8000"}, reason: NotSkipped, form: FormServe, model: "$MODEL", shell: true},
 		"refuses flags hidden in a shell variable": {

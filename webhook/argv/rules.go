@@ -74,7 +74,7 @@ type rule struct {
 	kind      kind
 	to        string // SGLang flag (kindSame, kindRename)
 	xlate     xlateFunc
-	reason    string // why, for findings (kindDefault, kindTuning, kindDrop, kindReject)
+	reason    string // why: the finding's reason, or for kindTranslate what the translation does (docs)
 	multiNode multiNodeFunc
 }
 

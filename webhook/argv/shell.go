@@ -57,8 +57,14 @@ func findShellScript(argv []string) (*script, bool) {
 	return &script{text: argv[i], lang: lang, argvIndex: i}, true
 }
 
+// maxScript bounds the scripts the webhook parses.
+const maxScript = 256 << 10
+
 // detectShell finds the one vLLM server command of a script.
 func detectShell(s *script, command, args []string) (*Invocation, SkipReason) {
+	if len(s.text) > maxScript {
+		return &Invocation{Shell: true, Detail: "the script is longer than 256 KiB"}, SkipShellUnsafe
+	}
 	file, err := syntax.NewParser(syntax.Variant(s.lang)).Parse(strings.NewReader(s.text), "")
 	if err != nil {
 		return &Invocation{Shell: true, Detail: "the script does not parse: " + err.Error()}, SkipShellUnsafe
@@ -135,8 +141,8 @@ func literalWord(w *syntax.Word) (string, bool) {
 	for i, p := range w.Parts {
 		switch p := p.(type) {
 		case *syntax.Lit:
-			if strings.ContainsAny(p.Value, "*?[") || (i == 0 && strings.HasPrefix(p.Value, "~")) {
-				return "", false // globs and tildes expand
+			if strings.ContainsAny(p.Value, "*?[{") || (i == 0 && strings.HasPrefix(p.Value, "~")) {
+				return "", false // globs, braces and tildes expand ({1..99999999} without bound)
 			}
 		case *syntax.SglQuoted:
 		case *syntax.DblQuoted:

@@ -120,3 +120,13 @@ func TestShellScriptWordsAreParsedLikeTheShell(t *testing.T) {
 		t.Errorf("--port %+v", a)
 	}
 }
+
+func TestBraceExpansionsAreNotExpanded(t *testing.T) {
+	inv, reason := Detect([]string{"bash", "-c", "vllm serve m --served-model-name {1..999999999}"}, nil, "")
+	if reason != NotSkipped {
+		t.Fatalf("%s", reason)
+	}
+	if a, _ := inv.Flag("--served-model-name"); !a.Opaque || a.Value() != "{1..999999999}" {
+		t.Fatalf("%+v", a)
+	}
+}

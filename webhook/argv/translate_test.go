@@ -64,8 +64,8 @@ func TestTranslate(t *testing.T) {
 			argv: []string{"--no-enable-chunked-prefill"}, want: [][]string{{"--chunked-prefill-size=-1"}},
 		},
 		"maps a large token budget to SGLang's chunk size and prefill budget": {
-			argv: []string{"--max-num-batched-tokens", "32k"},
-			want: [][]string{{"--chunked-prefill-size", "32000"}, {"--max-prefill-tokens", "32000"}},
+			argv:     []string{"--max-num-batched-tokens", "32k"},
+			want:     [][]string{{"--chunked-prefill-size", "32000"}, {"--max-prefill-tokens", "32000"}},
 			findings: []wantFindingOf{{"--max-num-batched-tokens", Approximated}},
 		},
 		"maps the token budget to the prefill budget when chunked prefill is off": {
@@ -139,8 +139,8 @@ func TestTranslate(t *testing.T) {
 			findings: []wantFindingOf{{"--optimization-level", Dropped}, {"--compilation-config", Dropped}},
 		},
 		"counts the base model as a LoRA slot": {
-			argv: []string{"--enable-lora", "--max-loras", "4", "--max-cpu-loras", "2"},
-			want: [][]string{{"--enable-lora"}, {"--max-loras-per-batch", "5"}, {"--max-loaded-loras", "5"}},
+			argv:     []string{"--enable-lora", "--max-loras", "4", "--max-cpu-loras", "2"},
+			want:     [][]string{{"--enable-lora"}, {"--max-loras-per-batch", "5"}, {"--max-loaded-loras", "5"}},
 			findings: []wantFindingOf{{"--max-loras", Translated}, {"--max-cpu-loras", Approximated}},
 		},
 		"renames LoRA module JSON keys and keeps name=path": {
@@ -312,7 +312,7 @@ func TestTranslate(t *testing.T) {
 			argv: []string{"--hf-token", "$(HF_TOKEN)"}, findings: []wantFindingOf{{"--hf-token", Translated}},
 		},
 		"drops an inline chat template": {
-			argv: []string{"--chat-template", "{% for m in messages %}{{m.content}}{% endfor %}"},
+			argv:   []string{"--chat-template", "{% for m in messages %}{{m.content}}{% endfor %}"},
 			absent: []string{"--chat-template"}, findings: []wantFindingOf{{"--chat-template", Dropped}},
 		},
 		"converts legacy key=value multimodal limits to JSON": {
