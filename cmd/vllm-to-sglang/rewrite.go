@@ -163,20 +163,8 @@ func report(stderr io.Writer, profileName string, res manifest.Result) []failure
 		var rejected *rewrite.RejectedError
 		return []failure{{ref: res.Ref, err: res.Err, rejected: errors.As(res.Err, &rejected)}}
 	}
-	r := res.Report
-	if r.Outcome == rewrite.Skipped {
-		line := fmt.Sprintf("%s: not rewritten: %s", res.Ref, r.SkipReason.Sentence())
-		if r.Detail != "" && r.SkipReason != rewrite.SkipUntranslatable {
-			line += " (" + r.Detail + ")"
-		}
+	for _, line := range res.Messages(profileName) {
 		fmt.Fprintln(stderr, line)
-	}
-	if res.ProfileRequested != "" && res.ProfileRequested != profileName && r.Outcome == rewrite.Rewritten {
-		fmt.Fprintf(stderr, "Warning: %s: the pod asks for profile %q but was rewritten with %q (choose one with --profile)\n",
-			res.Ref, res.ProfileRequested, profileName)
-	}
-	for _, w := range r.Warnings() {
-		fmt.Fprintf(stderr, "Warning: %s: %s\n", res.Ref, w)
 	}
 	return nil
 }

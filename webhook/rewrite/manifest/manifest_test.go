@@ -1,0 +1,336 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+)
+
+const vllmPodYAML = `apiVersion: v1
+kind: Pod
+metadata:
+  name: llama
+spec:
+  containers:
+  - name: vllm
+    image: vllm/vllm-openai:v0.10.1
+    command: [vllm, serve, org/model]
+    resources:
+      limits:
+        nvidia.com/gpu: 1
+`
+
+func decodeString(t *testing.T, s string) []*unstructured.Unstructured {
+	t.Helper()
+	objs, err := Decode(strings.NewReader(s))
+	if err != nil {
+		t.Fatalf("Decode() = %v", err)
+	}
+	return objs
+}
+
+func TestDecode(t *testing.T) {
+	tests := map[string]struct {
+		in        string
+		wantKinds []string
+		wantErr   string
+	}{
+		"reads several YAML documents in order": {
+			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n",
+			wantKinds: []string{"ConfigMap", "Service"},
+		},
+		"skips documents that hold only comments or nothing": {
+			in:        "# header\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# trailer\n",
+			wantKinds: []string{"ConfigMap"},
+		},
+		"reads a JSON document": {
+			in:        `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]}`,
+			wantKinds: []string{"List"},
+		},
+		"keeps YAML anchors' values": {
+			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {x: y}\n  annotations: *l\n",
+			wantKinds: []string{"ConfigMap"},
+		},
+		"refuses a document without a kind": {
+			in:      "apiVersion: v1\nmetadata: {name: a}\n",
+			wantErr: "document 1: Object 'Kind' is missing",
+		},
+		"refuses a document without an apiVersion": {
+			in:      "kind: ConfigMap\nmetadata: {name: a}\n",
+			wantErr: "document 1: Object 'apiVersion' is missing",
+		},
+		"refuses duplicate keys, naming the document": {
+			in:      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nkind: Secret\n",
+			wantErr: "document 2:",
+		},
+		"refuses YAML that does not parse": {
+			in:      "apiVersion: v1\nkind: [\n",
+			wantErr: "document 1:",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			objs, err := Decode(strings.NewReader(tc.in))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Decode() error = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, o := range objs {
+				kinds = append(kinds, o.GetKind())
+			}
+			if diff := cmp.Diff(tc.wantKinds, kinds); diff != "" {
+				t.Error(diff)
+			}
+		})
+	}
+}
+
+func testRewriter() *Rewriter {
+	return &Rewriter{Profile: profile.Default(), ProxyImage: "example.com/proxy:test"}
+}
+
+func TestRewriteKinds(t *testing.T) {
+	podSpec := func(indent string) string {
+		lines := strings.Split(strings.TrimSpace(vllmPodYAML[strings.Index(vllmPodYAML, "spec:"):]), "\n")
+		for i := range lines {
+			lines[i] = indent + lines[i]
+		}
+		return strings.Join(lines, "\n") + "\n"
+	}
+	tests := map[string]struct {
+		in      string
+		path    []string // to the pod template
+		wantRef string
+	}{
+		"rewrites a Pod": {in: vllmPodYAML, path: nil, wantRef: "Pod llama"},
+		"rewrites a Deployment's template": {
+			in:   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\nspec:\n  template:\n" + podSpec("    "),
+			path: []string{"spec", "template"}, wantRef: "Deployment ns/d",
+		},
+		"rewrites a template without metadata": {
+			in:   "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  template:\n" + podSpec("    "),
+			path: []string{"spec", "template"}, wantRef: "DaemonSet d",
+		},
+		"rewrites a Job's template": {
+			in:   "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n" + podSpec("    "),
+			path: []string{"spec", "template"}, wantRef: "Job j",
+		},
+		"rewrites a CronJob's job template": {
+			in:   "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n" + podSpec("        "),
+			path: []string{"spec", "jobTemplate", "spec", "template"}, wantRef: "CronJob c",
+		},
+		"rewrites a PodTemplate": {
+			in:   "apiVersion: v1\nkind: PodTemplate\nmetadata: {name: p}\ntemplate:\n" + podSpec("  "),
+			path: []string{"template"}, wantRef: "PodTemplate p",
+		},
+		"rewrites a ReplicationController": {
+			in:   "apiVersion: v1\nkind: ReplicationController\nmetadata: {generateName: rc-}\nspec:\n  template:\n" + podSpec("    "),
+			path: []string{"spec", "template"}, wantRef: "ReplicationController rc-*",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			obj := decodeString(t, tc.in)[0]
+			results := testRewriter().Rewrite(obj)
+			if len(results) != 1 || results[0].Err != nil || results[0].Report.Outcome != rewrite.Rewritten {
+				t.Fatalf("results %+v", results)
+			}
+			if results[0].Ref != tc.wantRef {
+				t.Errorf("ref %q, want %q", results[0].Ref, tc.wantRef)
+			}
+			tmpl, err := templateOf(obj.Object, tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ann, _, _ := unstructured.NestedStringMap(tmpl, "metadata", "annotations")
+			if _, ok := ann[v1alpha1.AnnotationStatus]; !ok {
+				t.Errorf("no status annotation on the template: %v", tmpl)
+			}
+		})
+	}
+
+	t.Run("leaves other kinds exactly as they were", func(t *testing.T) {
+		in := "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: x}\nspec:\n  template:\n" + podSpec("    ")
+		obj := decodeString(t, in)[0]
+		before := obj.DeepCopy()
+		if results := testRewriter().Rewrite(obj); len(results) != 0 {
+			t.Errorf("results %v", results)
+		}
+		if diff := cmp.Diff(before.Object, obj.Object); diff != "" {
+			t.Error(diff)
+		}
+	})
+
+	t.Run("rewrites the items of a List", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n- " +
+			strings.ReplaceAll(strings.TrimSpace(vllmPodYAML), "\n", "\n  ") + "\n"
+		obj := decodeString(t, in)[0]
+		results := testRewriter().Rewrite(obj)
+		if len(results) != 1 || results[0].Ref != "Pod llama" || results[0].Report.Outcome != rewrite.Rewritten {
+			t.Fatalf("results %+v", results)
+		}
+		items, _, _ := unstructured.NestedSlice(obj.Object, "items")
+		inits, _, _ := unstructured.NestedSlice(items[1].(map[string]any), "spec", "initContainers")
+		if len(inits) != 1 {
+			t.Errorf("the List's pod has %d init containers, want the proxy", len(inits))
+		}
+	})
+
+	t.Run("reports a template that is not a pod template", func(t *testing.T) {
+		obj := decodeString(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: 3\n")[0]
+		results := testRewriter().Rewrite(obj)
+		if len(results) != 1 || results[0].Err == nil || !strings.Contains(results[0].Err.Error(), "no pod template at .spec.template") {
+			t.Errorf("results %+v", results)
+		}
+	})
+
+	t.Run("reports a template whose fields have the wrong type", func(t *testing.T) {
+		obj := decodeString(t, strings.Replace(vllmPodYAML, "name: vllm", "name: [vllm]", 1))[0]
+		results := testRewriter().Rewrite(obj)
+		if len(results) != 1 || results[0].Err == nil || !strings.Contains(results[0].Err.Error(), "reading the pod template") {
+			t.Errorf("results %+v", results)
+		}
+	})
+
+	t.Run("passes a rejection on", func(t *testing.T) {
+		rw := testRewriter()
+		rw.Profile.Spec.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--max-model-len", Action: v1alpha1.FlagReject}}
+		obj := decodeString(t, strings.Replace(vllmPodYAML, "org/model]", "org/model, --max-model-len, 4k]", 1))[0]
+		results := rw.Rewrite(obj)
+		var rejected *rewrite.RejectedError
+		if len(results) != 1 || !errors.As(results[0].Err, &rejected) {
+			t.Errorf("results %+v", results)
+		}
+	})
+}
+
+func TestRewriteKeepsUnknownFields(t *testing.T) {
+	in := strings.Replace(vllmPodYAML, "  containers:\n", "  x-future-pod-field: keep\n  containers:\n", 1)
+	in = strings.Replace(in, "    image: vllm", "    x-future-container-field: {a: 1}\n    image: vllm", 1)
+	in = strings.Replace(in, "metadata:\n", "metadata:\n  x-future-meta: m\n", 1)
+	obj := decodeString(t, in)[0]
+	results := testRewriter().Rewrite(obj)
+	if len(results) != 1 || results[0].Err != nil || results[0].Report.Outcome != rewrite.Rewritten {
+		t.Fatalf("results %+v", results)
+	}
+	checks := map[string][]string{
+		"keep": {"spec", "x-future-pod-field"},
+		"m":    {"metadata", "x-future-meta"},
+	}
+	for want, path := range checks {
+		if got, _, _ := unstructured.NestedString(obj.Object, path...); got != want {
+			t.Errorf(".%s = %q, want %q", strings.Join(path, "."), got, want)
+		}
+	}
+	containers, _, _ := unstructured.NestedSlice(obj.Object, "spec", "containers")
+	c := containers[0].(map[string]any)
+	if diff := cmp.Diff(map[string]any{"a": int64(1)}, c["x-future-container-field"]); diff != "" {
+		t.Errorf("container's unknown field:\n%s", diff)
+	}
+	if c["image"] != profile.Default().Spec.Image {
+		t.Errorf("image %v: the rewrite was not written back", c["image"])
+	}
+}
+
+func TestEncode(t *testing.T) {
+	objs := decodeString(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n")
+
+	t.Run("writes YAML documents separated by ---", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := EncodeYAML(&buf, objs); err != nil {
+			t.Fatal(err)
+		}
+		want := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n"
+		if diff := cmp.Diff(want, buf.String()); diff != "" {
+			t.Error(diff)
+		}
+	})
+
+	t.Run("writes several objects as a JSON List", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := EncodeJSON(&buf, objs); err != nil {
+			t.Fatal(err)
+		}
+		var list struct {
+			Kind  string           `json:"kind"`
+			Items []map[string]any `json:"items"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &list); err != nil {
+			t.Fatal(err)
+		}
+		if list.Kind != "List" || len(list.Items) != 2 || list.Items[1]["kind"] != "Service" {
+			t.Errorf("list %+v", list)
+		}
+	})
+
+	t.Run("writes one object as itself in JSON", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := EncodeJSON(&buf, objs[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(buf.String(), "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"ConfigMap\"") {
+			t.Errorf("output %s", buf.String())
+		}
+	})
+
+	t.Run("round-trips: JSON output decodes to the same objects", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := EncodeJSON(&buf, objs[:1]); err != nil {
+			t.Fatal(err)
+		}
+		back := decodeString(t, buf.String())
+		if diff := cmp.Diff(objs[0].Object, back[0].Object); diff != "" {
+			t.Error(diff)
+		}
+	})
+}
+
+func TestMessages(t *testing.T) {
+	t.Run("flags a template that asks for another profile", func(t *testing.T) {
+		obj := decodeString(t, strings.Replace(vllmPodYAML, "  name: llama\n", "  name: llama\n  annotations: {vllm-to-sglang.io/profile: mi355x}\n", 1))[0]
+		res := testRewriter().Rewrite(obj)[0]
+		msgs := res.Messages("default")
+		if len(msgs) == 0 || !strings.Contains(msgs[0], `Warning: Pod llama: the pod asks for profile "mi355x" but was rewritten with "default"`) {
+			t.Errorf("messages %v", msgs)
+		}
+	})
+
+	t.Run("says why a template was left alone", func(t *testing.T) {
+		obj := decodeString(t, strings.Replace(vllmPodYAML, "nvidia.com/gpu: 1", "cpu: 1", 1))[0]
+		msgs := testRewriter().Rewrite(obj)[0].Messages("default")
+		if diff := cmp.Diff([]string{"Pod llama: not rewritten: the vLLM container requests no GPU"}, msgs); diff != "" {
+			t.Error(diff)
+		}
+	})
+}
