@@ -1,0 +1,106 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package charttest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+)
+
+// parseProfile runs a rendered SGLangProfile through the same strict
+// decoding, defaulting and validation as `vllm-to-sglang rewrite --profile`.
+func parseProfile(t *testing.T, o *unstructured.Unstructured) *v1alpha1.SGLangProfile {
+	t.Helper()
+	data, err := yaml.Marshal(o.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Parse(data)
+	if err != nil {
+		t.Fatalf("the rendered profile %q is not valid: %v", o.GetName(), err)
+	}
+	return p
+}
+
+func TestDefaultProfileEqualsTheBuiltInProfile(t *testing.T) {
+	r := render(t, nil)
+	o := r.find("SGLangProfile", v1alpha1.DefaultProfileName)
+	if o == nil {
+		t.Fatalf("no SGLangProfile %q rendered", v1alpha1.DefaultProfileName)
+	}
+	got, want := parseProfile(t, o), profile.Default()
+	if !equalJSON(t, got.Spec, want.Spec) {
+		t.Errorf("the chart's default profile differs from profile.Default() (webhook/profile/default.yaml); -chart +built-in:\n%s",
+			diffJSON(t, got.Spec, want.Spec))
+	}
+	// Spelled out in full, like default.yaml: the values are what users read.
+	var raw struct{ Spec map[string]any }
+	if err := yaml.Unmarshal(profile.DefaultYAML(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if !equalJSON(t, o.Object["spec"], raw.Spec) {
+		t.Errorf("defaultProfile.spec is not default.yaml's spec as written (-chart +default.yaml):\n%s", diffJSON(t, o.Object["spec"], raw.Spec))
+	}
+}
+
+func TestExtraProfilesAreInstalledNextToTheDefault(t *testing.T) {
+	r := render(t, values(t,
+		"extraProfiles.mi325x.image=lmsysorg/sglang:v0.5.9-rocm700-mi30x",
+		"extraProfiles.mi325x.shmSize=64Gi",
+		"extraProfiles.mi325x.args.unsafeFlags=Reject",
+	))
+	if n := r.kinds()["SGLangProfile"]; n != 2 {
+		t.Fatalf("%d SGLangProfiles rendered, want default and mi325x", n)
+	}
+	p := parseProfile(t, r.find("SGLangProfile", "mi325x"))
+	if p.Spec.Args.UnsafeFlags != v1alpha1.UnsafeFlagReject || p.Spec.ShmSize.String() != "64Gi" {
+		t.Errorf("extra profile spec %+v lost the given values", p.Spec)
+	}
+
+	none := render(t, values(t, "defaultProfile.enabled=false"))
+	if n := none.kinds()["SGLangProfile"]; n != 0 {
+		t.Errorf("%d SGLangProfiles rendered with defaultProfile.enabled=false and no extra profiles", n)
+	}
+}
+
+// TestChartCRDsAreTheGeneratedOnes guards the copy `make manifests` makes
+// (hack/verify-generated.sh checks it too, by regenerating).
+func TestChartCRDsAreTheGeneratedOnes(t *testing.T) {
+	generated, err := filepath.Glob("../../config/crd/bases/*.yaml")
+	if err != nil || len(generated) == 0 {
+		t.Fatalf("no generated CRDs found (%v)", err)
+	}
+	inChart, _ := filepath.Glob(filepath.Join(chartDir, "crds", "*.yaml"))
+	if len(inChart) != len(generated) {
+		t.Errorf("the chart has %d CRD files, config/crd/bases %d; run make manifests", len(inChart), len(generated))
+	}
+	for _, g := range generated {
+		want, _ := os.ReadFile(g)
+		got, err := os.ReadFile(filepath.Join(chartDir, "crds", filepath.Base(g)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("charts/vllm-to-sglang/crds/%s differs from %s (%v); run make manifests", filepath.Base(g), g, err)
+		}
+	}
+}

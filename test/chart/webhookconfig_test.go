@@ -1,0 +1,136 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package charttest
+
+import (
+	"slices"
+	"testing"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// generatedWebhook reads the webhook that controller-gen writes from the
+// webhook's marker. Its namespace placeholder "system" is the namespace the
+// webhook runs in: for the chart, the release namespace.
+func generatedWebhook(t *testing.T) admissionregistrationv1.MutatingWebhook {
+	t.Helper()
+	cfg := readYAML[admissionregistrationv1.MutatingWebhookConfiguration](t, "../../config/webhook/manifests.yaml")
+	if len(cfg.Webhooks) != 1 {
+		t.Fatalf("config/webhook/manifests.yaml: want one webhook, got %d", len(cfg.Webhooks))
+	}
+	wh := cfg.Webhooks[0]
+	for i, e := range wh.NamespaceSelector.MatchExpressions {
+		for j, v := range e.Values {
+			if v == "system" {
+				wh.NamespaceSelector.MatchExpressions[i].Values[j] = releaseNamespace
+			}
+		}
+	}
+	return wh
+}
+
+// comparable keeps the parts of a webhook that decide which requests reach
+// it and how the API server treats it; clientConfig differs by design.
+type comparableWebhook struct {
+	Name                    string
+	Path                    *string
+	Rules                   []admissionregistrationv1.RuleWithOperations
+	NamespaceSelector       *metav1.LabelSelector
+	ObjectSelector          *metav1.LabelSelector
+	MatchConditions         []admissionregistrationv1.MatchCondition
+	SideEffects             *admissionregistrationv1.SideEffectClass
+	ReinvocationPolicy      *admissionregistrationv1.ReinvocationPolicyType
+	FailurePolicy           *admissionregistrationv1.FailurePolicyType
+	TimeoutSeconds          *int32
+	AdmissionReviewVersions []string
+}
+
+func comparableOf(wh admissionregistrationv1.MutatingWebhook) comparableWebhook {
+	c := comparableWebhook{
+		Name: wh.Name, Rules: wh.Rules, NamespaceSelector: wh.NamespaceSelector, ObjectSelector: wh.ObjectSelector,
+		MatchConditions: wh.MatchConditions, SideEffects: wh.SideEffects, ReinvocationPolicy: wh.ReinvocationPolicy,
+		FailurePolicy: wh.FailurePolicy, TimeoutSeconds: wh.TimeoutSeconds, AdmissionReviewVersions: wh.AdmissionReviewVersions,
+	}
+	if wh.ClientConfig.Service != nil {
+		c.Path = wh.ClientConfig.Service.Path
+	}
+	return c
+}
+
+func TestChartWebhookEqualsTheGeneratedWebhookConfiguration(t *testing.T) {
+	_, chartWebhook := theWebhook(t, render(t, nil))
+	got, want := comparableOf(chartWebhook), comparableOf(generatedWebhook(t))
+	if !equalJSON(t, got, want) {
+		t.Errorf("the chart's webhook differs from config/webhook/manifests.yaml (-chart +generated):\n%s", diffJSON(t, got, want))
+	}
+}
+
+func TestWebhookConfigurationValues(t *testing.T) {
+	tests := map[string]struct {
+		sets  []string
+		check func(t *testing.T, wh admissionregistrationv1.MutatingWebhook)
+	}{
+		"failurePolicy Ignore and a shorter timeout reach the configuration": {
+			sets: []string{"webhook.failurePolicy=Ignore", "webhook.timeoutSeconds=2"},
+			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
+				if *wh.FailurePolicy != admissionregistrationv1.Ignore || *wh.TimeoutSeconds != 2 {
+					t.Errorf("failurePolicy %s timeoutSeconds %d, want Ignore and 2", *wh.FailurePolicy, *wh.TimeoutSeconds)
+				}
+			},
+		},
+		"excluded namespaces are added to kube-system and the release namespace": {
+			sets: []string{"webhook.excludedNamespaces={gpu-operator,kube-system}"},
+			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
+				want := []string{"kube-system", releaseNamespace, "gpu-operator"}
+				if got := excludedNamespaces(t, wh); !slices.Equal(got, want) {
+					t.Errorf("excluded namespaces %v, want %v", got, want)
+				}
+			},
+		},
+		"extra match conditions come after the built-in ones, which always stay": {
+			sets: []string{"webhook.extraMatchConditions[0].name=only-team-a",
+				"webhook.extraMatchConditions[0].expression=object.metadata.labels['team'] == 'a'"},
+			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
+				var names []string
+				for _, c := range wh.MatchConditions {
+					names = append(names, c.Name)
+				}
+				if want := []string{"not-a-mirror-pod", "looks-like-vllm", "only-team-a"}; !slices.Equal(names, want) {
+					t.Errorf("matchConditions %v, want %v", names, want)
+				}
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, wh := theWebhook(t, render(t, values(t, tc.sets...)))
+			tc.check(t, wh)
+		})
+	}
+}
+
+func excludedNamespaces(t *testing.T, wh admissionregistrationv1.MutatingWebhook) []string {
+	t.Helper()
+	for _, e := range wh.NamespaceSelector.MatchExpressions {
+		if e.Key == "kubernetes.io/metadata.name" && e.Operator == metav1.LabelSelectorOpNotIn {
+			return e.Values
+		}
+	}
+	t.Fatalf("no NotIn expression on kubernetes.io/metadata.name in %+v", wh.NamespaceSelector)
+	return nil
+}
