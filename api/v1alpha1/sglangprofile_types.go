@@ -214,7 +214,7 @@ type RuntimeClassSpec struct {
 }
 
 // ArgPolicy is the argument policy of the translation.
-// +kubebuilder:validation:XValidation:rule="self.gpuMemoryUtilization.mode != 'Fixed' || has(self.gpuMemoryUtilization.memFractionStatic)",message="args.gpuMemoryUtilization.memFractionStatic is required when mode is Fixed"
+// +kubebuilder:validation:XValidation:rule="!has(self.gpuMemoryUtilization) || !has(self.gpuMemoryUtilization.mode) || self.gpuMemoryUtilization.mode != 'Fixed' || has(self.gpuMemoryUtilization.memFractionStatic)",message="args.gpuMemoryUtilization.memFractionStatic is required when mode is Fixed"
 type ArgPolicy struct {
 	// extra SGLang arguments appended to every translated command line. Every
 	// flag must exist in SGLang.
@@ -250,7 +250,7 @@ type ArgPolicy struct {
 }
 
 // FlagOverride replaces the built-in decision for one vLLM flag.
-// +kubebuilder:validation:XValidation:rule="self.action != 'Rename' || (has(self.sglangFlag) && self.sglangFlag != ”)",message="sglangFlag is required when action is Rename"
+// +kubebuilder:validation:XValidation:rule="self.action != 'Rename' || (has(self.sglangFlag) && size(self.sglangFlag) > 0)",message="sglangFlag is required when action is Rename"
 type FlagOverride struct {
 	// flag is the vLLM flag in its long dashed form, e.g. --block-size.
 	// +required
