@@ -343,3 +343,27 @@ func TestHelp(t *testing.T) {
 func lines(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
+
+// TestDocsExample keeps the example in docs/rewrite.md equal to what the
+// command prints (the golden file).
+func TestDocsExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/rewrite.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- BEGIN tp8-rewrite-output -->\n```yaml\n", "```\n<!-- END tp8-rewrite-output -->"
+	_, rest, ok := strings.Cut(string(doc), begin)
+	block, _, ok2 := strings.Cut(rest, end)
+	if !ok || !ok2 {
+		t.Fatal("docs/rewrite.md lacks the tp8-rewrite-output block")
+	}
+	wantStderr, wantYAML := splitGolden(t, tp8+".golden.yaml")
+	if block != wantYAML {
+		t.Errorf("docs/rewrite.md's example output is stale: paste the output of `go run ./cmd/vllm-to-sglang rewrite -f test/testdata/%s.yaml`", tp8)
+	}
+	for _, line := range wantStderr {
+		if !strings.Contains(string(doc), line) {
+			t.Errorf("docs/rewrite.md's example lacks the warning %q", line)
+		}
+	}
+}

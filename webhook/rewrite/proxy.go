@@ -46,15 +46,18 @@ const (
 // budget (under 100 MiB with 1,000 streams). No CPU limit: throttling a
 // proxy adds latency to every token.
 func DefaultProxyResources() corev1.ResourceRequirements {
-	return corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse("100m"),
-			corev1.ResourceMemory: resource.MustParse("64Mi"),
-		},
-		Limits: corev1.ResourceList{
-			corev1.ResourceMemory: resource.MustParse("256Mi"),
-		},
-	}
+	return *defaultProxyResources.DeepCopy()
+}
+
+// defaultProxyResources is parsed once; callers get copies.
+var defaultProxyResources = corev1.ResourceRequirements{
+	Requests: corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse("100m"),
+		corev1.ResourceMemory: resource.MustParse("64Mi"),
+	},
+	Limits: corev1.ResourceList{
+		corev1.ResourceMemory: resource.MustParse("256Mi"),
+	},
 }
 
 // proxyStartupProbe holds the containers after the proxy (in a native
@@ -74,9 +77,9 @@ func proxyStartupProbe(port int32) *corev1.Probe {
 // included) and forwarding to SGLang on loopback. Its security context passes
 // Pod Security "restricted" whatever the pod sets.
 func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64) corev1.Container {
-	resources := DefaultProxyResources()
+	resources := &defaultProxyResources
 	if p.Resources != nil {
-		resources = *p.Resources.DeepCopy()
+		resources = p.Resources
 	}
 	return corev1.Container{
 		Name:                     v1alpha1.ProxyContainerName,
@@ -85,7 +88,7 @@ func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.Containe
 		Command:                  []string{ProxyCommand},
 		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace),
 		Ports:                    []corev1.ContainerPort{serving},
-		Resources:                resources,
+		Resources:                *resources.DeepCopy(),
 		RestartPolicy:            ptr.To(corev1.ContainerRestartPolicyAlways),
 		StartupProbe:             proxyStartupProbe(serving.ContainerPort),
 		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
