@@ -234,6 +234,24 @@ func TestParse(t *testing.T) {
 			doc:     minimal + "  proxy:\n    maxBodyBytes: 10\n",
 			wantErr: "spec.proxy.maxBodyBytes: Invalid value: 10",
 		},
+		"refuses an extra argument SGLang does not have": {
+			doc:     minimal + "  args:\n    extra: [--enable-warp-drive]\n",
+			wantErr: "SGLang has no flag --enable-warp-drive",
+		},
+		"accepts extra arguments SGLang has": {
+			doc: minimal + "  args:\n    extra: [--enable-torch-compile, --chunked-prefill-size, \"4096\"]\n",
+		},
+		"refuses a Rename override to a flag SGLang does not have": {
+			doc:     minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Rename, sglangFlag: --no-such-flag}\n",
+			wantErr: "spec.args.overrides[0].sglangFlag: Invalid value: \"--no-such-flag\": SGLang has no such flag",
+		},
+		"refuses a Pass override of a flag SGLang does not have": {
+			doc:     minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Pass}\n",
+			wantErr: "spec.args.overrides[0].flag: Invalid value: \"--block-size\": action Pass needs a flag SGLang has too",
+		},
+		"accepts a Rename override to a flag SGLang has": {
+			doc: minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Rename, sglangFlag: --page-size}\n",
+		},
 		"reports every invalid field at once": {
 			doc:     minimal + "  imagePullPolicy: Sometimes\n  proxy:\n    metricsMode: fake\n",
 			wantErr: "[spec.imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\", spec.proxy.metricsMode",

@@ -17,6 +17,7 @@ limitations under the License.
 package profile
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -26,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 )
 
 // The patterns of the CRD schema (kubebuilder markers in api/v1alpha1).
@@ -44,9 +46,10 @@ const (
 var pullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
 
 // Validate checks a defaulted profile against the CRD's schema rules (enums,
-// patterns, minimums, list uniqueness, the CEL rules) plus a few checks the
-// schema cannot express but a pod would fail on later (env var names,
-// positive sizes and durations).
+// patterns, minimums, list uniqueness, the CEL rules) plus checks the schema
+// cannot express but a pod would fail on later: env var names, positive
+// sizes and durations, and SGLang flags that do not exist (args.extra,
+// override targets).
 func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 	var errs field.ErrorList
 	if p.Name == "" {
@@ -67,6 +70,9 @@ func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 	}
 	errs = append(errs, validateRuntimeClass(spec.Child("runtimeClass"), &s.RuntimeClass)...)
 	errs = append(errs, validateArgs(spec.Child("args"), &s.Args)...)
+	if len(errs) == 0 {
+		errs = append(errs, validateArgsAgainstSGLang(spec.Child("args"), &s.Args)...)
+	}
 	errs = append(errs, validateProxy(spec.Child("proxy"), &s.Proxy)...)
 	return errs
 }
@@ -132,6 +138,21 @@ func validateArgs(path *field.Path, a *v1alpha1.ArgPolicy) field.ErrorList {
 	return append(errs, validateGPUMemory(path.Child("gpuMemoryUtilization"), &a.GPUMemoryUtilization)...)
 }
 
+// validateArgsAgainstSGLang runs the translator once with the profile's
+// argument policy: it refuses extra arguments and override targets SGLang
+// does not have, which no schema rule can know. The API server accepts such
+// a profile; the webhook then refuses the pods that use it, with this reason.
+func validateArgsAgainstSGLang(path *field.Path, a *v1alpha1.ArgPolicy) field.ErrorList {
+	inv, reason := argv.Detect([]string{"vllm", "serve", "model"}, nil, "")
+	if reason != argv.NotSkipped {
+		return field.ErrorList{field.InternalError(path, fmt.Errorf("probe command not detected: %s", reason))}
+	}
+	if _, err := argv.Translate(inv, argv.Options{Policy: *a}); err != nil {
+		return field.ErrorList{field.Invalid(path, "", err.Error())}
+	}
+	return nil
+}
+
 func validateOverride(path *field.Path, o v1alpha1.FlagOverride, seen sets.Set[string]) field.ErrorList {
 	var errs field.ErrorList
 	switch {
@@ -148,7 +169,19 @@ func validateOverride(path *field.Path, o v1alpha1.FlagOverride, seen sets.Set[s
 	if o.SGLangFlag != "" && !sglangFlagPattern.MatchString(o.SGLangFlag) {
 		errs = append(errs, field.Invalid(path.Child("sglangFlag"), o.SGLangFlag, "must be a long SGLang flag such as --page-size"))
 	}
+	// Beyond the schema: the SGLang flag the value goes to must exist.
+	switch {
+	case o.Action == v1alpha1.FlagRename && o.SGLangFlag != "" && !sglangHas(o.SGLangFlag):
+		errs = append(errs, field.Invalid(path.Child("sglangFlag"), o.SGLangFlag, "SGLang has no such flag"))
+	case o.Action == v1alpha1.FlagPass && vllmFlagPattern.MatchString(o.Flag) && !sglangHas(o.Flag):
+		errs = append(errs, field.Invalid(path.Child("flag"), o.Flag, "action Pass needs a flag SGLang has too"))
+	}
 	return errs
+}
+
+func sglangHas(flag string) bool {
+	_, ok := argv.SGLangFlag(flag)
+	return ok
 }
 
 func validateGPUMemory(path *field.Path, g *v1alpha1.GPUMemoryPolicy) field.ErrorList {

@@ -48,13 +48,18 @@ type Options struct {
 var ErrNoProxyImage = errors.New("no proxy image: set the profile's spec.proxy.image or the --proxy-image option")
 
 // Rewrite rewrites a pod, or the metadata and spec of a pod template, in
-// place. The profile spec must be defaulted (SGLangProfileSpec.Default).
+// place. The profile spec should be defaulted (SGLangProfileSpec.Default);
+// one that is not is defaulted on a copy.
 //
 // It returns a Report whether it rewrote the pod or left it alone (then the
 // pod is unchanged). It returns a *RejectedError, and leaves the pod
 // unchanged, when the profile refuses what the pod asks for, and another
 // error only for a configuration fault (a bad profile, no proxy image).
 func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec, opts Options) (*Report, error) {
+	if !defaulted(profile) {
+		profile = profile.DeepCopy()
+		profile.Default()
+	}
 	proxyImage := profile.Proxy.Image
 	if proxyImage == "" {
 		proxyImage = opts.ProxyImage
@@ -71,6 +76,12 @@ func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SG
 	}
 	plan.apply(meta, spec, profile, opts.ProfileName, proxyImage, report)
 	return report, nil
+}
+
+// defaulted tells a defaulted profile spec by fields Default always sets.
+func defaulted(p *v1alpha1.SGLangProfileSpec) bool {
+	return p.GPU.ResourceName != "" && p.ShmSize != nil && p.Args.UnsafeFlags != "" &&
+		p.Proxy.Health.Interval != nil && p.Proxy.Health.Timeout != nil && p.Proxy.FixToolSchemas != nil
 }
 
 // skipPod checks what rules a pod out before its containers are looked at.

@@ -924,6 +924,21 @@ func TestRewriteRejects(t *testing.T) {
 		}
 	})
 
+	t.Run("defaults a profile that was not defaulted, on a copy", func(t *testing.T) {
+		pod := testPod()
+		prof := &v1alpha1.SGLangProfileSpec{Image: "example.com/sglang:rocm"}
+		r, err := run(t, pod, prof)
+		if err != nil || r.Outcome != Rewritten {
+			t.Fatalf("Rewrite() = %+v, %v", r, err)
+		}
+		if prof.ShmSize != nil || prof.GPU.ResourceName != "" {
+			t.Error("the caller's profile was changed")
+		}
+		if q := vllmOf(pod).Resources.Limits["amd.com/gpu"]; q.Value() != 1 {
+			t.Errorf("limits %v: the default GPU resource was not used", vllmOf(pod).Resources.Limits)
+		}
+	})
+
 	t.Run("fails without a proxy image", func(t *testing.T) {
 		pod := testPod()
 		_, err := Rewrite(&pod.ObjectMeta, &pod.Spec, testProfile(), Options{})
