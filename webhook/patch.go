@@ -17,7 +17,6 @@ limitations under the License.
 package webhook
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -28,6 +27,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
@@ -83,8 +83,10 @@ func podPatch(raw []byte, original, mutated *corev1.Pod) ([]jsonpatch.Operation,
 	if err != nil {
 		return nil, fmt.Errorf("diffing the rewritten pod: %w", err)
 	}
+	// Whole numbers must decode as int64, as the converter above produces
+	// them: the merge matches list items by key (containerPort: 8000) with ==.
 	var before map[string]any
-	if err := json.Unmarshal(raw, &before); err != nil {
+	if err := utiljson.Unmarshal(raw, &before); err != nil {
 		return nil, fmt.Errorf("reading the request's pod: %w", err)
 	}
 	// The merge works in place: keep the request's pod to diff against.
@@ -92,7 +94,7 @@ func podPatch(raw []byte, original, mutated *corev1.Pod) ([]jsonpatch.Operation,
 	if err != nil {
 		return nil, fmt.Errorf("applying the rewrite to the request's pod: %w", err)
 	}
-	return diffJSON(nil, "", before, after), nil
+	return diffJSON(nil, "", before, map[string]any(after)), nil
 }
 
 // diffJSON appends the JSON patch operations that turn a into b (decoded

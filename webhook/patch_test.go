@@ -18,9 +18,11 @@ package webhook
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
@@ -55,6 +57,11 @@ func TestPatchKeepsFieldsThisAPIVersionDoesNotKnow(t *testing.T) {
 	resp := h.Handle(t.Context(), createRequest(raw))
 	if !resp.Allowed || len(resp.Patches) == 0 {
 		t.Fatalf("want a rewrite, got allowed=%v patches=%v result=%+v", resp.Allowed, resp.Patches, resp.Result)
+	}
+	for _, op := range resp.Patches {
+		if op.Path == "" {
+			t.Fatal("the patch replaces the whole pod instead of editing fields")
+		}
 	}
 	var pod struct {
 		Metadata map[string]any `json:"metadata"`
@@ -161,6 +168,48 @@ func TestDiffJSONTurnsOneDocumentIntoTheOther(t *testing.T) {
 			}
 			if !jsonpatch.Equal(got, []byte(tc.to)) {
 				t.Errorf("applying %s to %s gave %s, want %s", mustJSON(t, ops), tc.from, got, tc.to)
+			}
+		})
+	}
+}
+
+// TestPatchOfADefaultedPod feeds a pod as the API server sends it, after its
+// defaulting (protocol: TCP on every port, numbers as JSON numbers), and
+// checks that the serving port moves from the vLLM container to the proxy
+// and that the patch edits fields rather than replacing the whole pod.
+func TestPatchOfADefaultedPod(t *testing.T) {
+	h, _ := newTestRewriter(t, defaultProfile())
+	pod := vllmPod()
+	pod.Spec.Containers[0].Ports = []corev1.ContainerPort{
+		{Name: "http", ContainerPort: 8000, Protocol: corev1.ProtocolTCP},
+		{Name: "zmq", ContainerPort: 55555, Protocol: corev1.ProtocolTCP},
+	}
+	raw := mustJSON(t, pod)
+	resp := h.Handle(t.Context(), createRequest(raw))
+	for _, op := range resp.Patches {
+		if op.Path == "" {
+			t.Fatalf("the patch replaces the whole pod: %v", op.Operation)
+		}
+	}
+	got := appliedPod(t, raw, resp)
+	cases := map[string]struct {
+		container string
+		port      int32
+		want      bool
+	}{
+		"the vLLM container no longer declares the serving port": {"vllm", 8000, false},
+		"the vLLM container keeps its other ports":               {"vllm", 55555, true},
+		"the proxy declares the serving port":                    {v1alpha1.ProxyContainerName, 8000, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := container(got, tc.container)
+			if c == nil {
+				t.Fatalf("no container %s", tc.container)
+			}
+			has := slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.ContainerPort == tc.port })
+			if has != tc.want {
+				t.Errorf("port %d declared = %v, want %v (ports %v)", tc.port, has, tc.want, c.Ports)
 			}
 		})
 	}

@@ -40,17 +40,18 @@ import (
 //   - objectSelector: pods labelled vllm-to-sglang.io/rewrite=disabled are
 //     skipped before any call.
 //   - matchConditions (CEL): only pods that look like vLLM (an image, command
-//     or argument mentioning vllm) reach the webhook, and never mirror pods;
-//     an outage of the webhook then blocks no unrelated pod. They must stay a
-//     superset of what webhook/argv detects (the integration suite checks it
-//     on every fixture).
+//     or argument mentioning vllm) reach the webhook, never mirror pods, and
+//     never pods already rewritten (the status annotation; the handler would
+//     skip them anyway, so a re-invocation costs no call); an outage of the
+//     webhook then blocks no unrelated pod. They must stay a superset of what
+//     webhook/argv detects (the integration suite checks it on every fixture).
 //   - failurePolicy Fail: an unrewritten CUDA pod cannot run on MI300X nodes.
 //   - reinvocationPolicy IfNeeded: the rewrite is idempotent (status
 //     annotation), so a later webhook's change is safe to see again.
 //   - sideEffects None: dry-run requests behave the same and touch nothing.
 //   - timeoutSeconds 5: the handler answers in milliseconds.
 //
-// +kubebuilder:webhook:path=/mutate--v1-pod,mutating=true,failurePolicy=fail,sideEffects=None,groups="",resources=pods,verbs=create,versions=v1,name=rewrite.vllm-to-sglang.io,admissionReviewVersions=v1,reinvocationPolicy=IfNeeded,timeoutSeconds=5,patch=`{"namespaceSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"In","values":["enabled"]},{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system","system"]}]},"objectSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"NotIn","values":["disabled"]}]},"matchConditions":[{"name":"not-a-mirror-pod","expression":"!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)"},{"name":"looks-like-vllm","expression":"object.spec.containers.exists(c, (has(c.image) && c.image.contains('vllm')) || (has(c.command) && c.command.exists(s, s.contains('vllm'))) || (has(c.args) && c.args.exists(s, s.contains('vllm'))))"}]}`
+// +kubebuilder:webhook:path=/mutate--v1-pod,mutating=true,failurePolicy=fail,sideEffects=None,groups="",resources=pods,verbs=create,versions=v1,name=rewrite.vllm-to-sglang.io,admissionReviewVersions=v1,reinvocationPolicy=IfNeeded,timeoutSeconds=5,patch=`{"namespaceSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"In","values":["enabled"]},{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system","system"]}]},"objectSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"NotIn","values":["disabled"]}]},"matchConditions":[{"name":"not-a-mirror-pod","expression":"!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)"},{"name":"not-yet-rewritten","expression":"!has(object.metadata.annotations) || !('vllm-to-sglang.io/status' in object.metadata.annotations)"},{"name":"looks-like-vllm","expression":"object.spec.containers.exists(c, (has(c.image) && c.image.contains('vllm')) || (has(c.command) && c.command.exists(s, s.contains('vllm'))) || (has(c.args) && c.args.exists(s, s.contains('vllm'))))"}]}`
 
 // The webhook reads SGLangProfiles, and nothing else: no pods, no secrets.
 // +kubebuilder:rbac:groups=shim.vllm-to-sglang.io,resources=sglangprofiles,verbs=get;list;watch

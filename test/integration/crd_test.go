@@ -1,0 +1,82 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package integration
+
+import (
+	"encoding/json"
+	"testing"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+)
+
+func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
+	cases := map[string]func(*v1alpha1.SGLangProfileSpec){
+		"an image with a space":                     func(s *v1alpha1.SGLangProfileSpec) { s.Image = "lmsysorg/sglang v1" },
+		"no image":                                  func(s *v1alpha1.SGLangProfileSpec) { s.Image = "" },
+		"an unknown unsafeFlags action":             func(s *v1alpha1.SGLangProfileSpec) { s.Args.UnsafeFlags = "Maybe" },
+		"a GPU resource name that is not a name":    func(s *v1alpha1.SGLangProfileSpec) { s.GPU.ResourceName = "amd.com/gpu 8" },
+		"a Fixed memory mode without a fraction":    func(s *v1alpha1.SGLangProfileSpec) { s.Args.GPUMemoryUtilization.Mode = v1alpha1.GPUMemoryFixed },
+		"a memory offset that is not a fraction":    func(s *v1alpha1.SGLangProfileSpec) { s.Args.GPUMemoryUtilization.Offset = "7%" },
+		"a health check fall count of zero or less": func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.Health.Fall = -1 },
+		"a Rename override without a target flag": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--block-size", Action: v1alpha1.FlagRename}}
+		},
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := profile.Default()
+			p.Name = "it-invalid"
+			mutate(&p.Spec)
+			err := suite.client.Create(t.Context(), p)
+			if err == nil {
+				_ = suite.client.Delete(t.Context(), p)
+			}
+			if !apierrors.IsInvalid(err) {
+				t.Fatalf("create = %v, want Invalid", err)
+			}
+		})
+	}
+}
+
+// TestCRDDefaultsEqualTheGoDefaults creates a profile naming only its image
+// and checks that what the API server stores (the CRD schema's defaults)
+// equals SGLangProfileSpec.Default(), which the CLI applies to profile files.
+func TestCRDDefaultsEqualTheGoDefaults(t *testing.T) {
+	const image = "lmsysorg/sglang:v0.5.9-rocm700-mi30x"
+	p := &v1alpha1.SGLangProfile{
+		ObjectMeta: metav1.ObjectMeta{Name: "it-minimal"},
+		Spec:       v1alpha1.SGLangProfileSpec{Image: image},
+	}
+	createProfile(t, p)
+	got := &v1alpha1.SGLangProfile{}
+	if err := suite.client.Get(t.Context(), client.ObjectKey{Name: p.Name}, got); err != nil {
+		t.Fatal(err)
+	}
+	want := v1alpha1.SGLangProfileSpec{Image: image}
+	want.Default()
+	if !apiequality.Semantic.DeepEqual(want, got.Spec) {
+		w, _ := json.MarshalIndent(want, "", "  ")
+		g, _ := json.MarshalIndent(got.Spec, "", "  ")
+		t.Errorf("the API server's defaults differ from Default():\nDefault(): %s\nAPI server: %s", w, g)
+	}
+}
