@@ -22,9 +22,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strconv"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
