@@ -171,11 +171,17 @@ func wordSource(src string, w *syntax.Word) string {
 }
 
 // hiddenArgs finds arguments the shell supplies at run time in a place
-// where a flag could be: their flags cannot be translated.
+// where a flag could be (their flags cannot be translated), and values
+// the script's shell cannot quote (they could not be written back).
 func hiddenArgs(inv *Invocation) string {
 	for _, a := range inv.Args {
 		if a.Flag == "" && a.Opaque && !inv.modelArg(a) {
 			return fmt.Sprintf("vLLM arguments come from %s at run time", a.Value())
+		}
+		for i, v := range a.Values {
+			if _, err := syntax.Quote(v, inv.script.lang); err != nil && !a.raw[i] {
+				return fmt.Sprintf("the value %q cannot be quoted for this shell", v)
+			}
 		}
 	}
 	return ""

@@ -130,3 +130,10 @@ func TestBraceExpansionsAreNotExpanded(t *testing.T) {
 		t.Fatalf("%+v", a)
 	}
 }
+
+func TestValuesTheShellCannotQuoteAreRefused(t *testing.T) {
+	inv, reason := Detect([]string{"sh", "-c", "vllm serve \x0f --port 8000"}, nil, "")
+	if reason != SkipShellUnsafe || !strings.Contains(detailOf(inv), "cannot be quoted") {
+		t.Fatalf("reason %s detail %q", reason, detailOf(inv))
+	}
+}

@@ -25,16 +25,25 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
-// ErrNotDetected is returned by Translate for an invocation Detect did not produce.
-var ErrNotDetected = errors.New("not a detected vLLM server invocation")
+var (
+	// ErrNotDetected is returned by Translate for an invocation Detect did not produce.
+	ErrNotDetected = errors.New("not a detected vLLM server invocation")
+	// ErrNoModel is returned by Translate for an invocation without a model
+	// (Detect's SkipNoModel): SGLang requires --model-path.
+	ErrNoModel = errors.New("the vLLM command names no model")
+)
 
 // Translate rewrites a detected invocation into an SGLang server command.
-// It fails only on a profile error (an unknown extra flag, a bad
-// override or memory setting); flags it cannot translate are reported in
-// the Findings, rejected ones too (see Result.Rejected).
+// It fails on a profile error (an unknown extra flag, a bad override or
+// memory setting) and on an invocation Detect did not pass (no model);
+// flags it cannot translate are reported in the Findings, rejected ones
+// too (see Result.Rejected).
 func Translate(inv *Invocation, opts Options) (*Result, error) {
 	if inv == nil || inv.Form == "" {
 		return nil, ErrNotDetected
+	}
+	if inv.Model == "" {
+		return nil, ErrNoModel
 	}
 	t, err := newTranslation(inv, opts)
 	if err != nil {
@@ -217,7 +226,7 @@ func (t *translation) pass(r *rule, a Arg) {
 		t.negated(a, spec)
 		return
 	}
-	if bad := unacceptedValue(spec, a); bad != "" {
+	if bad, ok := unacceptedValue(spec, a); ok {
 		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", r.to, bad))
 		return
 	}
@@ -239,16 +248,17 @@ func (t *translation) negated(_ Arg, spec FlagSpec) {
 	}
 }
 
-func unacceptedValue(spec FlagSpec, a Arg) string {
+// unacceptedValue returns the first value SGLang's choices refuse.
+func unacceptedValue(spec FlagSpec, a Arg) (string, bool) {
 	if a.Opaque || !spec.TakesValue {
-		return ""
+		return "", false
 	}
 	for _, v := range a.Values {
 		if !spec.Accepts(v) {
-			return v
+			return v, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // tokens returns the values as tokens, keeping shell source verbatim.
@@ -276,7 +286,7 @@ func (t *translation) unknown(a Arg) {
 		t.dropped(a, true, "it has no value")
 		return
 	}
-	if bad := unacceptedValue(spec, a); bad != "" {
+	if bad, ok := unacceptedValue(spec, a); ok {
 		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", spec.Name, bad))
 		return
 	}

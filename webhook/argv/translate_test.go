@@ -428,3 +428,20 @@ func TestAPortOnlyKnownAtRunTimeIsKept(t *testing.T) {
 		t.Fatalf("args %q", res.SGLangArgs)
 	}
 }
+
+func TestTranslateRefusesAnInvocationWithoutAModel(t *testing.T) {
+	inv, reason := Detect([]string{"vllm", "serve", "--config", "c.yaml"}, nil, "")
+	if reason != SkipNoModel {
+		t.Fatalf("reason %s", reason)
+	}
+	if _, err := Translate(inv, Options{}); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestAnEmptyValueOutsideSGLangsChoicesIsDropped(t *testing.T) {
+	res := mustTranslate(t, []string{"vllm", "serve", "m", "--dtype", ""}, Options{})
+	if f, ok := findingFor(res, "--dtype"); !ok || f.Action != Dropped {
+		t.Fatalf("finding %+v", f)
+	}
+}

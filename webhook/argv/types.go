@@ -77,8 +77,9 @@ type Result struct {
 	// `python3 -m sglang.launch_server`). In a shell script, values that
 	// the shell expands at run time appear as written in the script.
 	SGLangArgs []string
-	// Findings lists every flag that was dropped, approximated, rejected or
-	// changed, in command order, then the ones about defaults and profile extras.
+	// Findings lists every vLLM flag that was dropped, approximated,
+	// rejected or changed (flags that pass unchanged have none). Flags whose
+	// translation depends on others are reported after the rest.
 	Findings []Finding
 	// Model is the model path or name (as written; may be a $(VAR) reference).
 	Model string

@@ -387,7 +387,7 @@ func xlateDPSizeLocal(t *translation, a Arg) {
 
 var xlateExpertParallel = switchXlate(func(t *translation, a Arg) {
 	tp := token{text: "1"}
-	if arg, ok := t.inv.Flag("--tensor-parallel-size"); ok {
+	if arg, ok := t.inv.Flag("--tensor-parallel-size"); ok && len(arg.Values) > 0 {
 		tp = arg.tokens()[len(arg.Values)-1]
 	}
 	t.approximated(a, "SGLang shards experts over the tensor-parallel ranks with --ep-size",
