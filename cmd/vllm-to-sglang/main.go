@@ -33,6 +33,7 @@ var subcommands = []func() *cobra.Command{
 	newRewriteCommand,
 	newTranslateCommand,
 	newVersionCommand,
+	newWebhookCommand,
 }
 
 // Exit codes, as kubectl plugins use them.

@@ -29,6 +29,9 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
+// runWebhook serves the webhook; tests replace it to check flag parsing.
+var runWebhook = webhook.Run
+
 // newWebhookCommand is `vllm-to-sglang webhook`: flags → webhook.Options →
 // webhook.Run. Flag names follow kubebuilder v4's main.go.
 func newWebhookCommand() *cobra.Command {
@@ -47,7 +50,7 @@ SGLangProfiles, and a serving certificate (tls.crt, tls.key) in
 			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return webhook.Run(ctx, o)
+			return runWebhook(ctx, o)
 		},
 	}
 	fs := cmd.Flags()
