@@ -26,35 +26,45 @@ import (
 // of a JSON flag merge into one object that replaces any JSON value given
 // whole (vLLM appends the merged object after every other argument).
 func (t *translation) resolve(args []Arg) []Arg {
-	last := map[string]int{}
-	dotted := map[string][]Arg{}
-	for i, a := range args {
-		if a.Known && a.Key != "" {
-			dotted[a.Flag] = append(dotted[a.Flag], a)
-		}
-		if a.Known {
-			last[a.Flag] = i
-		}
-	}
-	var out []Arg
+	out := make([]Arg, 0, len(args))
 	for i, a := range args {
 		if !a.Known || vllmRules[a.Flag].repeat {
 			out = append(out, a)
 			continue
 		}
-		if uses, ok := dotted[a.Flag]; ok {
-			if i == last[a.Flag] {
-				out = append(out, mergeDotted(uses))
+		if laterUse(args[i+1:], a.Flag) {
+			if a.Key == "" {
+				t.translated(a, "given again later; vLLM uses the last value")
 			}
 			continue
 		}
-		if i != last[a.Flag] {
-			t.translated(a, "given again later; vLLM uses the last value")
-			continue
+		if uses := dottedUses(args, a.Flag); len(uses) > 0 {
+			a = mergeDotted(uses)
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// laterUse reports whether flag is used again; commands are short, so a
+// scan is cheaper than a map.
+func laterUse(rest []Arg, flag string) bool {
+	for _, b := range rest {
+		if b.Known && b.Flag == flag {
+			return true
+		}
+	}
+	return false
+}
+
+func dottedUses(args []Arg, flag string) []Arg {
+	var uses []Arg
+	for _, a := range args {
+		if a.Known && a.Key != "" && a.Flag == flag {
+			uses = append(uses, a)
+		}
+	}
+	return uses
 }
 
 // mergeDotted builds the JSON object of --flag.a.b value uses.

@@ -24,7 +24,7 @@ var sglangProgram = []string{"python3", "-m", "sglang.launch_server"}
 // result assembles the SGLang command and the report.
 func (t *translation) result() (*Result, error) {
 	model := emission{flag: "--model-path", vals: []token{t.inv.modelToken()}}
-	words := append(flatten(model), flattenAll(t.out)...)
+	words := flattenAll(append([]emission{model}, t.out...)...)
 	r := &Result{
 		SGLangArgs:         words,
 		Model:              t.inv.Model,
@@ -57,10 +57,13 @@ func (t *translation) result() (*Result, error) {
 // flatten writes one emission as argv words. A lone value that starts with
 // "-" is attached with "=" so argparse cannot take it for a flag.
 func flatten(e emission) []string {
+	return appendFlat(make([]string, 0, 1+len(e.vals)), e)
+}
+
+func appendFlat(out []string, e emission) []string {
 	if len(e.vals) == 1 && strings.HasPrefix(e.vals[0].text, "-") && !e.vals[0].raw {
-		return []string{e.flag + "=" + e.vals[0].text}
+		return append(out, e.flag+"="+e.vals[0].text)
 	}
-	out := make([]string, 0, 1+len(e.vals))
 	out = append(out, e.flag)
 	for _, v := range e.vals {
 		out = append(out, v.text)
@@ -68,10 +71,14 @@ func flatten(e emission) []string {
 	return out
 }
 
-func flattenAll(es []emission) []string {
-	var out []string
+func flattenAll(es ...emission) []string {
+	n := 0
 	for _, e := range es {
-		out = append(out, flatten(e)...)
+		n += 1 + len(e.vals)
+	}
+	out := make([]string, 0, n)
+	for _, e := range es {
+		out = appendFlat(out, e)
 	}
 	return out
 }

@@ -107,7 +107,8 @@ type state struct {
 }
 
 func newTranslation(inv *Invocation, opts Options) (*translation, error) {
-	t := &translation{inv: inv, opts: opts, policy: &opts.Policy}
+	t := &translation{inv: inv, opts: opts, policy: &opts.Policy,
+		out: make([]emission, 0, len(inv.Args)+16), findings: make([]finding, 0, len(inv.Args))}
 	gpu, err := parseGPUPolicy(opts.Policy.GPUMemoryUtilization)
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func (t *translation) handle(a Arg) {
 		return
 	}
 	r := vllmRules[a.Flag]
-	if r.arity != switchArg && !a.Negated && len(a.Values) == 0 {
+	if (r.arity == oneValue || r.arity == manyValues) && !a.Negated && len(a.Values) == 0 {
 		t.dropped(a, true, "it has no value (vLLM would not have started)")
 		return
 	}

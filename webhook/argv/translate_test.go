@@ -308,6 +308,14 @@ func TestTranslate(t *testing.T) {
 			argv: []string{"--kv-cache-dtype", "fp8_inc"}, absent: []string{"--kv-cache-dtype"},
 			findings: []wantFindingOf{{"--kv-cache-dtype", Dropped}},
 		},
+		"accepts a bare --hf-token: SGLang uses the cached login or HF_TOKEN too": {
+			argv: []string{"--hf-token", "--dtype", "half"}, want: [][]string{{"--dtype", "half"}},
+			findings: []wantFindingOf{{"--hf-token", Translated}},
+		},
+		"drops a literal --hf-token: SGLang reads HF_TOKEN only": {
+			argv: []string{"--hf-token", "hf_secret"}, absent: []string{"hf_secret"},
+			findings: []wantFindingOf{{"--hf-token", Dropped}},
+		},
 		"accepts --hf-token when the container sets HF_TOKEN": {
 			argv: []string{"--hf-token", "$(HF_TOKEN)"}, findings: []wantFindingOf{{"--hf-token", Translated}},
 		},
