@@ -42,3 +42,25 @@ func BenchmarkTranslate(b *testing.B) {
 		}
 	}
 }
+
+// Translate runs concurrently in the webhook; `go test -race` checks the
+// package shares no mutable state between calls.
+func TestTranslateIsSafeForConcurrentUse(t *testing.T) {
+	argvs := fixtureArgvs(t)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for _, argv := range argvs {
+				if inv, reason := Detect(argv, nil, ""); reason == NotSkipped {
+					if _, err := Translate(inv, Options{Port: 8001}); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
