@@ -127,7 +127,7 @@ var vllmTable = []rule{
 	same("--skip-tokenizer-init", switchArg).neg(),
 	drop("--enable-prompt-embeds", switchArg, "SGLang's OpenAI API takes no prompt_embeds; such requests fail").neg(),
 	xlate("--served-model-name", manyValues, xlateServedModelName).why("--served-model-name with the first name; further names dropped (unsafe)"),
-	xlate("--config-format", oneValue, xlateConfigFormat).why("--model-config-parser hf|mistral; auto: nothing"),
+	xlate("--config-format", oneValue, xlateConfigFormat).why("nothing: SGLang reads config.json, or params.json for Mistral-named models (mistral approximated); --model-config-parser is too new to emit"),
 	xlate("--hf-token", optValue, xlateHFToken).why("nothing when bare or HF_TOKEN is set; a literal token dropped (unsafe: use the HF_TOKEN env)"),
 	xlate("--hf-overrides", oneValue, xlateHFOverrides).asDict().why("--json-model-override-args (merged with --rope-scaling/--rope-theta)"),
 	drop("--pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").asDict(),
@@ -141,7 +141,7 @@ var vllmTable = []rule{
 	tuning("--renderer-num-workers", oneValue, whyTuning),
 
 	// LoadConfig
-	xlate("--load-format", oneValue, xlateLoadFormat).why("--load-format when SGLang has the format; else dropped (unsafe)"),
+	xlate("--load-format", oneValue, xlateLoadFormat).why("--load-format when SGLang has the format, else dropped (unsafe); mistral approximated by SGLang's own detection"),
 	same("--download-dir", oneValue),
 	xlate("--safetensors-load-strategy", oneValue, xlateSafetensorsStrategy).why("prefetch: --weight-loader-prefetch-checkpoints (approximated); others tuning"),
 	drop("--model-loader-extra-config", oneValue, "its keys belong to vLLM's model loaders; SGLang's differ").asDict(),

@@ -147,7 +147,7 @@ var sampleValues = map[string][]string{
 	"--allowed-headers": {`["X-A"]`}, "--api-key": {"k1", "k2"}, "--model": {"other/model"},
 	"--runner": {"pooling"}, "--convert": {"embed"}, "--tokenizer-mode": {"slow"}, "--dtype": {"bfloat16"},
 	"--max-model-len": {"32k"}, "--quantization": {"awq"}, "--logprobs-mode": {"processed_logits"},
-	"--served-model-name": {"a", "b"}, "--config-format": {"hf"}, "--hf-token": {"hf_x"},
+	"--served-model-name": {"a", "b"}, "--config-format": {"mistral"}, "--hf-token": {"hf_x"},
 	"--hf-overrides": {`{"rope_theta":1000000}`}, "--generation-config": {"vllm"}, "--model-impl": {"vllm"},
 	"--load-format": {"safetensors"}, "--safetensors-load-strategy": {"prefetch"}, "--mamba-backend": {"triton"},
 	"--reasoning-parser": {"deepseek_r1"}, "--distributed-executor-backend": {"mp"}, "--dcp-comm-backend": {"a2a"},

@@ -251,14 +251,17 @@ func xlateServedModelName(t *translation, a Arg) {
 	}
 }
 
+// xlateConfigFormat never emits --model-config-parser: SGLang added it in
+// 2026 (sglang PR #25050), so older images would refuse it, and SGLang's
+// default already reads config.json, or params.json for Mistral models.
 var xlateConfigFormat = withValue(func(t *translation, a Arg, v string) {
 	switch v {
-	case "auto":
-		t.translated(a, "SGLang detects the config format (auto picks mistral for Mistral models)")
-	case "hf", "mistral":
-		t.translatedTo(a, "SGLang calls it --model-config-parser", em("--model-config-parser", v))
+	case "auto", "hf":
+		t.translated(a, "SGLang reads the model's config.json by default")
+	case "mistral":
+		t.approximated(a, "SGLang reads Mistral's params.json when the model's name looks like a Mistral model")
 	default:
-		t.dropped(a, true, "SGLang has no "+v+" model config parser")
+		t.dropped(a, true, "SGLang has no "+v+" model config format")
 	}
 })
 
@@ -342,6 +345,12 @@ var xlateModelImpl = withValue(func(t *translation, a Arg, v string) {
 
 func xlateLoadFormat(t *translation, a Arg) {
 	spec, _ := SGLangFlag("--load-format")
+	if a.Value() == "mistral" {
+		// Older SGLang releases refuse the value; newer ones detect
+		// params.json + consolidated*.safetensors checkpoints themselves.
+		t.approximated(a, "SGLang detects Mistral-format checkpoints itself (older releases lack --load-format mistral)")
+		return
+	}
 	if a.Opaque || spec.Accepts(a.Value()) {
 		t.emitTokens("--load-format", a.tokens())
 		return
