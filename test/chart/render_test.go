@@ -51,9 +51,8 @@ const (
 	tlsSecretName    = fullName + "-webhook-tls"
 )
 
-// kubeVersion is what rendering tests claim to render for: the version of
-// the envtest control plane. (A `go install`ed helm defaults to v1.20,
-// below the chart's kubeVersion.)
+// kubeVersion is what rendering tests claim to render for (.Capabilities):
+// the version of the envtest control plane, not Helm's built-in v1.20.
 var kubeVersion = &chartutil.KubeVersion{Version: "v1.37.2", Major: "1", Minor: "37"}
 
 func loadChart(t *testing.T) *chart.Chart {
@@ -87,17 +86,23 @@ type rendered struct {
 // `lookup` finds nothing.
 func renderErr(t *testing.T, vals map[string]any) (*rendered, error) {
 	t.Helper()
+	inst := newClientOnlyInstall(t)
+	rel, err := inst.Run(loadChart(t), vals)
+	if err != nil {
+		return nil, err
+	}
+	return parseRelease(rel)
+}
+
+// newClientOnlyInstall is `helm template` for the tests' release.
+func newClientOnlyInstall(t *testing.T) *action.Install {
 	inst := action.NewInstall(&action.Configuration{Log: t.Logf})
 	inst.DryRun = true
 	inst.ClientOnly = true
 	inst.ReleaseName = releaseName
 	inst.Namespace = releaseNamespace
 	inst.KubeVersion = kubeVersion
-	rel, err := inst.Run(loadChart(t), vals)
-	if err != nil {
-		return nil, err
-	}
-	return parseRelease(rel)
+	return inst
 }
 
 func render(t *testing.T, vals map[string]any) *rendered {
