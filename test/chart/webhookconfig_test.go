@@ -110,7 +110,7 @@ func TestWebhookConfigurationValues(t *testing.T) {
 				for _, c := range wh.MatchConditions {
 					names = append(names, c.Name)
 				}
-				if want := []string{"not-a-mirror-pod", "looks-like-vllm", "only-team-a"}; !slices.Equal(names, want) {
+				if want := []string{"not-a-mirror-pod", "not-yet-rewritten", "looks-like-vllm", "only-team-a"}; !slices.Equal(names, want) {
 					t.Errorf("matchConditions %v, want %v", names, want)
 				}
 			},
