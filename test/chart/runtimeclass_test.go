@@ -123,6 +123,17 @@ func TestCompatRuntimeClassOnARealAPIServer(t *testing.T) {
 			}
 			c.runtimeClass(t)
 		}},
+		{"an upgrade that stops rendering the class leaves it, and a later one takes it back", func(t *testing.T) {
+			r := c.upgrade(t, "rc-a", "rc-a", vals("compatRuntimeClass.create=never"))
+			if r.find("RuntimeClass", "nvidia") != nil {
+				t.Fatalf("create=never still renders the class")
+			}
+			c.runtimeClass(t)
+			r = c.upgrade(t, "rc-a", "rc-a", vals())
+			if r.find("RuntimeClass", "nvidia") == nil {
+				t.Errorf("the release does not take its class back")
+			}
+		}},
 		{"a second release leaves the first release's class alone", func(t *testing.T) {
 			r := c.mustInstall(t, "rc-b", "rc-b", vals())
 			if r.find("RuntimeClass", "nvidia") != nil {
