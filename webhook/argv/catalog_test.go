@@ -144,3 +144,21 @@ func TestNegativeNumbersAreValuesLikeInArgparse(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenBucketsFollowVLLMsOneTwoFiveSeries(t *testing.T) {
+	tests := map[int64][]string{
+		1:      {"custom", "1"},
+		4096:   {"custom", "1", "2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000"},
+		131072: {"custom", "1", "2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000", "5000", "10000", "20000", "50000", "100000"},
+		0:      append([]string{"custom"}, tokenBuckets(unknownMaxModelLen)...),
+	}
+	for maxLen, want := range tests {
+		var got []string
+		for _, tok := range tokenBucketTokens(maxLen) {
+			got = append(got, tok.text)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("max %d: %v, want %v", maxLen, got, want)
+		}
+	}
+}

@@ -95,9 +95,9 @@ func (t *translation) emitMetrics() {
 	t.emitTokens("--bucket-time-to-first-token", ttftTokens)
 	t.emitTokens("--bucket-inter-token-latency", itlTokens)
 	t.emitTokens("--bucket-e2e-request-latency", e2eTokens)
-	tokens := append([]string{"custom"}, tokenBuckets(t.st.maxModelLen)...)
-	t.emit("--prompt-tokens-buckets", tokens...)
-	t.emit("--generation-tokens-buckets", tokens...)
+	tokens := tokenBucketTokens(t.st.maxModelLen)
+	t.emitTokens("--prompt-tokens-buckets", tokens)
+	t.emitTokens("--generation-tokens-buckets", tokens)
 }
 
 // vLLM's histogram buckets (vllm/v1/metrics/loggers.py, buckets.py).
@@ -119,11 +119,8 @@ const unknownMaxModelLen = 1_000_000
 
 // tokenBuckets is vLLM's 1-2-5 series up to the model's context length.
 func tokenBuckets(maxLen int64) []string {
-	if maxLen <= 0 {
-		maxLen = unknownMaxModelLen
-	}
 	var out []string
-	for scale := int64(1); ; scale *= 10 {
+	for scale := int64(1); scale <= maxLen; scale *= 10 {
 		for _, m := range []int64{1, 2, 5} {
 			if m*scale > maxLen {
 				return out
@@ -131,4 +128,29 @@ func tokenBuckets(maxLen int64) []string {
 			out = append(out, strconv.FormatInt(m*scale, 10))
 		}
 	}
+	return out
+}
+
+// allTokenBuckets is "custom" and the series up to 5e17, built once; a
+// context length selects a prefix of it.
+var allTokenBuckets = literalTokens(append([]string{"custom"}, tokenBuckets(5e17)...))
+
+func tokenBucketTokens(maxLen int64) []token {
+	if maxLen <= 0 {
+		maxLen = unknownMaxModelLen
+	}
+	n := 1 // "custom"
+	for n < len(allTokenBuckets) && bucketValue(n-1) <= maxLen {
+		n++
+	}
+	return allTokenBuckets[:n]
+}
+
+// bucketValue is the i-th number of the 1-2-5 series (0: 1, 1: 2, 2: 5, 3: 10...).
+func bucketValue(i int) int64 {
+	v := []int64{1, 2, 5}[i%3]
+	for range i / 3 {
+		v *= 10
+	}
+	return v
 }
