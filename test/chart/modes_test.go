@@ -137,10 +137,23 @@ func TestWithoutCertManagerHelmGeneratesACAAndAServingCertificate(t *testing.T) 
 func TestWithoutAClusterEveryRenderGeneratesANewCA(t *testing.T) {
 	// helm template cannot look up the Secret of an earlier install; only a
 	// real install or upgrade reuses it (TestGeneratedCertificatesSurviveUpgrades).
-	vals := values(t, "certManager.enabled=false")
-	_, first := theWebhook(t, render(t, vals))
-	_, second := theWebhook(t, render(t, vals))
-	if string(first.ClientConfig.CABundle) == string(second.ClientConfig.CABundle) {
+	// The same loaded chart twice, as an SDK user might: the CA the chart
+	// memoises in .Values for one render must not leak into the next.
+	chrt := loadChart(t)
+	var bundles []string
+	for range 2 {
+		rel, err := newClientOnlyInstall(t).Run(chrt, values(t, "certManager.enabled=false"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := parseRelease(rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, wh := theWebhook(t, r)
+		bundles = append(bundles, string(wh.ClientConfig.CABundle))
+	}
+	if bundles[0] == bundles[1] {
 		t.Errorf("two renders without a cluster produced the same CA")
 	}
 }
