@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,10 +30,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// update is accepted so `go test ./cmd/... -update` (make update-golden)
-// runs; this package's expectations come from the goldens of
-// webhook/rewrite/manifest, which that flag regenerates.
-var _ = flag.Bool("update", false, "unused here; see webhook/rewrite/manifest")
+// update rewrites the example in docs/rewrite.md from the golden file
+// (which `go test ./webhook/rewrite/manifest -update` regenerates).
+var update = flag.Bool("update", false, "rewrite the docs/rewrite.md example from the golden")
 
 const testdata = "../../test/testdata"
 
@@ -345,25 +345,45 @@ func lines(s string) []string {
 }
 
 // TestDocsExample keeps the example in docs/rewrite.md equal to what the
-// command prints (the golden file).
+// command prints (the golden file); -update rewrites it.
 func TestDocsExample(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/rewrite.md")
+	const path = "../../docs/rewrite.md"
+	doc, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const begin, end = "<!-- BEGIN tp8-rewrite-output -->\n```yaml\n", "```\n<!-- END tp8-rewrite-output -->"
-	_, rest, ok := strings.Cut(string(doc), begin)
-	block, _, ok2 := strings.Cut(rest, end)
-	if !ok || !ok2 {
-		t.Fatal("docs/rewrite.md lacks the tp8-rewrite-output block")
-	}
 	wantStderr, wantYAML := splitGolden(t, tp8+".golden.yaml")
-	if block != wantYAML {
-		t.Errorf("docs/rewrite.md's example output is stale: paste the output of `go run ./cmd/vllm-to-sglang rewrite -f test/testdata/%s.yaml`", tp8)
-	}
-	for _, line := range wantStderr {
-		if !strings.Contains(string(doc), line) {
-			t.Errorf("docs/rewrite.md's example lacks the warning %q", line)
+	command := fmt.Sprintf("$ vllm-to-sglang rewrite -f test/testdata/%s.yaml\n", tp8)
+	want := string(doc)
+	for _, block := range []struct{ name, body string }{
+		{"tp8-rewrite-warnings", "```console\n" + command + strings.Join(wantStderr, "\n") + "\n```\n"},
+		{"tp8-rewrite-output", "```yaml\n" + wantYAML + "```\n"},
+	} {
+		want, err = replaceBlock(want, block.name, block.body)
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
+	if want == string(doc) {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("docs/rewrite.md's example is stale: run go test ./cmd/vllm-to-sglang -update")
+}
+
+// replaceBlock replaces what stands between <!-- BEGIN name --> and
+// <!-- END name --> lines.
+func replaceBlock(doc, name, body string) (string, error) {
+	begin, end := "<!-- BEGIN "+name+" -->\n", "<!-- END "+name+" -->"
+	before, rest, ok := strings.Cut(doc, begin)
+	_, after, ok2 := strings.Cut(rest, end)
+	if !ok || !ok2 {
+		return "", fmt.Errorf("no %s block", name)
+	}
+	return before + begin + body + end + after, nil
 }
