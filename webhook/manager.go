@@ -18,7 +18,9 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -115,7 +117,42 @@ func Run(ctx context.Context, o Options) error {
 	if o.ProxyImage == "" {
 		ctrl.Log.WithName("webhook").Info("No --proxy-image given: pods whose profile names no proxy image will be denied")
 	}
-	if err := mgr.Start(ctx); err != nil {
+	return runUntilDone(ctx, mgr, o.ShutdownTimeout+shutdownSlack)
+}
+
+// shutdownSlack is added to the graceful shutdown timeout before Run gives
+// up waiting for the manager to return.
+const shutdownSlack = 5 * time.Second
+
+// starter is what runUntilDone needs of a manager.
+type starter interface{ Start(ctx context.Context) error }
+
+// errStuckShutdown is returned when the manager does not stop in time.
+var errStuckShutdown = errors.New("the webhook manager did not stop within the graceful shutdown timeout " +
+	"(a cache that never synced, e.g. without RBAC to list sglangprofiles, blocks controller-runtime's shutdown)")
+
+// runUntilDone runs the manager until ctx is done. The wait after ctx is
+// bounded: controller-runtime v0.25's manager ignores cancellation while it
+// waits for its caches to sync (seen in the envtest suite with RBAC missing),
+// and a SIGTERM must still end the process.
+func runUntilDone(ctx context.Context, mgr starter, grace time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	select {
+	case err := <-done:
+		return managerError(err)
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return managerError(err)
+	case <-time.After(grace):
+		return errStuckShutdown
+	}
+}
+
+func managerError(err error) error {
+	if err != nil {
 		return fmt.Errorf("running the webhook manager: %w", err)
 	}
 	return nil

@@ -77,8 +77,10 @@ type runningWebhook struct {
 }
 
 type webhookConfig struct {
-	opts  webhook.Options
-	extra map[string]http.Handler // more admission endpoints on the same server
+	opts       webhook.Options
+	extra      map[string]http.Handler // more admission endpoints on the same server
+	cfg        *rest.Config            // who the webhook runs as (the suite's admin by default)
+	waitSynced bool                    // whether startWebhook waits for the profile cache
 }
 
 type webhookOption func(*webhookConfig)
@@ -87,6 +89,16 @@ type webhookOption func(*webhookConfig)
 // mutating webhook in the re-invocation test).
 func withExtraHandler(path string, h http.Handler) webhookOption {
 	return func(c *webhookConfig) { c.extra[path] = h }
+}
+
+// withRESTConfig runs the webhook as another user.
+func withRESTConfig(cfg *rest.Config) webhookOption {
+	return func(c *webhookConfig) { c.cfg = cfg }
+}
+
+// withoutWaitingForSync returns as soon as the webhook server serves.
+func withoutWaitingForSync() webhookOption {
+	return func(c *webhookConfig) { c.waitSynced = false }
 }
 
 // withOptions changes the webhook's options.
@@ -101,7 +113,7 @@ func startWebhook(t testing.TB, options ...webhookOption) *runningWebhook {
 	t.Helper()
 	install := suite.env.WebhookInstallOptions
 	reg := prometheus.NewRegistry()
-	c := webhookConfig{extra: map[string]http.Handler{}}
+	c := webhookConfig{extra: map[string]http.Handler{}, cfg: suite.cfg, waitSynced: true}
 	c.opts = webhook.NewOptions()
 	c.opts.WebhookHost = install.LocalServingHost
 	c.opts.WebhookPort = install.LocalServingPort
@@ -114,7 +126,7 @@ func startWebhook(t testing.TB, options ...webhookOption) *runningWebhook {
 	for _, o := range options {
 		o(&c)
 	}
-	mgr, err := webhook.NewManager(suite.cfg, c.opts)
+	mgr, err := webhook.NewManager(c.cfg, c.opts)
 	if err != nil {
 		t.Fatalf("creating the webhook manager: %v", err)
 	}
@@ -142,8 +154,12 @@ func startWebhook(t testing.TB, options ...webhookOption) *runningWebhook {
 		}
 		return mgr.GetWebhookServer().StartedChecker()(nil)
 	})
-	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		t.Fatal("the SGLangProfile cache did not sync")
+	if c.waitSynced {
+		syncCtx, cancelSync := context.WithTimeout(ctx, waitTimeout)
+		defer cancelSync()
+		if !mgr.GetCache().WaitForCacheSync(syncCtx) {
+			t.Fatal("the SGLangProfile cache did not sync")
+		}
 	}
 	return &runningWebhook{mgr: mgr, metrics: reg, stop: stop}
 }
