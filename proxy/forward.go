@@ -44,6 +44,10 @@ const (
 	// maxErrorBody bounds the upstream error bodies read for translation;
 	// larger ones pass through unchanged.
 	maxErrorBody = 1 << 20
+	// maxTranslatedBody bounds the successful answers held in memory for
+	// translation (a completion with many long choices is large); larger
+	// ones pass through unchanged.
+	maxTranslatedBody = 16 << 20
 	// Error-dump truncation, as the earlier shim's dump_error did.
 	dumpRequestBytes  = 8000
 	dumpResponseBytes = 4000
@@ -65,10 +69,10 @@ func newTransport() *http.Transport {
 	return t
 }
 
-// newReverseProxy forwards to SGLang, at upstreamPath when set (else the
-// request's own path).
-func (s *Server) newReverseProxy(upstreamPath string, translate responseTranslator) *httputil.ReverseProxy {
-	target := s.upstream
+// newReverseProxy forwards a route to SGLang, at rt.upstream when set (else
+// the request's own path).
+func (s *Server) newReverseProxy(rt route) *httputil.ReverseProxy {
+	target, upstreamPath := s.upstream, rt.upstream
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(target)
@@ -84,7 +88,7 @@ func (s *Server) newReverseProxy(upstreamPath string, translate responseTranslat
 		FlushInterval: 0,
 		// Without a pool ReverseProxy allocates a 32 KiB copy buffer per response.
 		BufferPool:     copyBuffers,
-		ModifyResponse: s.modifyResponse(translate),
+		ModifyResponse: s.modifyResponse(rt),
 		ErrorHandler:   s.proxyError,
 		ErrorLog:       log.New(logrWriter{s.log.V(1)}, "", 0),
 	}
@@ -99,15 +103,15 @@ func (p *bufferPool) Get() []byte  { return *p.pool.Get().(*[]byte) }
 func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
 // modifyResponse translates errors and shapes into vLLM's, and guards streams.
-func (s *Server) modifyResponse(translate responseTranslator) func(*http.Response) error {
+func (s *Server) modifyResponse(rt route) func(*http.Response) error {
 	return func(res *http.Response) error {
 		switch {
 		case isEventStream(res.Header):
-			s.guardStream(res)
+			s.guardStream(res, rt)
 		case res.StatusCode >= http.StatusBadRequest:
 			return s.translateError(res)
-		case translate != nil && res.StatusCode == http.StatusOK:
-			return s.translateBody(res, translate)
+		case rt.translate != nil && res.StatusCode == http.StatusOK && res.Header.Get("Content-Encoding") == "":
+			return s.translateBody(res, rt.translate)
 		}
 		return nil
 	}
@@ -117,11 +121,12 @@ func isEventStream(h http.Header) bool {
 	return strings.HasPrefix(h.Get("Content-Type"), "text/event-stream")
 }
 
-func (s *Server) guardStream(res *http.Response) {
+func (s *Server) guardStream(res *http.Response, rt route) {
 	req := res.Request
 	res.Body = &sseBody{
 		upstream: res.Body,
 		ctx:      req.Context(),
+		path:     responsePath(rt),
 		onBreak: func(err error) {
 			s.metrics.upstreamErrors.WithLabelValues("stream").Inc()
 			s.log.Info("Upstream broke off a stream; ending it with an error event", "path", req.URL.Path, "error", err.Error())
@@ -151,10 +156,7 @@ func (s *Server) translateError(res *http.Response) error {
 	s.log.Info("Upstream answered an error", "path", res.Request.URL.Path, "status", res.StatusCode,
 		"requestBody", truncate(sentBody(res.Request), dumpRequestBytes), "responseBody", truncate(raw, dumpResponseBytes))
 	if !complete {
-		res.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(raw), res.Body), res.Body}
+		res.Body = prepend(raw, res.Body)
 		return nil
 	}
 	_ = res.Body.Close()
@@ -162,19 +164,34 @@ func (s *Server) translateError(res *http.Response) error {
 	return nil
 }
 
-// translateBody applies a route's response translator to a 200 answer.
+// translateBody applies a route's response translator to a 200 answer. An
+// answer over maxTranslatedBody passes through untranslated.
 func (s *Server) translateBody(res *http.Response, translate responseTranslator) error {
-	raw, complete, err := readUpTo(res.Body, maxErrorBody)
-	_ = res.Body.Close()
-	if err != nil || !complete {
-		return fmt.Errorf("reading upstream %s response (complete=%v): %w", res.Request.URL.Path, complete, err)
+	raw, complete, err := readUpTo(res.Body, maxTranslatedBody)
+	if err != nil {
+		_ = res.Body.Close()
+		return fmt.Errorf("reading upstream %s response: %w", res.Request.URL.Path, err)
 	}
+	if !complete {
+		s.log.V(1).Info("Upstream answer too large to translate; passing it on as is", "path", res.Request.URL.Path)
+		res.Body = prepend(raw, res.Body)
+		return nil
+	}
+	_ = res.Body.Close()
 	out, err := translate(raw)
 	if err != nil {
 		return err
 	}
 	setBody(res, out, "application/json")
 	return nil
+}
+
+// prepend gives back the bytes already read from rc in front of the rest.
+func prepend(read []byte, rc io.ReadCloser) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(read), rc), rc}
 }
 
 func setBody(res *http.Response, b []byte, contentType string) {
@@ -201,7 +218,7 @@ func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusRequestEntityTooLarge {
 		msg = fmt.Sprintf("request body exceeds %d bytes", s.opts.MaxBodyBytes)
 	}
-	writeError(w, status, msg)
+	writeError(w, status, "", msg)
 }
 
 // statusClientClosed is nginx's code for "client closed request"; it only
@@ -228,9 +245,14 @@ func classify(ctx context.Context, err error) (int, string) {
 	}
 }
 
-// writeError writes vLLM's error envelope.
-func writeError(w http.ResponseWriter, status int, msg string) {
-	b := body.ErrorJSON(status, msg, "")
+// errTypeBadRequest is the type vLLM gives the 400s it answers itself
+// (OpenAIServing.create_error_response's default).
+const errTypeBadRequest = "BadRequestError"
+
+// writeError writes vLLM's error envelope; an empty typ becomes the status
+// phrase, as vLLM's HTTPException handler writes it.
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
+	b := body.ErrorJSON(status, msg, typ)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

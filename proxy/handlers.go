@@ -56,7 +56,7 @@ func (s *Server) limited(h http.Handler) http.Handler {
 
 func (s *Server) tooLarge(w http.ResponseWriter) {
 	s.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
-	writeError(w, http.StatusRequestEntityTooLarge, "request body exceeds "+itoa(s.opts.MaxBodyBytes)+" bytes")
+	writeError(w, http.StatusRequestEntityTooLarge, "", "request body exceeds "+itoa(s.opts.MaxBodyBytes)+" bytes")
 }
 
 // filtered reads a POST body, passes it through package body and forwards
@@ -75,7 +75,7 @@ func (s *Server) filtered(path string, next http.Handler) http.Handler {
 				s.tooLarge(w)
 				return
 			}
-			writeError(w, http.StatusBadRequest, "reading the request body: "+err.Error())
+			writeError(w, http.StatusBadRequest, errTypeBadRequest, "reading the request body: "+err.Error())
 			return
 		}
 		out, changes, err := body.Rewrite(path, raw, s.bodyOpts)
@@ -83,7 +83,7 @@ func (s *Server) filtered(path string, next http.Handler) http.Handler {
 		switch {
 		case errors.As(err, &rejected):
 			s.metrics.rejected.WithLabelValues(rejected.Field).Inc()
-			writeError(w, http.StatusBadRequest, rejected.Error())
+			writeError(w, http.StatusBadRequest, errTypeBadRequest, rejected.Error())
 			return
 		case err != nil:
 			s.log.Error(err, "Filtering the request body failed; forwarding it unchanged", "path", path)

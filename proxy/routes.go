@@ -29,7 +29,8 @@ type route struct {
 	pattern string
 	// upstream is SGLang's path when it differs from vLLM's.
 	upstream string
-	// filter runs package body over POST bodies.
+	// filter runs package body over POST bodies and over the answers
+	// (whole or streamed) with body.Response.
 	filter bool
 	// translate rewrites a successful response into vLLM's shape.
 	translate responseTranslator
@@ -39,8 +40,8 @@ type route struct {
 // (vLLM api_server routers; production-stack's router forwards the same set),
 // mapped onto SGLang's http_server.py. See docs/proxy.md for the table.
 var forwardedRoutes = []route{
-	{pattern: "/v1/chat/completions", filter: true},
-	{pattern: "/v1/completions", filter: true},
+	{pattern: "/v1/chat/completions", filter: true, translate: completionResponse("/v1/chat/completions")},
+	{pattern: "/v1/completions", filter: true, translate: completionResponse("/v1/completions")},
 	{pattern: "/v1/models"},
 	{pattern: "/v1/models/{model...}"},
 	{pattern: "/v1/embeddings"},
@@ -64,6 +65,15 @@ var forwardedRoutes = []route{
 	{pattern: "/load"},
 	// SGLang has no /version; its version is in /get_server_info.
 	{pattern: "/version", upstream: "/get_server_info", translate: versionResponse},
+}
+
+// responsePath is the path body.Response translates a route's answers for,
+// or "" when they are not chat or text completions.
+func responsePath(rt route) string {
+	if rt.filter {
+		return rt.pattern
+	}
+	return ""
 }
 
 // Routes the proxy answers itself.

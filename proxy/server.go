@@ -91,13 +91,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
 	mux.Handle(routeMetrics, s.instrument(routeMetrics, s.metricsHandler()))
 	for _, rt := range forwardedRoutes {
-		var h http.Handler = s.newReverseProxy(rt.upstream, rt.translate)
+		var h http.Handler = s.newReverseProxy(rt)
 		if rt.filter {
 			h = s.filtered(rt.pattern, h)
 		}
 		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.limited(h)))
 	}
-	allowed := s.instrument(routeAllowed, s.limited(s.newReverseProxy("", nil)))
+	allowed := s.instrument(routeAllowed, s.limited(s.newReverseProxy(route{})))
 	refused := s.instrument(routeRefused, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { refuse(w) }))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.allow.allows(r.URL.Path) {

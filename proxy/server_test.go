@@ -106,6 +106,18 @@ func TestRouting(t *testing.T) {
 			body:     `{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":[]}}}]}`,
 			wantCode: 200, wantUpstream: "/v1/chat/completions", wantModified: "repaired=properties",
 		},
+		"refuses a field SGLang cannot honour with vLLM's BadRequestError, sending nothing": {
+			method: "POST", path: "/v1/chat/completions", body: `{"model":"m","messages":[],"bad_words":["darn"]}`,
+			wantCode: 400, wantBody: `{"error":{"message":"bad_words: SGLang cannot ban words; without it the output may contain them","type":"BadRequestError","param":null,"code":400}}`,
+		},
+		"reports the stop string SGLang matched as vLLM's stop_reason": {
+			method: "POST", path: "/v1/chat/completions", body: `{"model":"m","messages":[],"stop":["END"]}`,
+			wantCode: 200, wantUpstream: "/v1/chat/completions", wantBody: `"matched_stop":"END","message":{"content":"Hello from the fake SGLang","reasoning_content":null,"role":"assistant","tool_calls":null},"stop_reason":"END"}`,
+		},
+		"reports an end of sequence as stop_reason null on completions": {
+			method: "POST", path: "/v1/completions", body: `{"model":"m","prompt":"hi"}`,
+			wantCode: 200, wantUpstream: "/v1/completions", wantBody: `"matched_stop":2,"text":"Hello from the fake SGLang","stop_reason":null}`,
+		},
 		"translates SGLang's flat error into vLLM's envelope": {
 			options: func(o *Options) { o.FixToolSchemas = false },
 			method:  "POST", path: "/v1/chat/completions",

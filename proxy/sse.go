@@ -33,10 +33,14 @@ const maxHeldEvent = 1 << 20
 // whole events, and a stream the upstream breaks off (crash, reset) ends
 // with an error event and "data: [DONE]" instead of a torn connection.
 // Whole events pass through without copying or delay; only the unfinished
-// tail of a read is held until its end arrives.
+// tail of a read is held until its end arrives. Events are rewritten (and
+// then copied) only when they hold an SGLang error, or, on a completions
+// route (path set), reasoning text or a finish reason that body.Response
+// turns into vLLM's fields.
 type sseBody struct {
 	upstream io.ReadCloser
 	ctx      context.Context // the client's request
+	path     string          // completions route whose events body.Response translates, or ""
 	held     []byte          // start of an event whose end has not arrived
 	ready    []byte          // bytes to hand out before reading again
 	done     bool
@@ -66,8 +70,8 @@ func (b *sseBody) Read(p []byte) (int, error) {
 					return cut, rerr
 				}
 			}
-			if cut > 0 && bytes.Contains(p[:cut], errorEventMark) {
-				b.ready = translateErrorEvents(p[:cut])
+			if cut > 0 && b.needsRewrite(p[:cut]) {
+				b.ready = b.rewriteEvents(p[:cut])
 				continue
 			}
 			if cut > 0 {
@@ -91,7 +95,7 @@ func (b *sseBody) fill(size int) error {
 		if cut == 0 {
 			cut = len(b.held)
 		}
-		b.ready = translateErrorEvents(b.held[:cut])
+		b.ready = b.rewriteEvents(b.held[:cut])
 		b.held = append(b.held[:0], b.held[cut:]...)
 	}
 	if err != nil {
@@ -119,27 +123,56 @@ func (b *sseBody) end(err error) error {
 	return nil
 }
 
-// errorEventMark starts the data of SGLang's error events; ordinary chunks
-// never contain it, so the check costs one scan of bytes already in cache.
-var errorEventMark = []byte(`data: {"error"`)
+// Marks of the events that are rewritten. SGLang writes events with
+// pydantic's compact JSON, so each check is one scan of bytes already in
+// cache and ordinary content chunks match none of them.
+var (
+	// errorEventMark starts the data of SGLang's error events.
+	errorEventMark = []byte(`data: {"error"`)
+	// reasoningMark and finishMark find the chunks body.Response changes:
+	// reasoning deltas and the chunk that finishes a choice.
+	reasoningMark = []byte(`"reasoning_content":"`)
+	finishMark    = []byte(`"finish_reason":"`)
+	dataPrefix    = []byte("data: ")
+)
 
-// translateErrorEvents returns a copy of whole events in which SGLang's
-// error events carry vLLM's error shape.
-func translateErrorEvents(events []byte) []byte {
-	out := make([]byte, 0, len(events))
+func (b *sseBody) needsRewrite(events []byte) bool {
+	return bytes.Contains(events, errorEventMark) ||
+		b.path != "" && (bytes.Contains(events, reasoningMark) || bytes.Contains(events, finishMark))
+}
+
+// rewriteEvents returns a copy of whole events in which SGLang's error
+// events carry vLLM's error shape and completion chunks vLLM's fields.
+func (b *sseBody) rewriteEvents(events []byte) []byte {
+	out := make([]byte, 0, len(events)+64)
 	for line := range bytes.Lines(events) {
-		if data, ok := bytes.CutPrefix(line, []byte("data: ")); ok && bytes.HasPrefix(data, []byte(`{"error"`)) {
-			trimmed := bytes.TrimRight(data, "\r\n")
-			if translated, ok := body.VLLMStreamError(trimmed); ok {
-				out = append(out, "data: "...)
-				out = append(out, translated...)
-				out = append(out, data[len(trimmed):]...)
-				continue
-			}
+		data, ok := bytes.CutPrefix(line, dataPrefix)
+		if !ok {
+			out = append(out, line...)
+			continue
 		}
-		out = append(out, line...)
+		trimmed := bytes.TrimRight(data, "\r\n")
+		translated, changed := b.rewriteData(trimmed)
+		if !changed {
+			out = append(out, line...)
+			continue
+		}
+		out = append(out, dataPrefix...)
+		out = append(out, translated...)
+		out = append(out, data[len(trimmed):]...)
 	}
 	return out
+}
+
+// rewriteData translates the data of one event.
+func (b *sseBody) rewriteData(data []byte) ([]byte, bool) {
+	if out, ok := body.VLLMStreamError(data); ok {
+		return out, true
+	}
+	if b.path != "" {
+		return body.Response(b.path, data)
+	}
+	return data, false
 }
 
 func (b *sseBody) Close() error { return b.upstream.Close() }

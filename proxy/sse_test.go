@@ -47,6 +47,7 @@ func (r *chunkReader) Close() error { return nil }
 func TestSSEBody(t *testing.T) {
 	errReset := errors.New("connection reset by peer")
 	tests := map[string]struct {
+		path   string // completions route, or "" for any other stream
 		chunks []string
 		err    error
 		// wantReads are the results of successive Reads up to the end.
@@ -86,6 +87,23 @@ func TestSSEBody(t *testing.T) {
 			wantReads: []string{"data: {\"error\":{\"message\":\"boom\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n\n",
 				"data: [DONE]\n\n"},
 		},
+		"adds vLLM's reasoning and stop_reason to the chunks of a chat stream, leaving the others alone": {
+			path: "/v1/chat/completions",
+			chunks: []string{
+				"data: {\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":null}]}\n\n",
+				"data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"r\"},\"finish_reason\":null}]}\r\n\r\n",
+				"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"matched_stop\":\"X\"}]}\n\ndata: [DONE]\n\n"},
+			err: io.EOF,
+			wantReads: []string{
+				"data: {\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":null}]}\n\n",
+				"data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"r\",\"reasoning\":\"r\"},\"finish_reason\":null}]}\r\n\r\n",
+				"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"matched_stop\":\"X\",\"stop_reason\":\"X\"}]}\n\ndata: [DONE]\n\n"},
+		},
+		"leaves the chunks of other streams alone": {
+			chunks:    []string{"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"},
+			err:       io.EOF,
+			wantReads: []string{"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -93,6 +111,7 @@ func TestSSEBody(t *testing.T) {
 			b := &sseBody{
 				upstream: &chunkReader{chunks: append([]string(nil), tc.chunks...), err: tc.err},
 				ctx:      context.Background(),
+				path:     tc.path,
 				onBreak:  func(error) { broken = true },
 				tail:     (&Server{}).streamTail,
 			}

@@ -19,10 +19,21 @@ package proxy
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 )
 
 // responseTranslator rewrites a successful upstream JSON body into vLLM's shape.
 type responseTranslator func(upstream []byte) ([]byte, error)
+
+// completionResponse adds vLLM's fields (reasoning, stop_reason) to a chat
+// or text completion answered as a whole.
+func completionResponse(path string) responseTranslator {
+	return func(upstream []byte) ([]byte, error) {
+		out, _ := body.Response(path, upstream)
+		return out, nil
+	}
+}
 
 // detokenizeResponse turns SGLang's {"text": s} into vLLM's {"prompt": s}.
 func detokenizeResponse(upstream []byte) ([]byte, error) {

@@ -31,6 +31,7 @@ type Args struct {
 	EnableMetrics   bool
 	APIKey          string
 	ToolCallParser  string
+	ReasoningParser string
 }
 
 // FlagInfo describes one SGLang flag for ParseArgs.
@@ -142,6 +143,8 @@ func (a *Args) set(name, value string) error {
 		a.APIKey = value
 	case "--tool-call-parser":
 		a.ToolCallParser = value
+	case "--reasoning-parser":
+		a.ReasoningParser = value
 	}
 	return nil
 }

@@ -51,6 +51,10 @@ func TestParseArgs(t *testing.T) {
 			argv: "python3 -m sglang.launch_server --model-path m --gpu-memory-utilization 0.9", lookup: known,
 			wantErr: "unrecognized arguments: --gpu-memory-utilization",
 		},
+		"reads the tool-call and reasoning parsers": {
+			argv: "--model-path m --tool-call-parser mistral --reasoning-parser deepseek-r1",
+			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, ToolCallParser: "mistral", ReasoningParser: "deepseek-r1"},
+		},
 		"requires --model-path": {
 			argv: "--port 1", lookup: known, wantErr: "required: --model-path",
 		},

@@ -28,12 +28,22 @@ import (
 // words are the generated tokens, one per content event.
 var words = []string{"Hello", " from", " the", " fake", " SGLang", " server", "."}
 
+// reasoningWords are the reasoning tokens of a chat answer when the fake
+// runs with a reasoning parser, one per streamed reasoning event.
+var reasoningWords = []string{"The", " user", " greets", " me."}
+
+// eosTokenID is what SGLang puts in matched_stop when generation ends on
+// the end-of-sequence token.
+const eosTokenID = 2
+
 // completion is what one request asks for, after validation.
 type completion struct {
 	chat         bool
 	stream       bool
 	includeUsage bool
 	toolName     string // non-empty: answer with a call of this tool
+	reasoning    bool   // answer with reasoning_content first
+	matchedStop  any    // SGLang's matched_stop: the stop string hit, or the EOS token id
 	promptTokens int
 	events       int
 	id           string
@@ -94,6 +104,8 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 	_ = json.Unmarshal(body["stream_options"], &so)
 	c.includeUsage = so.IncludeUsage
 	c.toolName = calledTool(body)
+	c.reasoning = chat && s.opts.ReasoningParser != ""
+	c.matchedStop = matchedStop(body["stop"])
 	c.events = s.opts.Events
 	if n, err := strconv.Atoi(r.Header.Get("X-Fake-Events")); err == nil && n >= 0 {
 		c.events = n
@@ -144,6 +156,20 @@ func arrayProperties(v any, path string) string {
 		}
 	}
 	return ""
+}
+
+// matchedStop pretends generation ended on the request's first stop string,
+// else on the EOS token, and answers what SGLang's matched_stop holds then.
+func matchedStop(raw json.RawMessage) any {
+	var one string
+	if json.Unmarshal(raw, &one) == nil && one != "" {
+		return one
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		return list[0]
+	}
+	return eosTokenID
 }
 
 // calledTool picks the tool to call: the named tool_choice, else the first
@@ -205,11 +231,14 @@ func (c completion) toolCall(args string, withName bool) []any {
 
 // fullResponse is a non-streamed chat.completion or text_completion.
 func (s *Server) fullResponse(c completion) map[string]any {
-	choice := map[string]any{"index": 0, "logprobs": nil, "finish_reason": c.finishReason(), "matched_stop": nil}
+	choice := map[string]any{"index": 0, "logprobs": nil, "finish_reason": c.finishReason(), "matched_stop": c.matchedStop}
 	object := "text_completion"
 	if c.chat {
 		object = "chat.completion"
 		msg := map[string]any{"role": "assistant", "content": c.text(), "reasoning_content": nil, "tool_calls": nil}
+		if c.reasoning {
+			msg["reasoning_content"] = strings.Join(reasoningWords, "")
+		}
 		if c.toolName != "" {
 			msg["content"], msg["tool_calls"] = nil, c.toolCall(`{"city": "Paris"}`, true)
 		}

@@ -28,7 +28,7 @@ limitations under the License.
 //
 //	GET    /_fake/requests            requests received so far (JSON)
 //	DELETE /_fake/requests            forget them
-//	GET    /_fake/state               health checks in flight, active streams
+//	GET    /_fake/state               health checks in flight and held, active streams
 //	POST   /_fake/health              {"status":503,"delay":"1s","hold":true}
 //	POST   /_fake/health/release      let held health checks answer
 //	POST   /_fake/gates/NAME?n=K      let K more events through gate NAME

@@ -51,6 +51,12 @@ type Options struct {
 	EnableMetrics bool
 	// AcceptLogprobs turns off the 422 on "logprobs"/"top_logprobs".
 	AcceptLogprobs bool
+	// ReasoningParser is SGLang's --reasoning-parser: when set, chat answers
+	// carry reasoning text in reasoning_content, as SGLang separates it.
+	ReasoningParser string
+	// DiscardRequests keeps no record of requests, so a load test sees
+	// neither growing memory nor the recording lock.
+	DiscardRequests bool
 	// APIKey, when set, is required as a bearer token on the OpenAI routes.
 	APIKey string
 }
@@ -69,6 +75,7 @@ type Server struct {
 	gates    map[string]chan struct{}
 
 	healthInFlight atomic.Int64
+	healthHeld     atomic.Int64 // checks waiting for ReleaseHealth
 	healthChecks   atomic.Int64
 	activeStreams  atomic.Int64
 }
@@ -152,6 +159,9 @@ func (s *Server) ResetRequests() {
 func (s *Server) record(r *http.Request) *Request {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if s.opts.DiscardRequests {
+		return &Request{Method: r.Method, Path: r.URL.Path, Body: string(body)}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := &Request{ID: len(s.requests) + 1, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
@@ -206,6 +216,11 @@ func (s *Server) ReleaseHealth() {
 // HealthInFlight is the number of /health requests not yet answered.
 func (s *Server) HealthInFlight() int64 { return s.healthInFlight.Load() }
 
+// HealthHeld is the number of /health requests waiting for ReleaseHealth.
+// A held check has read the configuration set before it arrived and
+// answers that status, whatever is set while it waits.
+func (s *Server) HealthHeld() int64 { return s.healthHeld.Load() }
+
 // ActiveStreams is the number of SSE responses being written.
 func (s *Server) ActiveStreams() int64 { return s.activeStreams.Load() }
 
@@ -247,14 +262,22 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if !waitCtx(r.Context(), cfg.Delay) {
 		return
 	}
-	if cfg.Hold {
-		select {
-		case <-held:
-		case <-r.Context().Done():
-			return
-		}
+	if cfg.Hold && !s.hold(r.Context(), held) {
+		return
 	}
 	w.WriteHeader(cfg.Status)
+}
+
+// hold waits for released to close; false means the client left first.
+func (s *Server) hold(ctx context.Context, released <-chan struct{}) bool {
+	s.healthHeld.Add(1)
+	defer s.healthHeld.Add(-1)
+	select {
+	case <-released:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // waitCtx sleeps for d unless ctx ends first; it reports whether d elapsed.

@@ -67,7 +67,7 @@ func (s *Server) controlRoutes() {
 	})
 	m.HandleFunc("GET /_fake/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]int64{
-			"healthInFlight": s.healthInFlight.Load(), "healthChecks": s.healthChecks.Load(),
+			"healthInFlight": s.healthInFlight.Load(), "healthHeld": s.healthHeld.Load(), "healthChecks": s.healthChecks.Load(),
 			"activeStreams": s.activeStreams.Load(),
 		})
 	})

@@ -48,6 +48,11 @@ func (s *Server) chunks(c completion) []map[string]any {
 	if c.chat {
 		out = append(out, delta(map[string]any{"role": "assistant", "content": ""}))
 	}
+	if c.reasoning {
+		for _, w := range reasoningWords {
+			out = append(out, delta(map[string]any{"reasoning_content": w}))
+		}
+	}
 	for i := range c.events {
 		switch {
 		case c.toolName != "" && i == 0:
@@ -58,7 +63,7 @@ func (s *Server) chunks(c completion) []map[string]any {
 			out = append(out, delta(map[string]any{"content": words[i%len(words)]}))
 		}
 	}
-	finish := map[string]any{"finish_reason": c.finishReason(), "matched_stop": nil}
+	finish := map[string]any{"finish_reason": c.finishReason(), "matched_stop": c.matchedStop}
 	if c.chat {
 		finish["delta"] = map[string]any{}
 	} else {

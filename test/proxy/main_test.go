@@ -124,10 +124,17 @@ type fake struct {
 // startFake starts the fake with SGLang's own argv; env sets FAKESGLANG_*.
 func startFake(t *testing.T, env ...string) *fake {
 	t.Helper()
+	return startFakeWith(t, nil, env...)
+}
+
+// startFakeWith starts the fake with extra SGLang flags.
+func startFakeWith(t *testing.T, flags []string, env ...string) *fake {
+	t.Helper()
+	args := append([]string{"python3", "-m", "sglang.launch_server", "--model-path", "fake/model",
+		"--host", "127.0.0.1", "--port", "0", "--enable-metrics", "--tool-call-parser", "mistral"}, flags...)
 	p, url := start(t, env, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
-	}, fakeBin, "python3", "-m", "sglang.launch_server", "--model-path", "fake/model",
-		"--host", "127.0.0.1", "--port", "0", "--enable-metrics", "--tool-call-parser", "mistral")
+	}, fakeBin, args...)
 	return &fake{process: p, url: url}
 }
 
@@ -170,17 +177,23 @@ func (p *process) signal(t *testing.T, sig syscall.Signal) {
 	}
 }
 
-// eventually polls cond until it holds; the test's deadline bounds it.
+// eventually polls cond until it holds. Only the test binary's -timeout
+// bounds it: it gives up shortly before that deadline, to say what it was
+// waiting for, and never on a clock of its own.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline, bounded := t.Deadline()
 	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
+		if bounded && time.Until(deadline) < deadlineMargin {
+			t.Fatalf("gave up at the test deadline waiting until %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// deadlineMargin is left before the -timeout deadline for the failure
+// report and the cleanups.
+const deadlineMargin = 10 * time.Second
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2000}}
 
@@ -236,11 +249,19 @@ func (f *fake) release(t *testing.T, gate string, n int) {
 	post(t, fmt.Sprintf("%s/_fake/gates/%s?n=%d", f.url, gate, n), "")
 }
 
+// streamBody is the chat request stream sends.
+const streamBody = `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true,"logprobs":true}`
+
 // stream opens a streamed chat completion through url with the X-Fake-*
 // headers given and returns a reader of its events.
 func stream(t *testing.T, ctx context.Context, url string, header map[string]string) (*events, *http.Response) {
 	t.Helper()
-	body := `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true,"logprobs":true}`
+	return streamWith(t, ctx, url, streamBody, header)
+}
+
+// streamWith is stream with a request body of the caller's.
+func streamWith(t *testing.T, ctx context.Context, url, body string, header map[string]string) (*events, *http.Response) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/v1/chat/completions", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ package proxy_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -55,44 +56,119 @@ func (p *proxyProc) metric(t *testing.T, series string) float64 {
 
 func TestHealthFollowsFallAndRiseAndNeverWaitsForTheUpstream(t *testing.T) {
 	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
-	p := startProxy(t, f.url, "--health-fall=3", "--health-rise=2", "--health-timeout=30s")
+	// No check may time out while the test holds it, however slow the machine.
+	p := startProxy(t, f.url, "--health-fall=3", "--health-rise=2", "--health-timeout=1h")
 	p.waitHealth(t, http.StatusOK)
 	const failures = `vllm_to_sglang_proxy_health_checks_total{result="failure"}`
 	const successes = `vllm_to_sglang_proxy_health_checks_total{result="success"}`
 
-	// step holds the next check in the fake, asserts that the proxy answers
-	// /health while that check is still in flight, releases it, and waits
-	// until the proxy has counted it.
-	step := func(series string, wantHealth int) {
+	// From here on the fake holds every check until the test releases it.
+	// Checks never overlap and a held check answers the status set before
+	// it arrived, so each step below sets the next check's status while
+	// the current one is held: no step depends on how fast anything runs.
+	post(t, f.url+"/_fake/health", `{"status":200,"hold":true}`)
+
+	// step waits for the held check, asserts that /health answers
+	// wantHealth at once while that check is still held, sets the status of
+	// the check after it, releases the held one and waits until the proxy
+	// has counted it in series.
+	step := func(wantHealth int, next int, series string) {
 		t.Helper()
+		eventually(t, "a health check is held in the fake", func() bool { return f.state(t)["healthHeld"] == 1 })
+		// Every earlier check is counted: the proxy counts one before it starts the next.
 		before := p.metric(t, series)
-		eventually(t, "a health check is held in the fake", func() bool { return f.state(t)["healthInFlight"] == 1 })
 		if got := get(t, p.url+"/health").StatusCode; got != wantHealth {
-			t.Fatalf("/health = %d while a check was in flight, want %d", got, wantHealth)
+			t.Fatalf("/health = %d while a check was held, want %d", got, wantHealth)
 		}
-		if f.state(t)["healthInFlight"] != 1 {
-			t.Fatal("the held check finished before /health answered: the proxy waited for the upstream")
+		if f.state(t)["healthHeld"] != 1 {
+			t.Fatal("the held check ended before /health answered")
 		}
+		post(t, f.url+"/_fake/health", fmt.Sprintf(`{"status":%d,"hold":true}`, next))
 		post(t, f.url+"/_fake/health/release", "")
-		eventually(t, "the proxy counted the check", func() bool { return p.metric(t, series) > before })
+		eventually(t, "the proxy counted the released check", func() bool { return p.metric(t, series) > before })
 	}
 
-	post(t, f.url+"/_fake/health", `{"status":503,"hold":true}`)
-	step(failures, 200) // held check 1 fails
-	step(failures, 200) // 2
-	step(failures, 200) // 3: down from now on
+	step(200, 503, successes) // a success while up
+	step(200, 503, failures)  // failure 1 of 3
+	step(200, 503, failures)  // failure 2
+	step(200, 200, failures)  // failure 3: down from now on
 	if got := get(t, p.url+"/health").StatusCode; got != 503 {
 		t.Fatalf("/health = %d after 3 failures (fall 3), want 503", got)
 	}
-	post(t, f.url+"/_fake/health", `{"status":200,"hold":true}`)
-	step(failures, 503)  // the check held before the change still fails
-	step(successes, 503) // first success
-	step(successes, 503) // second success: up from now on
+	step(503, 200, successes) // success 1 of 2
+	step(503, 200, successes) // success 2: up from now on
 	if got := get(t, p.url+"/health").StatusCode; got != 200 {
 		t.Fatalf("/health = %d after 2 successes (rise 2), want 200", got)
 	}
 	post(t, f.url+"/_fake/health", `{"status":200}`)
 	post(t, f.url+"/_fake/health/release", "")
+}
+
+// choice is the part of a chat answer or chunk that vLLM names differently.
+type choice struct {
+	Message, Delta map[string]any
+	FinishReason   *string         `json:"finish_reason"`
+	StopReason     json.RawMessage `json:"stop_reason"`
+}
+
+func decodeChoice(t *testing.T, data string) choice {
+	t.Helper()
+	var v struct{ Choices []choice }
+	if err := json.Unmarshal([]byte(data), &v); err != nil || len(v.Choices) != 1 {
+		t.Fatalf("decoding %s: %v (want one choice)", data, err)
+	}
+	return v.Choices[0]
+}
+
+func TestAnswersCarryVLLMsReasoningAndStopReason(t *testing.T) {
+	f := startFakeWith(t, []string{"--reasoning-parser", "deepseek-r1"}, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url)
+	p.waitHealth(t, 200)
+	const reasoning = "The user greets me."
+
+	res, err := client.Post(p.url+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stop":["END"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	c := decodeChoice(t, string(b))
+	if c.Message["reasoning"] != reasoning || c.Message["reasoning_content"] != reasoning {
+		t.Errorf("message = %v, want reasoning and reasoning_content %q", c.Message, reasoning)
+	}
+	if string(c.StopReason) != `"END"` {
+		t.Errorf("stop_reason = %s, want the matched stop string \"END\" (answer %s)", c.StopReason, b)
+	}
+	if res.ContentLength != int64(len(b)) {
+		t.Errorf("Content-Length %d for a body of %d bytes", res.ContentLength, len(b))
+	}
+
+	ev, _ := stream(t, t.Context(), p.url, nil)
+	all, err := ev.rest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasoned strings.Builder
+	finished := 0
+	for _, data := range all[:len(all)-1] {
+		c := decodeChoice(t, data)
+		if rc, ok := c.Delta["reasoning_content"].(string); ok {
+			if c.Delta["reasoning"] != rc {
+				t.Errorf("delta %v: reasoning differs from reasoning_content", c.Delta)
+			}
+			reasoned.WriteString(rc)
+		}
+		if c.FinishReason != nil {
+			finished++
+			if string(c.StopReason) != "null" {
+				t.Errorf("finish chunk %s: stop_reason = %q, want null for an end of sequence", data, c.StopReason)
+			}
+		}
+	}
+	if reasoned.String() != reasoning || finished != 1 {
+		t.Errorf("stream reasoning %q and %d finish chunks, want %q and 1 (events %q)", reasoned.String(), finished, reasoning, all)
+	}
 }
 
 func TestSSEEventsArriveOneByOne(t *testing.T) {

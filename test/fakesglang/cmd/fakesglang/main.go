@@ -22,7 +22,8 @@ limitations under the License.
 //
 // Behaviour not expressible as SGLang flags comes from the environment:
 // FAKESGLANG_HEALTH_DELAY (default 1s), FAKESGLANG_EVENT_DELAY,
-// FAKESGLANG_EVENTS and FAKESGLANG_ACCEPT_LOGPROBS=true.
+// FAKESGLANG_EVENTS, FAKESGLANG_ACCEPT_LOGPROBS=true and
+// FAKESGLANG_DISCARD_REQUESTS=true (keep no record; for load tests).
 package main
 
 import (
@@ -59,6 +60,9 @@ func run(argv []string) error {
 		HealthDelay:    envDuration("FAKESGLANG_HEALTH_DELAY"),
 		EventDelay:     envDuration("FAKESGLANG_EVENT_DELAY"),
 		AcceptLogprobs: os.Getenv("FAKESGLANG_ACCEPT_LOGPROBS") == "true",
+		// A load generator's requests would pile up in memory.
+		DiscardRequests: os.Getenv("FAKESGLANG_DISCARD_REQUESTS") == "true",
+		ReasoningParser: args.ReasoningParser,
 	}
 	if n, err := strconv.Atoi(os.Getenv("FAKESGLANG_EVENTS")); err == nil {
 		opts.Events = n
