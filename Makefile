@@ -76,8 +76,8 @@ test-unit: ## Run the unit tests (no control plane).
 	go test $(GO_TEST_FLAGS) $(UNIT_PKGS)
 
 .PHONY: test-integration
-test-integration: envtest ## Run the envtest integration suite against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) -v ./test/integration/...
+test-integration: envtest kustomize ## Run the envtest integration suite against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" KUSTOMIZE="$(KUSTOMIZE)" go test $(GO_TEST_FLAGS) -v ./test/integration/...
 
 .PHONY: test-chart
 test-chart: envtest helm-lint ## Test the Helm chart: rendering, schema, and real installs (Helm SDK, cert-manager CRDs and CA injector) against kube-apiserver.
@@ -149,3 +149,24 @@ bench-proxy: ## Load-test the proxy against the fake SGLang, direct and through 
 	go run ./hack/bench-proxy
 
 bench: bench-proxy
+
+##@ Webhook (owned by the admission webhook work: envtest suite, throughput benchmark, kustomize layout)
+
+KUSTOMIZE_VERSION ?= v5.8.0
+KUSTOMIZE ?= $(LOCALBIN)/kustomize
+
+.PHONY: bench-webhook
+bench-webhook: envtest ## Pod-creation throughput through kube-apiserver with and without the webhook; prints the ratio.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -run '^$$' -bench BenchmarkPodCreation -benchtime 300x ./test/integration/
+
+bench: bench-webhook
+
+.PHONY: kustomize
+kustomize: $(KUSTOMIZE) ## Install kustomize into bin/.
+$(KUSTOMIZE): | $(LOCALBIN)
+	$(call go-install-tool,$(KUSTOMIZE),sigs.k8s.io/kustomize/kustomize/v5,$(KUSTOMIZE_VERSION))
+
+.PHONY: build-installer
+build-installer: manifests kustomize ## Render config/default (CRD, RBAC, webhook, cert-manager Certificate) into dist/install.yaml.
+	mkdir -p dist
+	$(KUSTOMIZE) build config/default > dist/install.yaml
