@@ -125,7 +125,9 @@ func Run(ctx context.Context, o Options) error {
 const shutdownSlack = 5 * time.Second
 
 // starter is what runUntilDone needs of a manager.
-type starter interface{ Start(ctx context.Context) error }
+type starter interface {
+	Start(ctx context.Context) error
+}
 
 // errStuckShutdown is returned when the manager does not stop in time.
 var errStuckShutdown = errors.New("the webhook manager did not stop within the graceful shutdown timeout " +
