@@ -92,21 +92,24 @@ func (p *PodRewriter) handle(ctx context.Context, req admission.Request, o *outc
 		o.set(OutcomeSkipped, SkipNotCreate)
 		return admission.Allowed("only pod CREATE is rewritten")
 	default:
-		o.set(OutcomeDenied, DenyMalformed)
-		return admission.Errored(http.StatusBadRequest,
-			fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation))
+		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation))
 	}
 	pod := &corev1.Pod{}
 	if err := p.decoder.Decode(req, pod); err != nil {
-		o.set(OutcomeDenied, DenyMalformed)
-		return admission.Errored(http.StatusBadRequest,
-			fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", err))
+		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", err))
 	}
 	log := logf.FromContext(ctx).WithValues("pod", podRef(pod, req), "dryRun", isDryRun(req))
 	resp := p.rewrite(ctx, req, pod, o)
 	log.Info("Handled pod", "outcome", o.kind, "reason", o.reason, "profile", profileName(pod),
 		"warnings", len(resp.Warnings), "allowed", resp.Allowed)
 	return resp
+}
+
+// malformed refuses a request that cannot be understood, with a 400.
+func malformed(ctx context.Context, o *outcome, err error) admission.Response {
+	logf.FromContext(ctx).Info("Refused a malformed admission request", "error", err.Error())
+	o.set(OutcomeDenied, DenyMalformed)
+	return admission.Errored(http.StatusBadRequest, err)
 }
 
 // rewrite runs the rewrite against the pod's profile.
