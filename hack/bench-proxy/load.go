@@ -18,74 +18,126 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/proxy/loadgen"
 )
 
 const chatBody = `{"model":"fake/model","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hi."}],"max_tokens":8,"temperature":0,"logprobs":true}`
 
-type loadResult struct {
-	rps      float64
-	p50, p99 time.Duration
-	errors   int
+// target is one server the load is sent to, with the processes whose CPU
+// time a request through it costs besides the fake's and the generator's.
+type target struct {
+	name string
+	addr string // host:port
+	pid  int    // the proxy in front of the fake; 0 for direct
 }
 
-// loadRounds runs every target once per round, alternating, and merges
-// the rounds per target.
-func loadRounds(targets []target, conns int, d time.Duration, rounds int) map[string][]loadResult {
+type loadResult struct {
+	requests int
+	elapsed  time.Duration
+	p50, p99 time.Duration
+	errors   int
+	// cpu is the CPU time each process used during the run.
+	cpu map[string]time.Duration
+}
+
+func (r loadResult) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+// cpuPerRequest is a process's CPU time per request over all rounds.
+func cpuPerRequest(rs []loadResult, proc string) time.Duration {
+	var cpu time.Duration
+	n := 0
+	for _, r := range rs {
+		cpu += r.cpu[proc]
+		n += r.requests
+	}
+	if n == 0 {
+		return 0
+	}
+	return cpu / time.Duration(n)
+}
+
+// loadRounds runs every target once per round, alternating, and keeps the
+// rounds per target. procs are the processes whose CPU time is measured
+// (name -> pid; 0 is the generator itself).
+func loadRounds(targets []target, procs map[string]int, conns int, d time.Duration, rounds int) (map[string][]loadResult, error) {
 	out := map[string][]loadResult{}
 	for range rounds {
 		for _, t := range targets {
-			out[t.name] = append(out[t.name], load(t.url, conns, d))
+			r, err := load(t, procs, conns, d)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			out[t.name] = append(out[t.name], r)
 		}
 	}
-	return out
+	return out, nil
 }
 
-// load sends chat requests over conns keep-alive connections for d.
-func load(url string, conns int, d time.Duration) loadResult {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
-	deadline := time.Now().Add(d)
+// load sends the chat request over conns keep-alive connections for d,
+// each connection one request at a time, and measures the CPU time the
+// processes in procs used meanwhile.
+func load(t target, procs map[string]int, conns int, d time.Duration) (loadResult, error) {
+	req := loadgen.Request("POST", "/v1/chat/completions", t.addr, "application/json", []byte(chatBody))
+	clients := make([]*loadgen.Conn, conns)
+	for i := range clients {
+		c, err := loadgen.Dial(t.addr, req)
+		if err != nil {
+			return loadResult{}, err
+		}
+		defer c.Close()
+		// One request first, so connection setup on every hop is not measured.
+		if _, err := c.Do(); err != nil {
+			return loadResult{}, fmt.Errorf("warm-up request: %w", err)
+		}
+		clients[i] = c
+	}
+	cpu0 := cpuTimes(procs)
+	start := time.Now()
+	deadline := start.Add(d)
+	lat := make([][]time.Duration, conns)
+	errs := make([]int, conns)
 	var wg sync.WaitGroup
-	for range conns {
+	for i, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var mine []time.Duration
-			bad := 0
-			for time.Now().Before(deadline) {
-				start := time.Now()
-				res, err := client.Post(url+"/v1/chat/completions", "application/json", strings.NewReader(chatBody))
+			mine := make([]time.Duration, 0, 1<<16)
+			for {
+				t0 := time.Now()
+				if t0.After(deadline) {
+					break
+				}
+				status, err := c.Do()
 				if err != nil {
-					bad++
+					errs[i]++
+					return // the connection is unusable
+				}
+				if status != 200 {
+					errs[i]++
 					continue
 				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					bad++
-					continue
-				}
-				mine = append(mine, time.Since(start))
+				mine = append(mine, time.Since(t0))
 			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			errs += bad
-			mu.Unlock()
+			lat[i] = mine
 		}()
 	}
 	wg.Wait()
-	slices.Sort(lat)
-	return loadResult{rps: float64(len(lat)) / d.Seconds(), p50: pct(lat, 0.50), p99: pct(lat, 0.99), errors: errs}
+	elapsed := time.Since(start)
+	cpu1 := cpuTimes(procs)
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	r := loadResult{requests: len(all), elapsed: elapsed, p50: pct(all, 0.50), p99: pct(all, 0.99), cpu: map[string]time.Duration{}}
+	for _, n := range errs {
+		r.errors += n
+	}
+	for name := range procs {
+		r.cpu[name] = cpu1[name] - cpu0[name]
+	}
+	return r, nil
 }
 
 func pct(s []time.Duration, q float64) time.Duration {
@@ -95,32 +147,58 @@ func pct(s []time.Duration, q float64) time.Duration {
 	return s[int(float64(len(s)-1)*q)]
 }
 
-// best keeps each target's best round: the machine is shared, and the best
+// best keeps a target's best round: the machine is shared, and the best
 // run is the least disturbed one.
 func best(rs []loadResult) loadResult {
 	b := rs[0]
 	for _, r := range rs[1:] {
-		if r.rps > b.rps {
+		if r.rps() > b.rps() {
 			b = r
 		}
 	}
 	return b
 }
 
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond)) }
+
 func printLoad(targets []target, results map[string][]loadResult) {
 	for _, t := range targets {
 		for i, r := range results[t.name] {
-			fmt.Printf("  round %d %-8s %8.0f req/s  p50 %7s  p99 %7s  errors %d\n", i+1, t.name, r.rps,
-				r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors)
+			fmt.Printf("  round %d %-8s %8.0f req/s  p50 %7s  p99 %7s  errors %d  CPU/request: %s\n", i+1, t.name, r.rps(),
+				r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors, cpuLine(r))
 		}
 	}
-	direct, proxy := best(results["direct"]), best(results["proxy"])
-	fmt.Printf("best rounds: direct %.0f req/s, proxy %.0f req/s (%.2f of direct)\n", direct.rps, proxy.rps, proxy.rps/direct.rps)
-	fmt.Printf("proxy added latency at %s: p50 %s, p99 %s (target p99 < 1ms)\n", "this concurrency",
-		(proxy.p50 - direct.p50).Round(time.Microsecond), (proxy.p99 - direct.p99).Round(time.Microsecond))
-	if hr, ok := results["haproxy"]; ok {
-		h := best(hr)
-		fmt.Printf("haproxy %.0f req/s (%.2f of direct); proxy/haproxy throughput = %.2f (target >= 1.0); haproxy p99 added %s\n",
-			h.rps, h.rps/direct.rps, proxy.rps/h.rps, (h.p99 - direct.p99).Round(time.Microsecond))
+	fmt.Println("CPU time per request over all rounds (robust to other load on the machine):")
+	for _, t := range targets {
+		rs := results[t.name]
+		line := fmt.Sprintf("  %-8s fake %s, load generator %s", t.name, us(cpuPerRequest(rs, "fake")), us(cpuPerRequest(rs, "generator")))
+		if t.pid != 0 {
+			line += fmt.Sprintf(", %s itself %s", t.name, us(cpuPerRequest(rs, t.name)))
+		}
+		fmt.Println(line)
 	}
+	direct, proxy := best(results["direct"]), best(results["proxy"])
+	fmt.Printf("best rounds: direct %.0f req/s, proxy %.0f req/s (%.2f of direct)\n", direct.rps(), proxy.rps(), proxy.rps()/direct.rps())
+	fmt.Printf("proxy added latency at this concurrency: p50 %s, p99 %s (target p99 < 1ms)\n",
+		(proxy.p50 - direct.p50).Round(time.Microsecond), (proxy.p99 - direct.p99).Round(time.Microsecond))
+	hr, ok := results["haproxy"]
+	if !ok {
+		return
+	}
+	h := best(hr)
+	fmt.Printf("haproxy %.0f req/s (%.2f of direct), p99 added %s; proxy/haproxy throughput = %.2f (target >= 1.0)\n",
+		h.rps(), h.rps()/direct.rps(), (h.p99 - direct.p99).Round(time.Microsecond), proxy.rps()/h.rps())
+	pc, hc := cpuPerRequest(results["proxy"], "proxy"), cpuPerRequest(hr, "haproxy")
+	fmt.Printf("CPU per request: proxy %s, haproxy %s; haproxy/proxy CPU = %.2f (>= 1.0 means the proxy is as cheap as haproxy)\n",
+		us(pc), us(hc), float64(hc)/float64(pc))
+}
+
+func cpuLine(r loadResult) string {
+	var parts []string
+	for _, name := range []string{"proxy", "haproxy", "fake", "generator"} {
+		if d, ok := r.cpu[name]; ok && r.requests > 0 && (d > 0 || name == "fake" || name == "generator") {
+			parts = append(parts, fmt.Sprintf("%s %s", name, us(d/time.Duration(r.requests))))
+		}
+	}
+	return fmt.Sprint(parts)
 }

@@ -40,14 +40,15 @@ func main() {
 	duration := flag.Duration("duration", 3*time.Second, "length of one load run")
 	rounds := flag.Int("rounds", 3, "alternating rounds per target")
 	streams := flag.Int("streams", 1000, "open streams for the RSS figure")
+	proxyBin := flag.String("proxy-bin", "", "measure this proxy binary instead of building ./cmd/proxy (e.g. an older build)")
 	flag.Parse()
-	if err := run(*conns, *duration, *rounds, *streams); err != nil {
+	if err := run(*conns, *duration, *rounds, *streams, *proxyBin); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-proxy:", err)
 		os.Exit(1)
 	}
 }
 
-func run(conns int, duration time.Duration, rounds, streams int) error {
+func run(conns int, duration time.Duration, rounds, streams int, proxyBin string) error {
 	dir, err := os.MkdirTemp("", "bench-proxy-")
 	if err != nil {
 		return err
@@ -57,8 +58,12 @@ func run(conns int, duration time.Duration, rounds, streams int) error {
 	if err != nil {
 		return err
 	}
+	if proxyBin != "" {
+		bins["proxy"] = proxyBin
+	}
 	fakeAddr, proxyAddr := freeAddr(), freeAddr()
-	fake, err := spawn(bins["fake"], []string{"FAKESGLANG_HEALTH_DELAY=1ms", "FAKESGLANG_ACCEPT_LOGPROBS=true", "FAKESGLANG_EVENTS=1"},
+	fake, err := spawn(bins["fake"], []string{"FAKESGLANG_HEALTH_DELAY=1ms", "FAKESGLANG_ACCEPT_LOGPROBS=true",
+		"FAKESGLANG_EVENTS=1", "FAKESGLANG_DISCARD_REQUESTS=true"},
 		"python3", "-m", "sglang.launch_server", "--model-path", "fake/model", "--host", "127.0.0.1",
 		"--port", port(fakeAddr), "--enable-metrics")
 	if err != nil {
@@ -73,18 +78,23 @@ func run(conns int, duration time.Duration, rounds, streams int) error {
 	if err := waitOK("http://" + proxyAddr + "/health"); err != nil {
 		return err
 	}
-	targets := []target{{"direct", "http://" + fakeAddr}, {"proxy", "http://" + proxyAddr}}
+	targets := []target{{"direct", fakeAddr, 0}, {"proxy", proxyAddr, proxy.Process.Pid}}
+	procs := map[string]int{"generator": 0, "fake": fake.Process.Pid, "proxy": proxy.Process.Pid}
 	if hp, err := startHAProxy(dir, fakeAddr); err == nil {
 		defer stop(hp.cmd)
-		targets = append(targets, target{"haproxy", "http://" + hp.addr})
+		targets = append(targets, target{"haproxy", hp.addr, hp.cmd.Process.Pid})
+		procs["haproxy"] = hp.cmd.Process.Pid
 	} else {
 		fmt.Printf("haproxy: not measured (%v)\n", err)
 	}
 
 	idleRSS := rssMiB(proxy.Process.Pid)
-	fmt.Printf("load: %d connections, %s per run, %d alternating rounds, small chat request (logprobs stripped by the proxy)\n",
+	fmt.Printf("load: %d keep-alive connections, %s per run, %d alternating rounds, small chat request (logprobs stripped by the proxy)\n",
 		conns, duration, rounds)
-	results := loadRounds(targets, conns, duration, rounds)
+	results, err := loadRounds(targets, procs, conns, duration, rounds)
+	if err != nil {
+		return err
+	}
 	printLoad(targets, results)
 
 	fmt.Println()
@@ -99,8 +109,6 @@ func run(conns int, duration time.Duration, rounds, streams int) error {
 	fmt.Printf("proxy RSS: idle %.1f MiB (target < 30), with %d open streams %.1f MiB (target < 100)\n", idleRSS, streams, busyRSS)
 	return nil
 }
-
-type target struct{ name, url string }
 
 // build compiles the proxy and the fake into dir.
 func build(dir string) (map[string]string, error) {
