@@ -447,3 +447,27 @@ func TestWithoutAnyProxyImage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzHandleNeverPanics sends arbitrary pod bytes through the handler: every
+// answer is a verdict (a refusal carries a status), no panic is recovered
+// (the internal-error count stays 0), and every patch applies to the input.
+func FuzzHandleNeverPanics(f *testing.F) {
+	f.Add([]byte(podFromANewerAPIServer))
+	f.Add(mustJSON(f, vllmPod("--fingerprint-value", "abc", "-tp", "2")))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"x","command":["sh","-c","vllm serve m --tensor-parallel-size 8"],"resources":{"limits":{"nvidia.com/gpu":"8"}}}]}}`))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"x","image":"vllm/vllm-openai:v0.10.1","args":["--model","m"],"ports":[{"containerPort":8000}],"resources":{"limits":{"nvidia.com/gpu":"1"}}}]}}`))
+	f.Add([]byte(`{"kind":"Pod"`))
+	h, m := newTestRewriter(f, defaultProfile())
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		resp := h.Handle(context.Background(), createRequest(raw))
+		if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyInternal)); got != 0 {
+			t.Fatalf("the handler panicked on %q", raw)
+		}
+		if !resp.Allowed && resp.Result == nil {
+			t.Fatalf("a refusal without a status for %q", raw)
+		}
+		if resp.Allowed && len(resp.Patches) > 0 {
+			applied(t, raw, resp)
+		}
+	})
+}
