@@ -102,19 +102,25 @@ type bufferPool struct{ pool sync.Pool }
 func (p *bufferPool) Get() []byte  { return *p.pool.Get().(*[]byte) }
 func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
-// modifyResponse translates errors and shapes into vLLM's, and guards streams.
+// modifyResponse is ReverseProxy's hook for adaptResponse.
 func (s *Server) modifyResponse(rt route) func(*http.Response) error {
 	return func(res *http.Response) error {
-		switch {
-		case isEventStream(res.Header):
-			s.guardStream(res, rt)
-		case res.StatusCode >= http.StatusBadRequest:
-			return s.translateError(res)
-		case rt.translate != nil && res.StatusCode == http.StatusOK && res.Header.Get("Content-Encoding") == "":
-			return s.translateBody(res, rt.translate)
-		}
-		return nil
+		return s.adaptResponse(res, rt, func() []byte { return sentBody(res.Request) })
 	}
+}
+
+// adaptResponse translates errors and shapes into vLLM's, and guards
+// streams; sent returns the body sent upstream, for the error log.
+func (s *Server) adaptResponse(res *http.Response, rt route, sent func() []byte) error {
+	switch {
+	case isEventStream(res.Header):
+		s.guardStream(res, rt)
+	case res.StatusCode >= http.StatusBadRequest:
+		return s.translateError(res, sent)
+	case rt.translate != nil && res.StatusCode == http.StatusOK && res.Header.Get("Content-Encoding") == "":
+		return s.translateBody(res, rt.translate)
+	}
+	return nil
 }
 
 func isEventStream(h http.Header) bool {
@@ -148,13 +154,13 @@ func (s *Server) streamTail(err error) []byte {
 
 // translateError rewrites an SGLang error body into vLLM's envelope and logs
 // it with the request body that was sent, as the earlier shim's error dump did.
-func (s *Server) translateError(res *http.Response) error {
+func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 	raw, complete, err := readUpTo(res.Body, maxErrorBody)
 	if err != nil {
 		return fmt.Errorf("reading upstream error body: %w", err)
 	}
 	s.log.Info("Upstream answered an error", "path", res.Request.URL.Path, "status", res.StatusCode,
-		"requestBody", truncate(sentBody(res.Request), dumpRequestBytes), "responseBody", truncate(raw, dumpResponseBytes))
+		"requestBody", truncate(sent(), dumpRequestBytes), "responseBody", truncate(raw, dumpResponseBytes))
 	if !complete {
 		res.Body = prepend(raw, res.Body)
 		return nil

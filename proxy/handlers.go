@@ -61,8 +61,9 @@ func (s *Server) tooLarge(w http.ResponseWriter) {
 
 // filtered reads a POST body, passes it through package body and forwards
 // the result. A body that needs no change is forwarded as the very bytes
-// that came in.
-func (s *Server) filtered(path string, next http.Handler) http.Handler {
+// that came in. Other methods go to next.
+func (s *Server) filtered(rt route, next http.Handler) http.Handler {
+	path := rt.pattern
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
@@ -93,6 +94,10 @@ func (s *Server) filtered(path string, next http.Handler) http.Handler {
 			w.Header().Set(ModifiedHeader, body.HeaderValue(changes))
 			s.metrics.countChanges(changes)
 			s.log.V(1).Info("Modified a request body", "path", path, "changes", body.HeaderValue(changes))
+		}
+		if s.pool != nil {
+			s.sendBuffered(w, r, rt, out)
+			return
 		}
 		setRequestBody(r, out)
 		next.ServeHTTP(w, r)

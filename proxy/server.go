@@ -45,11 +45,14 @@ type Server struct {
 	log       logr.Logger
 	upstream  *url.URL
 	transport *http.Transport
-	health    *health.Checker
-	metrics   *ownMetrics
-	bodyOpts  body.Options
-	allow     allowList
-	handler   http.Handler
+	// pool is the completions routes' own upstream client; nil when the
+	// upstream is not plain http (they use ReverseProxy then).
+	pool     *upstreamPool
+	health   *health.Checker
+	metrics  *ownMetrics
+	bodyOpts body.Options
+	allow    allowList
+	handler  http.Handler
 }
 
 // NewServer builds a proxy from validated options.
@@ -69,6 +72,9 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 		metrics:   newOwnMetrics(),
 		bodyOpts:  body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
 		allow:     allowList(o.AllowPaths),
+	}
+	if upstream.Scheme == "http" {
+		s.pool = newUpstreamPool(upstream.Host)
 	}
 	s.health = health.NewChecker(health.Options{
 		URL:      upstream.JoinPath(o.HealthPath).String(),
@@ -93,7 +99,7 @@ func (s *Server) routes() http.Handler {
 	for _, rt := range forwardedRoutes {
 		var h http.Handler = s.newReverseProxy(rt)
 		if rt.filter {
-			h = s.filtered(rt.pattern, h)
+			h = s.filtered(rt, h)
 		}
 		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.limited(h)))
 	}
@@ -136,6 +142,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHealth()
 	go s.health.Run(healthCtx)
+	if s.pool != nil {
+		go s.pool.runSweeper(healthCtx)
+	}
 
 	srv := &http.Server{
 		Handler:           s.handler,
