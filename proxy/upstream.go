@@ -71,6 +71,8 @@ type upstreamPool struct {
 	addr   string // host:port dialled
 	host   string // Host header
 	dialer net.Dialer
+	// checkAfter is checkIdleAfter (tests set 0 to check every reuse).
+	checkAfter time.Duration
 
 	mu     sync.Mutex
 	idle   []*upstreamConn // most recently used last
@@ -82,7 +84,8 @@ func newUpstreamPool(host string) *upstreamPool {
 	if _, _, err := net.SplitHostPort(host); err != nil {
 		addr = net.JoinHostPort(host, "80")
 	}
-	return &upstreamPool{addr: addr, host: host, dialer: net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}}
+	return &upstreamPool{addr: addr, host: host, checkAfter: checkIdleAfter,
+		dialer: net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}}
 }
 
 // get returns an idle connection that is still open, or a new one.
@@ -92,7 +95,7 @@ func (p *upstreamPool) get(ctx context.Context) (*upstreamConn, error) {
 		if c == nil {
 			break
 		}
-		if time.Since(c.idleSince) < checkIdleAfter || stillOpen(c.conn) {
+		if time.Since(c.idleSince) < p.checkAfter || stillOpen(c.conn) {
 			c.reused = true
 			return c, nil
 		}
@@ -309,12 +312,31 @@ func (res *upstreamResponse) body(r *bufio.Reader) (body io.Reader, done func() 
 		cr := &chunkedReader{r: r}
 		return cr, func() bool { return cr.done }
 	case res.length >= 0:
-		lr := &io.LimitedReader{R: r, N: res.length}
-		return lr, func() bool { return lr.N == 0 }
+		lr := &lengthReader{r: r, left: res.length}
+		return lr, func() bool { return lr.left == 0 }
 	default: // until the connection closes
 		res.close = true
 		return r, func() bool { return false }
 	}
+}
+
+// lengthReader reads a body of known length; the connection ending
+// before it is an error, not the end of the body.
+type lengthReader struct {
+	r    *bufio.Reader
+	left int64
+}
+
+func (l *lengthReader) Read(p []byte) (int, error) {
+	if l.left == 0 {
+		return 0, io.EOF
+	}
+	n, err := l.r.Read(p[:min(int64(len(p)), l.left)])
+	l.left -= int64(n)
+	if err == io.EOF && l.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }
 
 // chunkedReader decodes a chunked body and consumes its trailer section.
