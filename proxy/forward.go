@@ -155,7 +155,7 @@ func (s *Server) streamTail(err error) []byte {
 // translateError rewrites an SGLang error body into vLLM's envelope and logs
 // it with the request body that was sent, as the earlier shim's error dump did.
 func (s *Server) translateError(res *http.Response, sent func() []byte) error {
-	raw, complete, err := readUpTo(res.Body, maxErrorBody)
+	raw, complete, err := readUpTo(res.Body, maxErrorBody, res.ContentLength)
 	if err != nil {
 		return fmt.Errorf("reading upstream error body: %w", err)
 	}
@@ -173,7 +173,7 @@ func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 // translateBody applies a route's response translator to a 200 answer. An
 // answer over maxTranslatedBody passes through untranslated.
 func (s *Server) translateBody(res *http.Response, translate responseTranslator) error {
-	raw, complete, err := readUpTo(res.Body, maxTranslatedBody)
+	raw, complete, err := readUpTo(res.Body, maxTranslatedBody, res.ContentLength)
 	if err != nil {
 		_ = res.Body.Close()
 		return fmt.Errorf("reading upstream %s response: %w", res.Request.URL.Path, err)
@@ -266,7 +266,15 @@ func writeError(w http.ResponseWriter, status int, typ, msg string) {
 }
 
 // readUpTo reads at most limit bytes; complete is false when more remain.
-func readUpTo(r io.Reader, limit int64) (b []byte, complete bool, err error) {
+// A known length (else -1) is read in one piece.
+func readUpTo(r io.Reader, limit, length int64) (b []byte, complete bool, err error) {
+	if length >= 0 && length <= limit {
+		b = make([]byte, length)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, false, unexpectedEOF(err)
+		}
+		return b, true, nil
+	}
 	b, err = io.ReadAll(io.LimitReader(r, limit+1))
 	if int64(len(b)) > limit {
 		return b, false, err

@@ -47,7 +47,8 @@ func (s *Server) limited(h http.Handler) http.Handler {
 			s.tooLarge(w)
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody {
+		// A declared length is enforced by net/http's body reader already.
+		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 		}
 		h.ServeHTTP(w, r)
@@ -91,9 +92,10 @@ func (s *Server) filtered(rt route, next http.Handler) http.Handler {
 			out, changes = raw, nil
 		}
 		if len(changes) > 0 {
-			w.Header().Set(ModifiedHeader, body.HeaderValue(changes))
+			modified := body.HeaderValue(changes)
+			w.Header()[ModifiedHeader] = []string{modified}
 			s.metrics.countChanges(changes)
-			s.log.V(1).Info("Modified a request body", "path", path, "changes", body.HeaderValue(changes))
+			s.log.V(1).Info("Modified a request body", "path", path, "changes", modified)
 		}
 		if s.pool != nil {
 			s.sendBuffered(w, r, rt, out)

@@ -18,6 +18,7 @@ package proxy
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -39,6 +40,16 @@ type ownMetrics struct {
 	upstreamErrors *prometheus.CounterVec
 	healthChecks   *prometheus.CounterVec
 	healthUp       prometheus.Gauge
+
+	// Label children resolved once: a label lookup hashes the values and
+	// takes the vector's lock on every request otherwise.
+	requestChildren sync.Map // requestKey -> prometheus.Counter
+	changeChildren  sync.Map // [2]string{kind, field} -> prometheus.Counter
+}
+
+type requestKey struct {
+	route string
+	code  int
 }
 
 func newOwnMetrics() *ownMetrics {
@@ -76,12 +87,22 @@ func newOwnMetrics() *ownMetrics {
 }
 
 func (m *ownMetrics) countRequest(route string, code int) {
-	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	k := requestKey{route, code}
+	c, ok := m.requestChildren.Load(k)
+	if !ok {
+		c, _ = m.requestChildren.LoadOrStore(k, m.requests.WithLabelValues(route, strconv.Itoa(code)))
+	}
+	c.(prometheus.Counter).Inc()
 }
 
 func (m *ownMetrics) countChanges(changes []body.Change) {
-	for _, c := range changes {
-		m.changes.WithLabelValues(c.Kind, c.Field).Inc()
+	for _, ch := range changes {
+		k := [2]string{ch.Kind, ch.Field}
+		c, ok := m.changeChildren.Load(k)
+		if !ok {
+			c, _ = m.changeChildren.LoadOrStore(k, m.changes.WithLabelValues(ch.Kind, ch.Field))
+		}
+		c.(prometheus.Counter).Inc()
 	}
 }
 

@@ -112,11 +112,11 @@ func TestRouting(t *testing.T) {
 		},
 		"reports the stop string SGLang matched as vLLM's stop_reason": {
 			method: "POST", path: "/v1/chat/completions", body: `{"model":"m","messages":[],"stop":["END"]}`,
-			wantCode: 200, wantUpstream: "/v1/chat/completions", wantBody: `"matched_stop":"END","message":{"content":"Hello from the fake SGLang","reasoning_content":null,"role":"assistant","tool_calls":null},"stop_reason":"END"}`,
+			wantCode: 200, wantUpstream: "/v1/chat/completions", wantBody: `"finish_reason":"stop","matched_stop":"END","stop_reason":"END"}`,
 		},
 		"reports an end of sequence as stop_reason null on completions": {
 			method: "POST", path: "/v1/completions", body: `{"model":"m","prompt":"hi"}`,
-			wantCode: 200, wantUpstream: "/v1/completions", wantBody: `"matched_stop":2,"text":"Hello from the fake SGLang","stop_reason":null}`,
+			wantCode: 200, wantUpstream: "/v1/completions", wantBody: `"finish_reason":"stop","matched_stop":2,"stop_reason":null}`,
 		},
 		"translates SGLang's flat error into vLLM's envelope": {
 			options: func(o *Options) { o.FixToolSchemas = false },

@@ -17,6 +17,7 @@ limitations under the License.
 package body
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -62,20 +63,16 @@ func (c Change) String() string {
 // HeaderValue joins the tokens of changes for the X-Vllm-To-Sglang-Modified
 // header, each distinct token once, in first-seen order. Empty for no changes.
 func HeaderValue(changes []Change) string {
-	seen := make(map[string]bool, len(changes))
-	var b strings.Builder
-	for _, c := range changes {
-		t := c.String()
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(t)
+	if len(changes) == 1 { // the common case: one stripped field
+		return changes[0].String()
 	}
-	return b.String()
+	tokens := make([]string, 0, len(changes))
+	for _, c := range changes {
+		if t := c.String(); !slices.Contains(tokens, t) { // few changes: a scan beats a map
+			tokens = append(tokens, t)
+		}
+	}
+	return strings.Join(tokens, ", ")
 }
 
 // headerSafe keeps a token within the characters an HTTP header list item may

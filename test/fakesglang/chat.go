@@ -80,32 +80,42 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, rec *Request, 
 
 // parseCompletion validates the body the way SGLang (with a Mistral tool
 // parser) would; a non-zero status is the error to answer.
+// completionRequest holds the request fields the fake looks at; a pointer
+// is nil when the field is absent.
+type completionRequest struct {
+	Logprobs      *json.RawMessage `json:"logprobs"`
+	TopLogprobs   *json.RawMessage `json:"top_logprobs"`
+	Tools         json.RawMessage  `json:"tools"`
+	ToolChoice    json.RawMessage  `json:"tool_choice"`
+	Stop          json.RawMessage  `json:"stop"`
+	Stream        bool             `json:"stream"`
+	StreamOptions *struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
+}
+
 func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c completion, status int, msg string) {
-	var body map[string]json.RawMessage
+	var body completionRequest
 	if err := json.Unmarshal([]byte(rec.Body), &body); err != nil {
 		return c, http.StatusBadRequest, "JSON decode error: " + err.Error()
 	}
-	if !s.opts.AcceptLogprobs {
-		for _, k := range []string{"logprobs", "top_logprobs"} {
-			if _, ok := body[k]; ok && chat {
+	if !s.opts.AcceptLogprobs && chat {
+		for k, v := range map[string]*json.RawMessage{"logprobs": body.Logprobs, "top_logprobs": body.TopLogprobs} {
+			if v != nil {
 				return c, http.StatusUnprocessableEntity, k + " is not supported with the mistral tool call parser"
 			}
 		}
 	}
-	if err := checkToolSchemas(body["tools"]); err != nil {
+	if err := checkToolSchemas(body.Tools); err != nil {
 		return c, http.StatusBadRequest, err.Error()
 	}
-	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: time.Now().Unix(),
-		id: fmt.Sprintf("%x", time.Now().UnixNano())}
-	_ = json.Unmarshal(body["stream"], &c.stream)
-	var so struct {
-		IncludeUsage bool `json:"include_usage"`
-	}
-	_ = json.Unmarshal(body["stream_options"], &so)
-	c.includeUsage = so.IncludeUsage
-	c.toolName = calledTool(body)
+	now := time.Now()
+	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: now.Unix(),
+		id: strconv.FormatInt(now.UnixNano(), 16), stream: body.Stream}
+	c.includeUsage = body.StreamOptions != nil && body.StreamOptions.IncludeUsage
+	c.toolName = calledTool(body.Tools, body.ToolChoice)
 	c.reasoning = chat && s.opts.ReasoningParser != ""
-	c.matchedStop = matchedStop(body["stop"])
+	c.matchedStop = matchedStop(body.Stop)
 	c.events = s.opts.Events
 	if n, err := strconv.Atoi(r.Header.Get("X-Fake-Events")); err == nil && n >= 0 {
 		c.events = n
@@ -161,6 +171,9 @@ func arrayProperties(v any, path string) string {
 // matchedStop pretends generation ended on the request's first stop string,
 // else on the EOS token, and answers what SGLang's matched_stop holds then.
 func matchedStop(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return eosTokenID
+	}
 	var one string
 	if json.Unmarshal(raw, &one) == nil && one != "" {
 		return one
@@ -174,17 +187,20 @@ func matchedStop(raw json.RawMessage) any {
 
 // calledTool picks the tool to call: the named tool_choice, else the first
 // tool unless tool_choice is "none".
-func calledTool(body map[string]json.RawMessage) string {
+func calledTool(rawTools, rawChoice json.RawMessage) string {
+	if len(rawTools) == 0 {
+		return ""
+	}
 	var tools []struct {
 		Function struct {
 			Name string `json:"name"`
 		} `json:"function"`
 	}
-	if json.Unmarshal(body["tools"], &tools) != nil || len(tools) == 0 {
+	if json.Unmarshal(rawTools, &tools) != nil || len(tools) == 0 {
 		return ""
 	}
 	var choice any
-	_ = json.Unmarshal(body["tool_choice"], &choice)
+	_ = json.Unmarshal(rawChoice, &choice)
 	switch ch := choice.(type) {
 	case string:
 		if ch == "none" {
@@ -208,9 +224,16 @@ func (c completion) text() string {
 	return b.String()
 }
 
-func (c completion) usage() map[string]any {
-	return map[string]any{"prompt_tokens": c.promptTokens, "completion_tokens": c.events,
-		"total_tokens": c.promptTokens + c.events, "prompt_tokens_details": nil}
+// usage is SGLang's UsageInfo, in its field order.
+type usage struct {
+	PromptTokens        int  `json:"prompt_tokens"`
+	TotalTokens         int  `json:"total_tokens"`
+	CompletionTokens    int  `json:"completion_tokens"`
+	PromptTokensDetails *any `json:"prompt_tokens_details"`
+}
+
+func (c completion) usage() usage {
+	return usage{PromptTokens: c.promptTokens, CompletionTokens: c.events, TotalTokens: c.promptTokens + c.events}
 }
 
 func (c completion) finishReason() string {
@@ -229,23 +252,51 @@ func (c completion) toolCall(args string, withName bool) []any {
 	return []any{call}
 }
 
+// The non-streamed answer, with SGLang's field order (its pydantic models).
+type (
+	fullAnswer struct {
+		ID      string       `json:"id"`
+		Object  string       `json:"object"`
+		Created int64        `json:"created"`
+		Model   string       `json:"model"`
+		Choices []fullChoice `json:"choices"`
+		Usage   usage        `json:"usage"`
+	}
+	fullChoice struct {
+		Index        int          `json:"index"`
+		Text         *string      `json:"text,omitempty"`
+		Message      *fullMessage `json:"message,omitempty"`
+		Logprobs     *any         `json:"logprobs"`
+		FinishReason string       `json:"finish_reason"`
+		MatchedStop  any          `json:"matched_stop"`
+	}
+	fullMessage struct {
+		Role             string  `json:"role"`
+		Content          *string `json:"content"`
+		ReasoningContent *string `json:"reasoning_content"`
+		ToolCalls        []any   `json:"tool_calls"`
+	}
+)
+
 // fullResponse is a non-streamed chat.completion or text_completion.
-func (s *Server) fullResponse(c completion) map[string]any {
-	choice := map[string]any{"index": 0, "logprobs": nil, "finish_reason": c.finishReason(), "matched_stop": c.matchedStop}
+func (s *Server) fullResponse(c completion) fullAnswer {
+	text := c.text()
+	choice := fullChoice{FinishReason: c.finishReason(), MatchedStop: c.matchedStop}
 	object := "text_completion"
 	if c.chat {
 		object = "chat.completion"
-		msg := map[string]any{"role": "assistant", "content": c.text(), "reasoning_content": nil, "tool_calls": nil}
+		msg := &fullMessage{Role: "assistant", Content: &text}
 		if c.reasoning {
-			msg["reasoning_content"] = strings.Join(reasoningWords, "")
+			reasoning := strings.Join(reasoningWords, "")
+			msg.ReasoningContent = &reasoning
 		}
 		if c.toolName != "" {
-			msg["content"], msg["tool_calls"] = nil, c.toolCall(`{"city": "Paris"}`, true)
+			msg.Content, msg.ToolCalls = nil, c.toolCall(`{"city": "Paris"}`, true)
 		}
-		choice["message"] = msg
+		choice.Message = msg
 	} else {
-		choice["text"] = c.text()
+		choice.Text = &text
 	}
-	return map[string]any{"id": c.id, "object": object, "created": c.created, "model": s.opts.Model,
-		"choices": []any{choice}, "usage": c.usage()}
+	return fullAnswer{ID: c.id, Object: object, Created: c.created, Model: s.opts.Model,
+		Choices: []fullChoice{choice}, Usage: c.usage()}
 }
