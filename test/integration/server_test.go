@@ -256,3 +256,30 @@ func TestRotatedServingCertificateIsServedWithoutRestart(t *testing.T) {
 		})
 	}
 }
+
+func TestHTTP2IsOffUnlessEnabled(t *testing.T) {
+	cases := map[string]struct {
+		enable bool
+		want   string
+	}{
+		"by default the server refuses HTTP/2 (Rapid Reset)": {false, "http/1.1"},
+		"--enable-http2 turns it on":                         {true, "h2"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			w := startWebhook(t, withOptions(func(o *webhook.Options) { o.EnableHTTP2 = tc.enable }))
+			defer w.stop()
+			install := suite.env.WebhookInstallOptions
+			addr := net.JoinHostPort(install.LocalServingHost, strconv.Itoa(install.LocalServingPort))
+			d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}}} //nolint:gosec // only the negotiated protocol is read
+			conn, err := d.DialContext(t.Context(), "tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if got := conn.(*tls.Conn).ConnectionState().NegotiatedProtocol; got != tc.want {
+				t.Errorf("negotiated %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
