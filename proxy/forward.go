@@ -129,6 +129,9 @@ func isEventStream(h http.Header) bool {
 
 func (s *Server) guardStream(res *http.Response, rt route) {
 	req := res.Request
+	// Rewritten events change the length; a stream has none to keep.
+	res.Header.Del("Content-Length")
+	res.ContentLength = -1
 	res.Body = &sseBody{
 		upstream: res.Body,
 		ctx:      req.Context(),

@@ -23,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -360,5 +361,17 @@ func TestCompletionsAnswerCutOff(t *testing.T) {
 				t.Fatalf("got %d %q (%v), want %d with %s", res.StatusCode, body, err, tc.wantStatus, tc.wantBody)
 			}
 		})
+	}
+}
+
+func TestAStreamWithALengthIsRewrittenWithoutIt(t *testing.T) {
+	events := "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"matched_stop\":2}]}\n\ndata: [DONE]\n\n"
+	up := rawUpstream(t, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: "+
+		strconv.Itoa(len(events))+"\r\n\r\n"+events)
+	p := startProxy(t, func(o *Options) { o.Upstream = up; o.HealthInterval = time.Hour })
+	res, body := do(t, http.MethodPost, p.url+"/v1/chat/completions", `{"model":"m","stream":true}`, nil)
+	want := "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"matched_stop\":2,\"stop_reason\":null}]}\n\ndata: [DONE]\n\n"
+	if res.StatusCode != 200 || body != want {
+		t.Fatalf("got %d %q, want 200 %q", res.StatusCode, body, want)
 	}
 }
