@@ -31,51 +31,53 @@ import (
 const streamBody = `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true}`
 
 // streamDelay compares, per event, the time from the fake writing it to
-// the client reading it, direct and through the proxy.
+// the client reading it, direct and through the proxy. Streams alternate
+// between the two so both see the same machine load.
 func streamDelay(direct, proxy string) error {
-	d, err := eventLatencies(direct)
-	if err != nil {
-		return err
+	var d, p []time.Duration
+	for range 20 {
+		var err error
+		if d, err = eventLatencies(direct, d); err != nil {
+			return err
+		}
+		if p, err = eventLatencies(proxy, p); err != nil {
+			return err
+		}
 	}
-	p, err := eventLatencies(proxy)
-	if err != nil {
-		return err
-	}
+	slices.Sort(d)
+	slices.Sort(p)
 	fmt.Printf("streamed events (%d each, fake stamps send time): direct p50 %s p99 %s; proxy p50 %s p99 %s\n",
 		len(d), pct(d, .5), pct(d, .99), pct(p, .5), pct(p, .99))
 	fmt.Printf("proxy added event delay: p50 %s, p99 %s (target < 1ms)\n", pct(p, .5)-pct(d, .5), pct(p, .99)-pct(d, .99))
 	return nil
 }
 
-func eventLatencies(url string) ([]time.Duration, error) {
-	var out []time.Duration
-	for range 20 {
-		req, _ := http.NewRequest(http.MethodPost, url+"/v1/chat/completions", strings.NewReader(streamBody))
-		req.Header.Set("X-Fake-Timestamps", "1")
-		req.Header.Set("X-Fake-Events", "20")
-		req.Header.Set("X-Fake-Event-Delay", "2ms")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("stream: %w", err)
-		}
-		r := bufio.NewReader(res.Body)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				break
-			}
-			now := time.Now().UnixNano()
-			var ev struct {
-				Sent int64 `json:"x_sent_ns"`
-			}
-			if data, ok := strings.CutPrefix(line, "data: {"); ok && json.Unmarshal([]byte("{"+data), &ev) == nil && ev.Sent > 0 {
-				out = append(out, time.Duration(now-ev.Sent))
-			}
-		}
-		res.Body.Close()
+// eventLatencies reads one stream of 20 events and appends each event's
+// delay to out.
+func eventLatencies(url string, out []time.Duration) ([]time.Duration, error) {
+	req, _ := http.NewRequest(http.MethodPost, url+"/v1/chat/completions", strings.NewReader(streamBody))
+	req.Header.Set("X-Fake-Timestamps", "1")
+	req.Header.Set("X-Fake-Events", "20")
+	req.Header.Set("X-Fake-Event-Delay", "2ms")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("stream: %w", err)
 	}
-	slices.Sort(out)
-	return out, nil
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return out, nil
+		}
+		now := time.Now().UnixNano()
+		var ev struct {
+			Sent int64 `json:"x_sent_ns"`
+		}
+		if data, ok := strings.CutPrefix(line, "data: {"); ok && json.Unmarshal([]byte("{"+data), &ev) == nil && ev.Sent > 0 {
+			out = append(out, time.Duration(now-ev.Sent))
+		}
+	}
 }
 
 // rssWithStreams holds n streams open through the proxy (gated in the
