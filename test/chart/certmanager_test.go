@@ -19,15 +19,6 @@ package charttest
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -45,22 +36,11 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
-
-// certManagerCRDs is deploy/crds of the cert-manager module this repository
-// requires: the CRDs cert-manager releases install.
-func certManagerCRDs(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cert-manager/cert-manager").Output()
-	if err != nil {
-		t.Fatalf("locating the cert-manager module: %v", err)
-	}
-	return filepath.Join(strings.TrimSpace(string(out)), "deploy", "crds")
-}
 
 // TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle is the
 // chart's default path, for real: cert-manager's CRDs in the API server, the
@@ -74,7 +54,7 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 	// Full defaults, except the RuntimeClass, which TestCompatRuntimeClassOnARealAPIServer owns.
 	vals := values(t, "compatRuntimeClass.create=never")
 
-	if !c.servesCertManager(t) {
+	if !c.ServesCertManager() {
 		t.Run("without cert-manager installed the install fails and says why", func(t *testing.T) {
 			_, err := c.install(t, name, ns, vals)
 			if err == nil || !strings.Contains(err.Error(), "certManager.enabled=false") {
@@ -83,8 +63,8 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 		})
 	}
 
-	if _, err := envtest.InstallCRDs(c.cfg, envtest.CRDInstallOptions{Paths: []string{certManagerCRDs(t)}, ErrorIfPathMissing: true}); err != nil {
-		t.Fatalf("installing cert-manager's CRDs: %v", err)
+	if err := c.InstallCertManagerCRDs(t.Context()); err != nil {
+		t.Fatal(err)
 	}
 
 	t.Run("the rendered Issuers and Certificates pass strict server-side validation", func(t *testing.T) {
@@ -93,7 +73,7 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 			if o.GetAPIVersion() != cmapi.SchemeGroupVersion.String() {
 				continue
 			}
-			err := c.client.Create(t.Context(), o.DeepCopy(), client.DryRunAll, client.FieldValidation(metav1.FieldValidationStrict))
+			err := c.Client.Create(t.Context(), o.DeepCopy(), client.DryRunAll, client.FieldValidation(metav1.FieldValidationStrict))
 			if err != nil {
 				t.Errorf("%s %s: %v", o.GetKind(), o.GetName(), err)
 			}
@@ -117,20 +97,20 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 	assertProfileInstalled(t, c, v1alpha1.DefaultProfileName)
 
 	stopInjector := c.runCAInjector(t)
-	ca := newTestCA(t, "first CA")
+	ca := newCA(t, "first CA")
 	c.writeCertificateSecret(t, &cert, ca)
-	wh := c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Equal(bundle, ca.pem) })
-	assertServes(t, ca.issue(t, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
+	wh := c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Equal(bundle, ca.PEM) })
+	assertServes(t, issue(t, ca, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
 
 	t.Run("a renewed CA is added to the caBundle next to the old one", func(t *testing.T) {
 		// cert-manager 1.21 merges (CAInjectorMerging, GA): webhook pods
 		// still serving a certificate from the old CA stay trusted until
 		// they reload the new one, and expired CAs drop out.
-		renewed := newTestCA(t, "renewed CA")
+		renewed := newCA(t, "renewed CA")
 		c.writeCertificateSecret(t, &cert, renewed)
-		wh = c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Contains(bundle, renewed.pem) })
-		for _, signer := range []*testCA{ca, renewed} {
-			assertServes(t, signer.issue(t, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
+		wh = c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Contains(bundle, renewed.PEM) })
+		for _, signer := range []*framework.CA{ca, renewed} {
+			assertServes(t, issue(t, signer, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
 		}
 	})
 	stopInjector()
@@ -162,7 +142,7 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 		}
 		for _, check := range checks {
 			sar := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{User: sa, ResourceAttributes: &check.attrs}}
-			if err := c.client.Create(t.Context(), sar); err != nil {
+			if err := c.Client.Create(t.Context(), sar); err != nil {
 				t.Fatal(err)
 			}
 			if sar.Status.Allowed != check.want {
@@ -170,20 +150,6 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 			}
 		}
 	})
-}
-
-func (c *cluster) servesCertManager(t *testing.T) bool {
-	t.Helper()
-	_, err := c.client.RESTMapper().RESTMapping(cmapi.SchemeGroupVersion.WithKind("Certificate").GroupKind(), "v1")
-	return err == nil
-}
-
-func (c *cluster) createNamespace(t *testing.T, name string) {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	if err := c.client.Create(t.Context(), ns); client.IgnoreAlreadyExists(err) != nil {
-		t.Fatal(err)
-	}
 }
 
 // renderFor renders like renderErr, for another release name and namespace.
@@ -196,11 +162,7 @@ func renderFor(t *testing.T, name, namespace string, vals map[string]any) *rende
 	if err != nil {
 		t.Fatalf("rendering: %v", err)
 	}
-	r, err := parseRelease(rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return mustParse(t, rel)
 }
 
 // runCAInjector runs cert-manager's CA injector for webhook configurations,
@@ -209,9 +171,9 @@ func renderFor(t *testing.T, name, namespace string, vals map[string]any) *rende
 func (c *cluster) runCAInjector(t *testing.T) (stop func()) {
 	t.Helper()
 	// The user agent names the injector's server-side-apply field manager.
-	cfg := cmutil.RestConfigWithUserAgent(c.cfg, "cainjector")
+	cfg := cmutil.RestConfigWithUserAgent(c.Config, "cainjector")
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 c.scheme,
+		Scheme:                 c.Scheme,
 		Logger:                 ctrl.Log.WithName("cainjector"),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
@@ -244,13 +206,13 @@ func (c *cluster) runCAInjector(t *testing.T) (stop func()) {
 // issuing controller would: a serving certificate for its DNS names, the
 // issuing CA as ca.crt, and the certificate-name annotation the injector
 // checks before trusting the Secret.
-func (c *cluster) writeCertificateSecret(t *testing.T, cert *cmapi.Certificate, ca *testCA) {
+func (c *cluster) writeCertificateSecret(t *testing.T, cert *cmapi.Certificate, ca *framework.CA) {
 	t.Helper()
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: cert.Spec.SecretName, Namespace: cert.Namespace}}
-	_, err := ctrl.CreateOrUpdate(t.Context(), c.client, secret, func() error {
+	_, err := ctrl.CreateOrUpdate(t.Context(), c.Client, secret, func() error {
 		secret.Type = corev1.SecretTypeTLS
 		secret.Annotations = map[string]string{cmapi.CertificateNameKey: cert.Name}
-		secret.Data = ca.issue(t, cert.Spec.DNSNames)
+		secret.Data = issue(t, ca, cert.Spec.DNSNames)
 		return nil
 	})
 	if err != nil {
@@ -265,7 +227,7 @@ func (c *cluster) waitForCABundle(t *testing.T, name string, ok func(bundle []by
 	var wh admissionregistrationv1.MutatingWebhook
 	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
 		var cfg admissionregistrationv1.MutatingWebhookConfiguration
-		if err := c.client.Get(ctx, client.ObjectKey{Name: name}, &cfg); err != nil {
+		if err := c.Client.Get(ctx, client.ObjectKey{Name: name}, &cfg); err != nil {
 			return false, err
 		}
 		wh = cfg.Webhooks[0]
@@ -287,58 +249,22 @@ func assertProfileInstalled(t *testing.T, c *cluster, name string) {
 	}
 }
 
-// testCA is a CA the test controls.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newTestCA(t *testing.T, cn string) *testCA {
+// newCA makes a CA the test controls.
+func newCA(t *testing.T, cn string) *framework.CA {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := framework.NewCA(cn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+	return ca
 }
 
 // issue returns Secret data with a serving certificate for dnsNames.
-func (ca *testCA) issue(t *testing.T, dnsNames []string) map[string][]byte {
+func issue(t *testing.T, ca *framework.CA, dnsNames []string) map[string][]byte {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	data, err := ca.Issue(dnsNames...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: dnsNames[0]}, DNSNames: dnsNames,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return map[string][]byte{
-		"tls.crt": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		"tls.key": pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-		"ca.crt":  ca.pem,
-	}
+	return data
 }

@@ -99,7 +99,7 @@ func TestURLModeInstallsOnlyTheWebhookConfigurationAndProfiles(t *testing.T) {
 		t.Errorf("installed clientConfig %+v, want url %s and the given caBundle", wh.ClientConfig, url)
 	}
 	var deployments appsv1.DeploymentList
-	if err := c.client.List(t.Context(), &deployments, client.InNamespace(ns)); err != nil {
+	if err := c.Client.List(t.Context(), &deployments, client.InNamespace(ns)); err != nil {
 		t.Fatal(err)
 	}
 	if len(deployments.Items) != 0 {

@@ -31,13 +31,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/release"
-	"helm.sh/helm/v3/pkg/strvals"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
 const (
@@ -57,9 +57,13 @@ var kubeVersion = &chartutil.KubeVersion{Version: "v1.37.2", Major: "1", Minor: 
 
 func loadChart(t *testing.T) *chart.Chart {
 	t.Helper()
-	c, err := loader.Load(chartDir)
+	root, err := framework.RepoRoot()
 	if err != nil {
-		t.Fatalf("loading the chart: %v", err)
+		t.Fatal(err)
+	}
+	c, err := framework.LoadChart(root)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
 }
@@ -67,11 +71,9 @@ func loadChart(t *testing.T) *chart.Chart {
 // values builds chart values from --set style assignments.
 func values(t *testing.T, sets ...string) map[string]any {
 	t.Helper()
-	v := map[string]any{}
-	for _, s := range sets {
-		if err := strvals.ParseInto(s, v); err != nil {
-			t.Fatalf("parsing %q: %v", s, err)
-		}
+	v, err := framework.Values(sets...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return v
 }
@@ -110,6 +112,16 @@ func render(t *testing.T, vals map[string]any) *rendered {
 	r, err := renderErr(t, vals)
 	if err != nil {
 		t.Fatalf("rendering: %v", err)
+	}
+	return r
+}
+
+// mustParse is parseRelease for a release that must parse.
+func mustParse(t *testing.T, rel *release.Release) *rendered {
+	t.Helper()
+	r, err := parseRelease(rel)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r
 }

@@ -161,7 +161,7 @@ func TestCompatRuntimeClassOnARealAPIServer(t *testing.T) {
 		}},
 		{"a class the cluster already had is never touched, not even by uninstall", func(t *testing.T) {
 			gpuOperator := &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: "nvidia"}, Handler: "nvidia"}
-			if err := c.client.Create(t.Context(), gpuOperator); err != nil {
+			if err := c.Client.Create(t.Context(), gpuOperator); err != nil {
 				t.Fatal(err)
 			}
 			r := c.mustInstall(t, "rc-c", "rc-c", vals())
@@ -201,7 +201,7 @@ func (c *cluster) runtimeClass(t *testing.T) *nodev1.RuntimeClass {
 func (c *cluster) deleteRuntimeClass(ctx context.Context, t *testing.T) {
 	t.Helper()
 	rc := &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: "nvidia"}}
-	if err := c.client.Delete(ctx, rc); err != nil && !apierrors.IsNotFound(err) {
+	if err := c.Client.Delete(ctx, rc); err != nil && !apierrors.IsNotFound(err) {
 		t.Fatalf("deleting RuntimeClass nvidia: %v", err)
 	}
 }
@@ -218,5 +218,5 @@ func (c *cluster) dryRunPodWithRuntimeClass(t *testing.T, namespace string) erro
 			Containers:       []corev1.Container{{Name: "vllm", Image: "vllm/vllm-openai:v0.11.0", Args: []string{"--model", "m"}}},
 		},
 	}
-	return c.client.Create(t.Context(), pod, client.DryRunAll)
+	return c.Client.Create(t.Context(), pod, client.DryRunAll)
 }

@@ -1,0 +1,41 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package framework holds what the suites that need a control plane share:
+// test/chart, test/e2e, the demo (hack/demo), and later test/integration
+// and the check command's tests.
+//
+//   - StartControlPlane: kube-apiserver and etcd (envtest) built from source
+//     into bin/k8s by make envtest, optionally with the SGLangProfile CRD,
+//     cert-manager's CRDs and kube-controller-manager. Missing binaries are
+//     an error that names make envtest, never a skip. Shared keeps one
+//     control plane per test binary.
+//   - NewCA and CA.Issue: a CA the caller controls, for serving certificates
+//     the API server trusts through a caBundle.
+//   - StartWebhook: the webhook server in-process, built by webhook.NewManager
+//     exactly as `vllm-to-sglang webhook` builds it.
+//   - Helm: the chart installed, upgraded and uninstalled with the Helm SDK
+//     as the helm CLI would (URLModeValues for a webhook running outside the
+//     cluster).
+//   - StartProcess: a binary (kube-controller-manager, the webhook command,
+//     the proxy, the fake SGLang) with its output kept for failure reports.
+//   - Eventually and Poll: wait on a condition by polling, never a fixed sleep.
+//
+// Functions return errors rather than taking a testing.T where the demo
+// needs them too; the few that take a testing.TB are for tests only.
+// Everything started returns a stop function (cert-manager's integration
+// framework does the same) that is safe to call more than once.
+package framework

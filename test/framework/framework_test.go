@@ -1,0 +1,138 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package framework
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestIssuedCertificatesServeTheirHostsUnderTheCA(t *testing.T) {
+	ca, err := NewCA("test CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := ca.Issue("webhook.example.svc", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tls.X509KeyPair(data["tls.crt"], data["tls.key"]); err != nil {
+		t.Fatalf("tls.crt and tls.key are not a pair: %v", err)
+	}
+	block, _ := pem.Decode(data["tls.crt"])
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(data["ca.crt"])
+	for _, host := range []string{"webhook.example.svc", "127.0.0.1"} {
+		if _, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: roots}); err != nil {
+			t.Errorf("the CA does not verify the certificate for %s: %v", host, err)
+		}
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: "other.example.svc", Roots: roots}); err == nil {
+		t.Errorf("the certificate verifies for a host it was not issued for")
+	}
+	other, err := NewCA("another CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: "127.0.0.1", Roots: pool(other.PEM)}); err == nil {
+		t.Errorf("another CA verifies the certificate")
+	}
+}
+
+func pool(pemData []byte) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AppendCertsFromPEM(pemData)
+	return p
+}
+
+func TestURLModeValuesCarryTheURLAndTheCAAsBase64(t *testing.T) {
+	v := URLModeValues("https://127.0.0.1:9443/mutate--v1-pod", []byte("PEM"))
+	wh := v["webhook"].(map[string]any)
+	if wh["url"] != "https://127.0.0.1:9443/mutate--v1-pod" || wh["caBundle"] != "UEVN" {
+		t.Errorf("values %v", v)
+	}
+}
+
+func TestWaitForLineFindsALineWrittenBeforeOrAfterTheCall(t *testing.T) {
+	p, err := StartProcess("sh", "/bin/sh", []string{"-c", "echo first; read _; echo second"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Stop() })
+	got, err := p.WaitForLine(t.Context(), func(line string) (string, bool) { return line, line == "first" })
+	if err != nil || got != "first" {
+		t.Fatalf("WaitForLine = %q, %v", got, err)
+	}
+}
+
+func TestWaitForLineFailsWithTheOutputWhenTheProcessExits(t *testing.T) {
+	p, err := StartProcess("sh", "/bin/sh", []string{"-c", "echo bad flag; exit 2"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.WaitForLine(t.Context(), func(string) (string, bool) { return "", false })
+	if err == nil || !strings.Contains(err.Error(), "bad flag") || !strings.Contains(err.Error(), "exit status 2") {
+		t.Fatalf("WaitForLine error %v, want the exit status and the output", err)
+	}
+	if err := p.Stop(); err == nil {
+		t.Errorf("Stop of a process that had failed returned nil")
+	}
+}
+
+func TestStopEndsARunningProcess(t *testing.T) {
+	p, err := StartProcess("sleep", "sleep", []string{"600"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if exited, _ := p.Exited(); !exited {
+		t.Errorf("the process still runs after Stop")
+	}
+}
+
+func TestPollReturnsTheLastErrorWhenTheContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	calls := 0
+	err := Poll(ctx, "a condition", func() error {
+		calls++
+		if calls == 3 {
+			cancel()
+		}
+		return errors.New("not yet")
+	})
+	if err == nil || !strings.Contains(err.Error(), "not yet") || !strings.Contains(err.Error(), "a condition") {
+		t.Fatalf("Poll = %v", err)
+	}
+}
+
+func TestMissingControlPlaneBinariesNameMakeEnvtest(t *testing.T) {
+	err := checkAssets(t.TempDir(), "kube-apiserver", "etcd")
+	if err == nil || !strings.Contains(err.Error(), "make envtest") || !strings.Contains(err.Error(), "kube-apiserver, etcd") {
+		t.Fatalf("checkAssets = %v", err)
+	}
+}
