@@ -122,7 +122,7 @@ func (p *PodRewriter) rewrite(ctx context.Context, req admission.Request, pod *c
 	mutated := pod.DeepCopy()
 	report, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, spec, rewrite.Options{ProfileName: name, ProxyImage: p.proxyImage})
 	if err != nil {
-		return p.rewriteError(pod, err, o)
+		return denyRewriteError(err, o)
 	}
 	warnings := report.Warnings()
 	if report.Outcome != rewrite.Rewritten {
@@ -144,18 +144,6 @@ func (p *PodRewriter) profile(ctx context.Context, name string) (*v1alpha1.SGLan
 	return &prof.Spec, nil
 }
 
-// rewriteError answers a pod the rewrite refused. A configuration fault (no
-// proxy image anywhere) must not block pods that would be left alone anyway.
-func (p *PodRewriter) rewriteError(pod *corev1.Pod, err error, o *outcome) admission.Response {
-	if errors.Is(err, rewrite.ErrNoProxyImage) {
-		if reason, skip := wouldSkip(pod); skip {
-			o.set(OutcomeSkipped, string(reason))
-			return admission.Allowed(reason.Sentence())
-		}
-	}
-	return denyRewriteError(err, o)
-}
-
 // profileError answers a pod whose profile could not be read. A pod that
 // would not be rewritten anyway (no vLLM container, no GPU, already
 // rewritten) is allowed: a missing profile must not block unrelated pods.
@@ -173,18 +161,15 @@ func (p *PodRewriter) profileError(pod *corev1.Pod, name string, err error, o *o
 		fmt.Errorf("vllm-to-sglang webhook: reading SGLangProfile %q: %w", name, err))
 }
 
-// probeProxyImage stands in for the proxy image when wouldSkip runs the
-// rewrite on a throw-away copy.
-const probeProxyImage = "probe.invalid/sglang-proxy"
-
-// wouldSkip asks the rewrite, with the built-in default profile on a copy of
-// the pod, whether it would leave the pod alone. The skip decisions (already
-// rewritten, no vLLM container, no GPU) do not depend on the profile's image
-// or policy.
+// wouldSkip asks the rewrite, with the built-in default profile, whether it
+// would leave the pod alone. The skip decisions (already rewritten, no vLLM
+// container, no GPU) do not depend on the profile's image or policy. Without
+// a proxy image the rewrite cannot change the pod: a pod it would rewrite
+// gets ErrNoProxyImage, so the probe needs no copy of the pod.
 func wouldSkip(pod *corev1.Pod) (rewrite.SkipReason, bool) {
-	probe := pod.DeepCopy()
 	spec := profile.Default().Spec
-	report, err := rewrite.Rewrite(&probe.ObjectMeta, &probe.Spec, &spec, rewrite.Options{ProfileName: v1alpha1.DefaultProfileName, ProxyImage: probeProxyImage})
+	spec.Proxy.Image = ""
+	report, err := rewrite.Rewrite(&pod.ObjectMeta, &pod.Spec, &spec, rewrite.Options{ProfileName: v1alpha1.DefaultProfileName})
 	if err != nil || report.Outcome == rewrite.Rewritten {
 		return "", false
 	}

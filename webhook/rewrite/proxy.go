@@ -39,6 +39,10 @@ const (
 	// sglangHost is where SGLang listens: loopback only, so its admin
 	// endpoints are reachable through the proxy's allow-list alone.
 	sglangHost = "127.0.0.1"
+	// DefaultShutdownGrace is the proxy's --shutdown-grace, in seconds, for a
+	// pod that sets no terminationGracePeriodSeconds: the grace period the
+	// API server gives such a pod.
+	DefaultShutdownGrace int64 = corev1.DefaultTerminationGracePeriodSeconds
 )
 
 // DefaultProxyResources are the proxy's requests and limits when the profile
@@ -112,8 +116,10 @@ func restrictedSecurityContext() *corev1.SecurityContext {
 // proxyArgs spells every setting out in the proxy's flag vocabulary, so the
 // pod documents itself and does not depend on the proxy's defaults. The
 // strip list is passed only when the profile sets one (unset means the
-// proxy's default list; an empty list strips nothing), and the shutdown
-// grace only when the pod sets its own termination grace period.
+// proxy's default list; an empty list strips nothing). The shutdown grace is
+// always passed: the pod's termination grace period, or the API server's
+// default for it, so a pod rewritten before (the CLI) and after (the
+// webhook) the API server's defaulting gets the same flag.
 func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []string {
 	h := &p.Health
 	args := []string{
@@ -136,10 +142,7 @@ func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []
 	if p.MaxBodyBytes != nil {
 		args = append(args, "--max-body-bytes="+strconv.FormatInt(*p.MaxBodyBytes, 10))
 	}
-	if grace != nil {
-		args = append(args, fmt.Sprintf("--shutdown-grace=%ds", *grace))
-	}
-	return args
+	return append(args, fmt.Sprintf("--shutdown-grace=%ds", ptr.Deref(grace, DefaultShutdownGrace)))
 }
 
 func durationOr(d *metav1.Duration, def time.Duration) time.Duration {

@@ -54,18 +54,12 @@ var ErrNoProxyImage = errors.New("no proxy image: set the profile's spec.proxy.i
 // It returns a Report whether it rewrote the pod or left it alone (then the
 // pod is unchanged). It returns a *RejectedError, and leaves the pod
 // unchanged, when the profile refuses what the pod asks for, and another
-// error only for a configuration fault (a bad profile, no proxy image).
+// error only for a configuration fault (a bad profile, or no proxy image for
+// a pod it would rewrite; pods it leaves alone never get that error).
 func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec, opts Options) (*Report, error) {
 	if !defaulted(profile) {
 		profile = profile.DeepCopy()
 		profile.Default()
-	}
-	proxyImage := profile.Proxy.Image
-	if proxyImage == "" {
-		proxyImage = opts.ProxyImage
-	}
-	if proxyImage == "" {
-		return nil, ErrNoProxyImage
 	}
 	if reason, detail := skipPod(meta, spec); reason != "" {
 		return &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
@@ -73,6 +67,15 @@ func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SG
 	plan, report, err := planRewrite(spec, profile)
 	if err != nil || plan == nil {
 		return report, err
+	}
+	// Checked only for a pod that would be rewritten: a configuration
+	// fault must not block the pods that are left alone anyway.
+	proxyImage := profile.Proxy.Image
+	if proxyImage == "" {
+		proxyImage = opts.ProxyImage
+	}
+	if proxyImage == "" {
+		return nil, ErrNoProxyImage
 	}
 	plan.apply(meta, spec, profile, opts.ProfileName, proxyImage, report)
 	return report, nil
@@ -280,10 +283,8 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 	}
 	status.flagLists(p.result.Findings)
 
+	c.ImagePullPolicy = pullPolicy(c.ImagePullPolicy, c.Image, profile)
 	c.Image = profile.Image
-	if profile.ImagePullPolicy != "" {
-		c.ImagePullPolicy = profile.ImagePullPolicy
-	}
 	c.Command, c.Args = p.result.Command, p.result.Args
 	c.Env = rewriteEnv(c.Env, &profile.Env)
 	report.Notes = append(report.Notes, rewriteGPU(c, &profile.GPU)...)

@@ -78,10 +78,37 @@ func TestRewriteContainer(t *testing.T) {
 			}
 		},
 	}, {
-		name: "keeps the pod's pull policy when the profile names none",
+		name: "keeps a pull policy the pod chose when the profile names none",
 		pod:  func(p *corev1.Pod) { vllmOf(p).ImagePullPolicy = corev1.PullAlways },
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			if got := vllmOf(pod).ImagePullPolicy; got != corev1.PullAlways {
+				t.Errorf("pull policy = %s", got)
+			}
+		},
+	}, {
+		name: "clears the pull policy the API server derived from a :latest vLLM image, so it is derived again from the SGLang image",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Image = "vllm/vllm-openai:latest"
+			vllmOf(p).ImagePullPolicy = corev1.PullAlways
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := vllmOf(pod).ImagePullPolicy; got != "" {
+				t.Errorf("pull policy = %q, want it cleared", got)
+			}
+		},
+	}, {
+		name: "clears the pull policy the API server derived from a pinned vLLM image",
+		pod:  func(p *corev1.Pod) { vllmOf(p).ImagePullPolicy = corev1.PullIfNotPresent },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := vllmOf(pod).ImagePullPolicy; got != "" {
+				t.Errorf("pull policy = %q, want it cleared", got)
+			}
+		},
+	}, {
+		name: "keeps Never, which no image implies",
+		pod:  func(p *corev1.Pod) { vllmOf(p).ImagePullPolicy = corev1.PullNever },
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if got := vllmOf(pod).ImagePullPolicy; got != corev1.PullNever {
 				t.Errorf("pull policy = %s", got)
 			}
 		},
@@ -215,7 +242,7 @@ func TestRewriteProxy(t *testing.T) {
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health",
 				"--health-interval=5s", "--health-timeout=3s", "--health-fall=3", "--health-rise=2",
-				"--metrics-mode=translate", "--fix-tool-schemas=true"}
+				"--metrics-mode=translate", "--fix-tool-schemas=true", "--shutdown-grace=30s"}
 			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
 				t.Errorf("proxy args (-want +got):\n%s", diff)
 			}
@@ -939,13 +966,49 @@ func TestRewriteRejects(t *testing.T) {
 		}
 	})
 
-	t.Run("fails without a proxy image", func(t *testing.T) {
+	t.Run("fails without a proxy image, leaving the pod unchanged", func(t *testing.T) {
 		pod := testPod()
 		_, err := Rewrite(&pod.ObjectMeta, &pod.Spec, testProfile(), Options{})
 		if !errors.Is(err, ErrNoProxyImage) {
 			t.Errorf("Rewrite() error = %v, want ErrNoProxyImage", err)
 		}
+		if diff := cmp.Diff(testPod(), pod); diff != "" {
+			t.Errorf("the pod changed (-before +after):\n%s", diff)
+		}
 	})
+
+	t.Run("skips a pod it would leave alone even without a proxy image", func(t *testing.T) {
+		pod := testPod()
+		vllmOf(pod).Resources = corev1.ResourceRequirements{}
+		r, err := Rewrite(&pod.ObjectMeta, &pod.Spec, testProfile(), Options{})
+		if err != nil || r.Outcome != Skipped || r.SkipReason != SkipNoGPU {
+			t.Errorf("Rewrite() = %+v, %v, want skipped for no-gpu", r, err)
+		}
+	})
+}
+
+func TestImpliedPullPolicy(t *testing.T) {
+	cases := map[string]struct {
+		image string
+		want  corev1.PullPolicy
+	}{
+		"a :latest image is pulled always":                             {"vllm/vllm-openai:latest", corev1.PullAlways},
+		"an image without tag or digest is pulled always":              {"vllm/vllm-openai", corev1.PullAlways},
+		"an image on a registry with a port and no tag":                {"registry.local:5000/vllm", corev1.PullAlways},
+		"a pinned tag is pulled if not present":                        {"vllm/vllm-openai:v0.10.1", corev1.PullIfNotPresent},
+		"a registry with a port and a pinned tag":                      {"registry.local:5000/vllm:v1", corev1.PullIfNotPresent},
+		"a digest without tag is pulled if not present":                {"vllm/vllm-openai@sha256:" + strings.Repeat("a", 64), corev1.PullIfNotPresent},
+		"a :latest tag with a digest is still pulled always":           {"vllm/vllm-openai:latest@sha256:" + strings.Repeat("a", 64), corev1.PullAlways},
+		"a name that does not parse is treated as pinned, as k8s does": {"Not A Valid/Image", corev1.PullIfNotPresent},
+		"an empty image is treated as pinned, as k8s does":             {"", corev1.PullIfNotPresent},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := impliedPullPolicy(tc.image); got != tc.want {
+				t.Errorf("impliedPullPolicy(%q) = %s, want %s", tc.image, got, tc.want)
+			}
+		})
+	}
 }
 
 func TestWarnings(t *testing.T) {
