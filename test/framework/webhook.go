@@ -84,7 +84,7 @@ func StartWebhook(ctx context.Context, cfg *rest.Config, opts webhook.Options, e
 	runCtx, cancel := context.WithCancel(context.Background())
 	w := &Webhook{
 		Manager: mgr, cancel: cancel, done: make(chan error, 1), grace: opts.ShutdownTimeout + webhookStopSlack,
-		URL: "https://" + net.JoinHostPort(opts.WebhookHost, strconv.Itoa(opts.WebhookPort)) + webhook.MutatePodPath,
+		URL: WebhookURL(opts),
 	}
 	go func() { w.done <- mgr.Start(runCtx) }()
 	err = Poll(ctx, "the webhook server to serve", func() error {
@@ -100,6 +100,12 @@ func StartWebhook(ctx context.Context, cfg *rest.Config, opts webhook.Options, e
 		return nil, errors.Join(err, w.Stop())
 	}
 	return w, nil
+}
+
+// WebhookURL is where the API server reaches a webhook started with opts
+// (clientConfig.url in URL mode); opts.WebhookHost must not be empty.
+func WebhookURL(opts webhook.Options) string {
+	return "https://" + net.JoinHostPort(opts.WebhookHost, strconv.Itoa(opts.WebhookPort)) + webhook.MutatePodPath
 }
 
 // WaitForCacheSync waits until the webhook's SGLangProfile cache has synced.

@@ -1,0 +1,212 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+)
+
+// fixture is one production-stack Deployment and what `vllm-to-sglang
+// rewrite` makes of it (its golden file).
+type fixture struct {
+	name               string
+	deployment, golden *appsv1.Deployment
+}
+
+// productionStackFixtures are the Deployments of test/testdata/production-stack-*.yaml.
+func productionStackFixtures(t *testing.T) []fixture {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(suite.cp.Root, "test", "testdata", "production-stack-*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []fixture
+	for _, path := range paths {
+		if strings.HasSuffix(path, ".golden.yaml") {
+			continue
+		}
+		deps, goldens := deployments(t, path), deployments(t, strings.TrimSuffix(path, ".yaml")+".golden.yaml")
+		if len(deps) != 1 || len(goldens) != 1 {
+			t.Fatalf("%s: %d Deployments, golden %d; want one each", path, len(deps), len(goldens))
+		}
+		out = append(out, fixture{name: strings.TrimSuffix(filepath.Base(path), ".yaml"), deployment: deps[0], golden: goldens[0]})
+	}
+	if len(out) == 0 {
+		t.Fatal("no production-stack fixtures under test/testdata")
+	}
+	return out
+}
+
+func deployments(t *testing.T, path string) []*appsv1.Deployment {
+	t.Helper()
+	deps, err := framework.Deployments(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return deps
+}
+
+// TestProductionStackDeploymentsComeUpAsSGLangPodsThatServeTheVLLMAPI is
+// the user's whole path: apply the vLLM stack's Deployment in a labelled
+// namespace, get SGLang pods that answer like vLLM.
+func TestProductionStackDeploymentsComeUpAsSGLangPodsThatServeTheVLLMAPI(t *testing.T) {
+	for _, f := range productionStackFixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			pods := apply(t, f.deployment)
+			ok := t.Run("every pod the ReplicaSet creates is rewritten as vllm-to-sglang rewrite rewrites the template", func(t *testing.T) {
+				for i := range pods {
+					assertRewritten(t, f, &pods[i])
+				}
+			})
+			if !ok {
+				return
+			}
+			t.Run("the rewritten pod, run on this machine, serves the vLLM API on the pod's port", func(t *testing.T) {
+				assertServesTheVLLMAPI(t, startPod(t, &pods[0]), servedModel(vllmContainer(t, f.deployment)))
+			})
+		})
+	}
+}
+
+// apply creates the Deployment in a new labelled namespace and returns its
+// pods once the ReplicaSet has created all of them.
+func apply(t *testing.T, d *appsv1.Deployment) []corev1.Pod {
+	t.Helper()
+	c := suite.cp.Client
+	ns, err := framework.GenerateNamespace(t.Context(), c, "e2e-", framework.OptedIn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = d.DeepCopy()
+	d.Namespace = ns
+	// The operator's Deployment names its VLLMRuntime as owner; that CR is
+	// not in this cluster (and has no uid), so the reference goes.
+	d.OwnerReferences = nil
+	if err := c.Create(t.Context(), d); err != nil {
+		t.Fatalf("creating Deployment %s: %v", d.Name, err)
+	}
+	want := int(ptrOr(d.Spec.Replicas, 1))
+	var pods corev1.PodList
+	framework.Eventually(t, fmt.Sprintf("%d pods of Deployment %s/%s", want, ns, d.Name), func() error {
+		if err := c.List(t.Context(), &pods, client.InNamespace(ns), client.MatchingLabels(d.Spec.Selector.MatchLabels)); err != nil {
+			return err
+		}
+		if len(pods.Items) < want {
+			return fmt.Errorf("%d pods", len(pods.Items))
+		}
+		return nil
+	})
+	return pods.Items
+}
+
+func ptrOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// assertRewritten checks what a user sees in kubectl get pod -o yaml.
+func assertRewritten(t *testing.T, f fixture, pod *corev1.Pod) {
+	t.Helper()
+	if len(pod.OwnerReferences) == 0 || pod.OwnerReferences[0].Kind != "ReplicaSet" {
+		t.Errorf("pod %s was not created by a ReplicaSet (owners %v)", pod.Name, pod.OwnerReferences)
+	}
+	status, ok, err := rewrite.ReadStatus(&pod.ObjectMeta)
+	if err != nil || !ok {
+		t.Fatalf("pod %s has no readable %s annotation (%v): it was not rewritten", pod.Name, v1alpha1.AnnotationStatus, err)
+	}
+	if status.Profile != v1alpha1.DefaultProfileName {
+		t.Errorf("rewritten with profile %q, want the chart's %q", status.Profile, v1alpha1.DefaultProfileName)
+	}
+	got, want := container(pod.Spec.Containers, status.Container), container(f.golden.Spec.Template.Spec.Containers, status.Container)
+	if got == nil || want == nil {
+		t.Fatalf("container %q: in the pod %v, in the golden %v", status.Container, got != nil, want != nil)
+	}
+	// The chart's default profile and the built-in one the goldens were
+	// written with are the same (test/chart checks it); this shows the
+	// chart-installed path gives the same SGLang container.
+	type sglang struct {
+		Image         string
+		Command, Args []string
+		Resources     corev1.ResourceRequirements
+	}
+	if diff := cmp.Diff(sglang{want.Image, want.Command, want.Args, want.Resources}, sglang{got.Image, got.Command, got.Args, got.Resources}); diff != "" {
+		t.Errorf("the %s container differs from the golden (-golden +pod):\n%s", status.Container, diff)
+	}
+	proxy := container(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)
+	if proxy == nil || ptrOr(proxy.RestartPolicy, "") != corev1.ContainerRestartPolicyAlways {
+		t.Errorf("no native %s sidecar in pod %s", v1alpha1.ProxyContainerName, pod.Name)
+	}
+	if pod.Spec.RuntimeClassName != nil {
+		t.Errorf("runtimeClassName %q kept: an AMD node has no such runtime", *pod.Spec.RuntimeClassName)
+	}
+	var stored appsv1.Deployment
+	key := client.ObjectKey{Namespace: pod.Namespace, Name: f.deployment.Name}
+	if err := suite.cp.Client.Get(t.Context(), key, &stored); err != nil {
+		t.Fatal(err)
+	}
+	if img := vllmContainer(t, &stored).Image; img != vllmContainer(t, f.deployment).Image {
+		t.Errorf("the Deployment's own template changed to image %s: only pods are rewritten", img)
+	}
+}
+
+func container(list []corev1.Container, name string) *corev1.Container {
+	i := slices.IndexFunc(list, func(c corev1.Container) bool { return c.Name == name })
+	if i < 0 {
+		return nil
+	}
+	return &list[i]
+}
+
+// vllmContainer is the Deployment's container named vllm (the production
+// stack's name, which the rewrite keeps).
+func vllmContainer(t *testing.T, d *appsv1.Deployment) *corev1.Container {
+	t.Helper()
+	c := container(d.Spec.Template.Spec.Containers, "vllm")
+	if c == nil {
+		t.Fatalf("Deployment %s has no container vllm", d.Name)
+	}
+	return c
+}
+
+// servedModel is the model name vLLM would answer to: --served-model-name,
+// else the model after serve.
+func servedModel(c *corev1.Container) string {
+	argv := append(slices.Clone(c.Command), c.Args...)
+	if i := slices.Index(argv, "--served-model-name"); i >= 0 && i+1 < len(argv) {
+		return argv[i+1]
+	}
+	if i := slices.Index(argv, "serve"); i >= 0 && i+1 < len(argv) {
+		return argv[i+1]
+	}
+	return ""
+}

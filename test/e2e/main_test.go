@@ -1,0 +1,169 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
+)
+
+const (
+	// releaseName and releaseNamespace are the chart's documented install.
+	releaseName      = "vllm-to-sglang"
+	releaseNamespace = "vllm-to-sglang-system"
+	// setUpTimeout bounds building the binaries, starting the control plane,
+	// installing the chart and starting the webhook.
+	setUpTimeout = 5 * time.Minute
+)
+
+// suite is what every test shares: one control plane with the chart
+// installed and the webhook serving it, and the binaries a pod runs.
+var suite struct {
+	cp       *framework.ControlPlane
+	webhook  *framework.Webhook
+	proxyBin string // built from ./cmd/proxy: the image's /proxy
+	fakeBin  string // built from ./test/fakesglang/cmd/fakesglang
+	stops    []func() error
+}
+
+func TestMain(m *testing.M) { os.Exit(run(m)) }
+
+func run(m *testing.M) int {
+	framework.SetLogger()
+	ctx, cancel := context.WithTimeout(context.Background(), setUpTimeout)
+	err := setUp(ctx)
+	cancel()
+	code := 1
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: setting up the end-to-end suite: %v\n", err)
+	} else {
+		code = m.Run()
+	}
+	if err := tearDown(); err != nil {
+		fmt.Fprintf(os.Stderr, "tearing down: %v\n", err)
+		code = max(code, 1)
+	}
+	return code
+}
+
+func setUp(ctx context.Context) error {
+	dir, err := os.MkdirTemp("", "vllm-to-sglang-e2e-")
+	if err != nil {
+		return err
+	}
+	suite.stops = append(suite.stops, func() error { return os.RemoveAll(dir) })
+	suite.proxyBin, suite.fakeBin = filepath.Join(dir, "proxy"), filepath.Join(dir, "fakesglang")
+	// The binaries build while the control plane starts.
+	var g errgroup.Group
+	g.Go(func() error {
+		root, err := framework.RepoRoot()
+		if err != nil {
+			return err
+		}
+		return framework.Build(ctx, root, dir, "./cmd/proxy", "./test/fakesglang/cmd/fakesglang")
+	})
+	g.Go(func() error { return startCluster(ctx) })
+	return g.Wait()
+}
+
+// startCluster starts the control plane, installs the chart in URL mode and
+// starts the webhook it points at.
+func startCluster(ctx context.Context) error {
+	cp, err := framework.StartControlPlane(ctx, framework.Options{CertManagerCRDs: true, ControllerManager: true})
+	if err != nil {
+		return err
+	}
+	suite.cp = cp
+	suite.stops = append(suite.stops, cp.Stop)
+	ca, err := framework.NewCA("vllm-to-sglang e2e CA")
+	if err != nil {
+		return err
+	}
+	certDir, err := cp.TempDir("webhook-certs-")
+	if err != nil {
+		return err
+	}
+	// The API server dials the URL's host, 127.0.0.1, so that is the name
+	// the serving certificate carries.
+	if err := ca.WriteServingCert(certDir, "127.0.0.1"); err != nil {
+		return err
+	}
+	port, err := framework.FreePort()
+	if err != nil {
+		return err
+	}
+	opts := framework.WebhookOptions("127.0.0.1", port, certDir)
+	// The chart goes first: it installs the SGLangProfile CRD, which the
+	// webhook's cache watches.
+	if err := installChart(ctx, cp, framework.URLModeValues(framework.WebhookURL(opts), ca.PEM)); err != nil {
+		return err
+	}
+	return startWebhook(ctx, cp, opts)
+}
+
+func installChart(ctx context.Context, cp *framework.ControlPlane, vals map[string]any) error {
+	ch, err := framework.LoadChart(cp.Root)
+	if err != nil {
+		return err
+	}
+	h, err := cp.Helm(nil)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Install(ctx, ch, releaseName, releaseNamespace, vals); err != nil {
+		return fmt.Errorf("helm install %s (URL mode): %w", releaseName, err)
+	}
+	return nil
+}
+
+// startWebhook starts the webhook and waits until the chart's default
+// profile is in its cache: from then on pods are rewritten, not denied.
+func startWebhook(ctx context.Context, cp *framework.ControlPlane, opts webhook.Options) error {
+	wh, err := framework.StartWebhook(ctx, cp.Config, opts, nil)
+	if err != nil {
+		return err
+	}
+	suite.webhook = wh
+	suite.stops = append(suite.stops, wh.Stop)
+	if err := wh.WaitForCacheSync(ctx); err != nil {
+		return err
+	}
+	return framework.Poll(ctx, "the chart's default profile in the webhook's cache", func() error {
+		return wh.Manager.GetCache().Get(ctx, client.ObjectKey{Name: v1alpha1.DefaultProfileName}, &v1alpha1.SGLangProfile{})
+	})
+}
+
+// tearDown stops what setUp started, last first.
+func tearDown() error {
+	var errs []error
+	for i := len(suite.stops) - 1; i >= 0; i-- {
+		errs = append(errs, suite.stops[i]())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,278 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
+)
+
+// hangGuard bounds one HTTP exchange so that a server that never answers
+// fails the test with a message instead of hanging it. It is not a
+// latency assertion: the answers expected take milliseconds.
+const hangGuard = 30 * time.Second
+
+// assertServesTheVLLMAPI drives the pod's port the way the vLLM stack's
+// users, router and kubelet do.
+func assertServesTheVLLMAPI(t *testing.T, pod *localPod, model string) {
+	t.Run("the pod's health endpoint turns 200 once SGLang answers its health check", func(t *testing.T) {
+		framework.Eventually(t, "the pod's /health to answer 200", func() error {
+			code, _, err := get(t.Context(), pod.url+"/health")
+			if err == nil && code != http.StatusOK {
+				err = fmt.Errorf("status %d", code)
+			}
+			return err
+		})
+	})
+	t.Run("the official openai client lists the model, makes a tool call with logprobs and streams", func(t *testing.T) {
+		assertOpenAIClient(t, pod, model)
+	})
+	t.Run("the pod's /metrics carries SGLang's numbers under vLLM's names", func(t *testing.T) {
+		assertVLLMMetrics(t, pod, model)
+	})
+	t.Run("the pod's health endpoint answers at once while SGLang's own health check hangs", func(t *testing.T) {
+		assertHealthDoesNotWaitForSGLang(t, pod)
+	})
+}
+
+// clientReport is what test/proxy/node/client.mjs prints.
+type clientReport struct {
+	Models       []string
+	ToolName     string
+	FinishReason string
+	Modified     string
+	StreamText   string
+	StreamChunks int
+	StreamUsage  *struct {
+		TotalTokens int `json:"total_tokens"`
+	}
+}
+
+// assertOpenAIClient runs the openai npm client of test/proxy (the one
+// make proxy-node-deps installs) against the pod's port.
+func assertOpenAIClient(t *testing.T, pod *localPod, model string) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is not on PATH; this test runs the official openai npm client with Node.js: %v", err)
+	}
+	dir := filepath.Join(suite.cp.Root, "test", "proxy", "node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "openai", "package.json")); err != nil {
+		t.Fatalf("the openai npm package is not installed in test/proxy/node; run make proxy-node-deps (make test-e2e does): %v", err)
+	}
+	cmd := exec.CommandContext(t.Context(), node, "client.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PROXY_URL="+pod.url)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node client.mjs: %v\n%s%s", err, out, stderr.String())
+	}
+	var got clientReport
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("decoding the client's report %q: %v", out, err)
+	}
+	if len(got.Models) != 1 || got.Models[0] != model {
+		t.Errorf("/v1/models lists %q, want the Deployment's model %q", got.Models, model)
+	}
+	if got.ToolName != "get_weather" || got.FinishReason != "tool_calls" {
+		t.Errorf("tool call %q (finish_reason %q), want get_weather (tool_calls)", got.ToolName, got.FinishReason)
+	}
+	if !strings.Contains(got.Modified, "stripped=logprobs") {
+		t.Errorf("x-vllm-to-sglang-modified %q does not say logprobs was stripped for SGLang", got.Modified)
+	}
+	if got.StreamText == "" || got.StreamChunks < 2 || got.StreamUsage == nil || got.StreamUsage.TotalTokens == 0 {
+		t.Errorf("stream: text %q in %d chunks, usage %+v; want text in several chunks and the usage", got.StreamText, got.StreamChunks, got.StreamUsage)
+	}
+}
+
+// metricsRead by the production-stack router and llm-d's scheduler
+// (docs/metrics.md), plus the latency histograms dashboards plot.
+var metricsRead = []string{
+	"vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
+	"vllm:prompt_tokens_total", "vllm:generation_tokens_total",
+	"vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds",
+}
+
+func assertVLLMMetrics(t *testing.T, pod *localPod, model string) {
+	// The proxy caches a scrape for a second (--metrics-cache), so the
+	// count of finished requests is polled until it is SGLang's.
+	var vllm, sglangFamilies map[string]*dto.MetricFamily
+	framework.Eventually(t, "the request count on /metrics to be SGLang's", func() error {
+		var err error
+		if vllm, err = scrape(t.Context(), pod.url+"/metrics"); err != nil {
+			return err
+		}
+		if sglangFamilies, err = scrape(t.Context(), pod.fakeURL+"/metrics"); err != nil {
+			return err
+		}
+		got, want := histogramCount(vllm["vllm:e2e_request_latency_seconds"]), histogramCount(sglangFamilies["sglang:e2e_request_latency_seconds"])
+		if want < 2 || got != want {
+			return fmt.Errorf("vllm:e2e_request_latency_seconds counts %d requests, SGLang %d; want SGLang's, at least the client's 2", got, want)
+		}
+		return nil
+	})
+	for _, name := range metricsRead {
+		f, ok := vllm[name]
+		if !ok {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if l := label(m, "model_name"); l != model {
+				t.Errorf("%s{model_name=%q}, want the served model %q", name, l, model)
+			}
+		}
+	}
+	// vLLM's units: SGLang's token usage is already the 0..1 fraction vLLM
+	// reports, never a percentage.
+	if got, want := gauge(vllm["vllm:kv_cache_usage_perc"]), gauge(sglangFamilies["sglang:token_usage"]); got != want || got < 0 || got > 1 {
+		t.Errorf("vllm:kv_cache_usage_perc = %v, want SGLang's token usage %v as a fraction in 0..1", got, want)
+	}
+}
+
+func gauge(f *dto.MetricFamily) float64 {
+	if len(f.GetMetric()) == 0 {
+		return -1
+	}
+	return f.GetMetric()[0].GetGauge().GetValue()
+}
+
+func scrape(ctx context.Context, url string) (map[string]*dto.MetricFamily, error) {
+	code, body, err := get(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if code != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: status %d", url, code)
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", url, err)
+	}
+	return families, nil
+}
+
+func histogramCount(f *dto.MetricFamily) uint64 {
+	var n uint64
+	for _, m := range f.GetMetric() {
+		n += m.GetHistogram().GetSampleCount()
+	}
+	return n
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+// assertHealthDoesNotWaitForSGLang holds SGLang's /health (SGLang's own
+// takes a second or more: a one-token generation) and asks the pod's
+// /health meanwhile: the kubelet's probe must get its answer while the
+// same check is still held, so it cannot have waited for it.
+func assertHealthDoesNotWaitForSGLang(t *testing.T, pod *localPod) {
+	post(t, pod.fakeURL+"/_fake/health", `{"status":200,"hold":true}`)
+	t.Cleanup(func() {
+		post(t, pod.fakeURL+"/_fake/health", `{"status":200}`)
+		post(t, pod.fakeURL+"/_fake/health/release", "")
+	})
+	framework.Eventually(t, "a 200 from the pod's /health while one SGLang health check stays held", func() error {
+		before, err := fakeState(t.Context(), pod.fakeURL)
+		if err != nil || before.HealthHeld == 0 {
+			return errors.Join(err, errors.New("no SGLang health check held yet"))
+		}
+		code, _, err := get(t.Context(), pod.url+"/health")
+		if err != nil {
+			return err
+		}
+		after, err := fakeState(t.Context(), pod.fakeURL)
+		if err != nil {
+			return err
+		}
+		if after.HealthHeld == 0 || after.HealthChecks != before.HealthChecks {
+			return errors.New("the held check ended meanwhile (the proxy's check timeout); asking again")
+		}
+		if code != http.StatusOK {
+			return fmt.Errorf("/health answered %d", code)
+		}
+		return nil
+	})
+}
+
+type fakeHealthState struct {
+	HealthHeld   int64 `json:"healthHeld"`
+	HealthChecks int64 `json:"healthChecks"`
+}
+
+func fakeState(ctx context.Context, fakeURL string) (fakeHealthState, error) {
+	var s fakeHealthState
+	_, body, err := get(ctx, fakeURL+"/_fake/state")
+	if err == nil {
+		err = json.Unmarshal([]byte(body), &s)
+	}
+	return s, err
+}
+
+func get(ctx context.Context, url string) (int, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, hangGuard)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return res.StatusCode, string(body), err
+}
+
+func post(t *testing.T, url, body string) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("POST %s: %s", url, res.Status)
+	}
+}
