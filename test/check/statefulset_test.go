@@ -43,20 +43,7 @@ func TestStatefulSetsAndSkippedWorkloads(t *testing.T) {
 	if err := framework.EnsureNamespace(t.Context(), c, ns, framework.OptedIn()); err != nil {
 		t.Fatal(err)
 	}
-	// Namespaces are never deleted in envtest; opting it out again keeps
-	// the other tests' healthy set-up as it was.
-	t.Cleanup(func() {
-		ctx := context.WithoutCancel(t.Context())
-		var n corev1.Namespace
-		if err := c.Get(ctx, client.ObjectKey{Name: ns}, &n); err != nil {
-			t.Error(err)
-			return
-		}
-		delete(n.Labels, v1alpha1.LabelRewrite)
-		if err := c.Update(ctx, &n); err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(func() { optOut(t, ns) })
 	sts := &appsv1.StatefulSet{
 		ObjectMeta: metav1.ObjectMeta{Name: "llama", Namespace: ns},
 		Spec: appsv1.StatefulSetSpec{
