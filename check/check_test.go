@@ -137,6 +137,15 @@ func TestEachBrokenSetUpFailsExactlyItsCheck(t *testing.T) {
 			},
 			wantFail: []failing{{CheckProfileValid, "SGLangProfile strict"}}, wantHint: "kubectl edit sglangprofile strict",
 		},
+		"an invalid default profile fails its validity check; the sample pod is not checked": {
+			breakIt: func(_ *testing.T, f *Facts) {
+				f.Profiles.Items[0].Spec.GPU.ResourceName = "amd gpu"
+				f.Sample = refused(teamNS, `admission webhook "rewrite.vllm-to-sglang.io" denied the request: vllm-to-sglang: the pod cannot be rewritten`)
+			},
+			wantFail:    []failing{{CheckProfileValid, "SGLangProfile default"}},
+			wantHint:    "kubectl edit sglangprofile default",
+			wantSkipped: []ID{CheckWebhookAnswers, CheckWorkload},
+		},
 		"a latest image fails the image check": {
 			breakIt: func(_ *testing.T, f *Facts) {
 				f.Profiles.Items[0].Spec.Image = "lmsysorg/sglang:latest"

@@ -50,6 +50,10 @@ func runNodes(f *Facts, rs *results) {
 		return
 	}
 	for _, name := range inUse {
+		if rs.failed(CheckProfileValid, profileSubject(name)) {
+			rs.add(skipped(GroupNodes, CheckGPUCapacity, profileSubject(name), fmt.Sprintf("SGLangProfile %q: the GPU nodes", name), "the profile is invalid"))
+			continue
+		}
 		spec := defaultedProfile(f, name)
 		req := largestRequest(f, name, spec)
 		capacity := gpuCapacity(f, name, spec, req)
