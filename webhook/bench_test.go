@@ -18,6 +18,8 @@ package webhook
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -25,7 +27,12 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"github.com/prometheus/client_golang/prometheus"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 // tp8Fixture is the production-stack chart's tensor-parallel-8 Devstral pod
@@ -33,16 +40,46 @@ import (
 const tp8Fixture = "production-stack-helm-tp8-devstral-tools.yaml"
 
 // benchReview is the AdmissionReview the API server would send for the tp=8
-// pod, and the webhook that answers it (HTTP decode, rewrite, patch, encode).
+// pod, and the webhook that answers it (HTTP decode, rewrite, patch, encode),
+// reading its profile from a stand-in for the informer cache.
 func benchReview(b *testing.B) (http.Handler, []byte) {
 	b.Helper()
-	h, _ := newTestRewriter(b, defaultProfile())
+	prof := defaultProfile()
+	prof.ResourceVersion, prof.UID = "1", "3f0c2f3e-0000-4000-8000-00000000000a"
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewPodRewriter(informerLikeReader{prof.Name: prof}, testProxyImage, m)
 	body := reviewOf(b, createRequest(mustJSON(b, fixturePods(b, tp8Fixture)[0])))
-	wh := &admission.Webhook{Handler: h}
-	if _, resp := serve(b, wh, body); resp == nil || !resp.Allowed || len(resp.Patch) == 0 {
+	if _, resp := serve(b, h, body); resp == nil || !resp.Allowed || len(resp.Patch) == 0 {
 		b.Fatalf("the tp=8 fixture is not rewritten: %+v", resp)
 	}
-	return wh, body
+	return h, body
+}
+
+// informerLikeReader stands in for the manager's informer cache (the fake
+// client, which round-trips every object through JSON, would dominate the
+// benchmark): Get hands out a deep copy of the stored profile, or with
+// client.UnsafeDisableDeepCopy the stored object itself, as the cache does.
+type informerLikeReader map[string]*v1alpha1.SGLangProfile
+
+func (r informerLikeReader) Get(_ context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	p, ok := r[key.Name]
+	if !ok {
+		return apierrors.NewNotFound(schema.GroupResource{Group: v1alpha1.GroupVersion.Group, Resource: "sglangprofiles"}, key.Name)
+	}
+	var get client.GetOptions
+	get.ApplyOptions(opts)
+	if get.UnsafeDisableDeepCopy == nil || !*get.UnsafeDisableDeepCopy {
+		p = p.DeepCopy()
+	}
+	*obj.(*v1alpha1.SGLangProfile) = *p
+	return nil
+}
+
+func (r informerLikeReader) List(context.Context, client.ObjectList, ...client.ListOption) error {
+	return errors.New("not implemented")
 }
 
 func admit(h http.Handler, body []byte) {

@@ -24,10 +24,10 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/klog/v2"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
@@ -41,21 +41,23 @@ import (
 
 // PodRewriter is the admission handler for pod CREATE: it picks the pod's
 // SGLangProfile, runs the pure rewrite and answers with a patch, a denial or
-// nothing, plus warnings. It is an admission.Handler rather than a typed
-// Defaulter because a Defaulter cannot return warnings, and because its patch
-// is computed by index (see patchResponse).
+// nothing, plus warnings. It serves AdmissionReviews over HTTP itself
+// (ServeHTTP, which decodes the review and its pod in one pass) and is also
+// an admission.Handler. It is not a typed Defaulter: a Defaulter cannot
+// return warnings, and computes its patch by index (see podPatch).
 type PodRewriter struct {
 	profiles   client.Reader
 	proxyImage string
 	metrics    *Metrics
-	decoder    admission.Decoder
+	defaulted  profileCache
+	log        logr.Logger
 }
 
 // NewPodRewriter returns the handler. profiles reads SGLangProfiles (the
 // manager's cache in the server); proxyImage is used when a profile names no
 // proxy image.
-func NewPodRewriter(scheme *runtime.Scheme, profiles client.Reader, proxyImage string, m *Metrics) *PodRewriter {
-	return &PodRewriter{profiles: profiles, proxyImage: proxyImage, metrics: m, decoder: admission.NewDecoder(scheme)}
+func NewPodRewriter(profiles client.Reader, proxyImage string, m *Metrics) *PodRewriter {
+	return &PodRewriter{profiles: profiles, proxyImage: proxyImage, metrics: m, log: logf.Log.WithName("pod-rewriter")}
 }
 
 // outcome is what one request came to, for the metrics and the log line.
@@ -68,9 +70,17 @@ type flagWarning struct{ flag, action string }
 
 func (o *outcome) set(kind, reason string) { o.kind, o.reason = kind, reason }
 
-// Handle implements admission.Handler. It never panics: a panic in the rewrite
-// is recovered, logged and counted, and the pod is refused with a 500.
-func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) (resp admission.Response) {
+// Handle implements admission.Handler: it decodes the pod from the request
+// and answers as ServeHTTP does.
+func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) admission.Response {
+	pod, err := decodePod(req.Object.Raw)
+	return p.admit(ctx, &req.AdmissionRequest, pod, err)
+}
+
+// admit answers one request whose pod was decoded (or failed to decode with
+// podErr). It never panics: a panic in the rewrite is recovered, logged and
+// counted, and the pod is refused with a 500.
+func (p *PodRewriter) admit(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error) (resp admission.Response) {
 	start := time.Now()
 	o := &outcome{}
 	defer func() {
@@ -82,10 +92,10 @@ func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) (resp a
 		}
 		p.metrics.observe(o, time.Since(start))
 	}()
-	return p.handle(ctx, req, o)
+	return p.handle(ctx, req, pod, podErr, o)
 }
 
-func (p *PodRewriter) handle(ctx context.Context, req admission.Request, o *outcome) admission.Response {
+func (p *PodRewriter) handle(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error, o *outcome) admission.Response {
 	switch req.Operation {
 	case admissionv1.Create:
 	case admissionv1.Update, admissionv1.Delete, admissionv1.Connect:
@@ -94,13 +104,12 @@ func (p *PodRewriter) handle(ctx context.Context, req admission.Request, o *outc
 	default:
 		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation))
 	}
-	pod := &corev1.Pod{}
-	if err := p.decoder.Decode(req, pod); err != nil {
-		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", err))
+	if podErr != nil {
+		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", podErr))
 	}
-	log := logf.FromContext(ctx).WithValues("pod", podRef(pod, req), "dryRun", isDryRun(req))
 	resp := p.rewrite(ctx, req, pod, o)
-	log.Info("Handled pod", "outcome", o.kind, "reason", o.reason, "profile", profileName(pod),
+	logf.FromContext(ctx).Info("Handled pod", "pod", podRef(pod, req), "dryRun", isDryRun(req),
+		"outcome", o.kind, "reason", o.reason, "profile", profileName(pod),
 		"warnings", len(resp.Warnings), "allowed", resp.Allowed)
 	return resp
 }
@@ -112,8 +121,9 @@ func malformed(ctx context.Context, o *outcome, err error) admission.Response {
 	return admission.Errored(http.StatusBadRequest, err)
 }
 
-// rewrite runs the rewrite against the pod's profile.
-func (p *PodRewriter) rewrite(ctx context.Context, req admission.Request, pod *corev1.Pod, o *outcome) admission.Response {
+// rewrite runs the rewrite against the pod's profile, on a copy of the pod,
+// and answers with the patch from the pod to the copy.
+func (p *PodRewriter) rewrite(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, o *outcome) admission.Response {
 	name := profileName(pod)
 	spec, err := p.profile(ctx, name)
 	if err != nil {
@@ -129,19 +139,29 @@ func (p *PodRewriter) rewrite(ctx context.Context, req admission.Request, pod *c
 		o.set(OutcomeSkipped, string(report.SkipReason))
 		return admission.Allowed(report.SkipReason.Sentence()).WithWarnings(warnings...)
 	}
+	patch, err := podPatch(pod, mutated)
+	if err != nil {
+		o.set(OutcomeDenied, DenyInternal)
+		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("vllm-to-sglang webhook: computing the pod patch: %w", err))
+	}
 	o.set(OutcomeRewritten, "")
 	o.flagWarnings = flagWarnings(report.Findings)
-	return patchResponse(req.Object.Raw, pod, mutated).WithWarnings(warnings...)
+	return patched(patch).WithWarnings(warnings...)
 }
 
-// profile reads the named profile from the cache and defaults it.
-func (p *PodRewriter) profile(ctx context.Context, name string) (*v1alpha1.SGLangProfileSpec, error) {
-	var prof v1alpha1.SGLangProfile
-	if err := p.profiles.Get(ctx, client.ObjectKey{Name: name}, &prof); err != nil {
-		return nil, err
+// patched allows the pod with a JSON patch (none when it is empty).
+func patched(patch []byte) admission.Response {
+	resp := admission.Allowed("")
+	if len(patch) > 0 {
+		pt := admissionv1.PatchTypeJSONPatch
+		resp.Patch, resp.PatchType = patch, &pt
 	}
-	prof.Spec.Default() // the cache hands out a copy; defaulting it is safe
-	return &prof.Spec, nil
+	return resp
+}
+
+// profile returns the named profile's defaulted spec, shared and read-only.
+func (p *PodRewriter) profile(ctx context.Context, name string) (*v1alpha1.SGLangProfileSpec, error) {
+	return p.defaulted.get(ctx, p.profiles, name)
 }
 
 // profileError answers a pod whose profile could not be read. A pod that
@@ -218,7 +238,7 @@ func profileName(pod *corev1.Pod) string {
 // podRef names the pod for logs. Pods from controllers arrive with
 // generateName and no name, and metadata.namespace may be empty: the
 // request's namespace is the one the pod is created in.
-func podRef(pod *corev1.Pod, req admission.Request) klog.ObjectRef {
+func podRef(pod *corev1.Pod, req *admissionv1.AdmissionRequest) klog.ObjectRef {
 	ns := pod.Namespace
 	if ns == "" {
 		ns = req.Namespace
@@ -230,4 +250,4 @@ func podRef(pod *corev1.Pod, req admission.Request) klog.ObjectRef {
 	return klog.KRef(ns, name)
 }
 
-func isDryRun(req admission.Request) bool { return req.DryRun != nil && *req.DryRun }
+func isDryRun(req *admissionv1.AdmissionRequest) bool { return req.DryRun != nil && *req.DryRun }

@@ -25,10 +25,12 @@ import (
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -124,7 +126,7 @@ func newTestRewriter(t testing.TB, profiles ...*v1alpha1.SGLangProfile) (*PodRew
 		t.Fatal(err)
 	}
 	reader := fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).Build()
-	return NewPodRewriter(s, reader, testProxyImage, m), m
+	return NewPodRewriter(reader, testProxyImage, m), m
 }
 
 func mustJSON(t testing.TB, v any) []byte {
@@ -158,11 +160,13 @@ func dryRun(r *admissionv1.AdmissionRequest) { r.DryRun = ptr.To(true) }
 // applied applies the response's patch to raw, as the API server does.
 func applied(t testing.TB, raw []byte, resp admission.Response) []byte {
 	t.Helper()
-	if len(resp.Patches) == 0 {
+	if len(resp.Patch) == 0 {
 		return raw
 	}
-	ops := mustJSON(t, resp.Patches)
-	patch, err := jsonpatch.DecodePatch(ops)
+	if resp.PatchType == nil || *resp.PatchType != admissionv1.PatchTypeJSONPatch {
+		t.Fatalf("patch type %v, want JSONPatch", resp.PatchType)
+	}
+	patch, err := jsonpatch.DecodePatch(resp.Patch)
 	if err != nil {
 		t.Fatalf("decoding the response patch: %v", err)
 	}
@@ -312,8 +316,8 @@ func TestPodRewriter(t *testing.T) {
 			}
 			resp := h.Handle(t.Context(), createRequest(raw, tc.mods...))
 			checkResponse(t, resp, tc.want.allowed, tc.want.code, tc.want.message)
-			if got := len(resp.Patches) > 0; got != tc.want.patched {
-				t.Fatalf("patched = %v, want %v (patches %v)", got, tc.want.patched, resp.Patches)
+			if got := len(resp.Patch) > 0; got != tc.want.patched {
+				t.Fatalf("patched = %v, want %v (patch %s)", got, tc.want.patched, resp.Patch)
 			}
 			if tc.want.patched {
 				pod := appliedPod(t, raw, resp)
@@ -374,8 +378,8 @@ func TestRewrittenPodIsLeftAloneWhenSentAgain(t *testing.T) {
 	again := applied(t, raw, first)
 
 	second := h.Handle(t.Context(), createRequest(again))
-	if !second.Allowed || len(second.Patches) != 0 {
-		t.Fatalf("second call = allowed %v with patches %v, want allowed without a patch", second.Allowed, second.Patches)
+	if !second.Allowed || len(second.Patch) != 0 {
+		t.Fatalf("second call = allowed %v with patch %s, want allowed without a patch", second.Allowed, second.Patch)
 	}
 	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeSkipped, string(rewrite.SkipAlreadyRewritten))); got != 1 {
 		t.Errorf("already-rewritten skips = %v, want 1", got)
@@ -394,7 +398,7 @@ func TestPanicInTheHandlerIsRecoveredLoggedAndCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := NewPodRewriter(testScheme(t), panickingReader{}, testProxyImage, m)
+	h := NewPodRewriter(panickingReader{}, testProxyImage, m)
 	resp := h.Handle(t.Context(), createRequest(mustJSON(t, vllmPod())))
 	checkResponse(t, resp, false, http.StatusInternalServerError, "internal error")
 	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyInternal)); got != 1 {
@@ -414,7 +418,7 @@ func TestProfileReadFailureIsAServerErrorNotADenialOfThePod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := NewPodRewriter(testScheme(t), errReader{}, testProxyImage, m)
+	h := NewPodRewriter(errReader{}, testProxyImage, m)
 	resp := h.Handle(t.Context(), createRequest(mustJSON(t, vllmPod())))
 	checkResponse(t, resp, false, http.StatusInternalServerError, "connection refused")
 	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyProfileLookup)); got != 1 {
@@ -437,7 +441,7 @@ func TestWithoutAnyProxyImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := testScheme(t)
-			h := NewPodRewriter(s, fake.NewClientBuilder().WithScheme(s).WithObjects(defaultProfile()).Build(), "", m)
+			h := NewPodRewriter(fake.NewClientBuilder().WithScheme(s).WithObjects(defaultProfile()).Build(), "", m)
 			resp := h.Handle(t.Context(), createRequest(mustJSON(t, tc.pod)))
 			if tc.allowed {
 				checkResponse(t, resp, true, 0, "")
@@ -450,7 +454,8 @@ func TestWithoutAnyProxyImage(t *testing.T) {
 
 // FuzzHandleNeverPanics sends arbitrary pod bytes through the handler: every
 // answer is a verdict (a refusal carries a status), no panic is recovered
-// (the internal-error count stays 0), and every patch applies to the input.
+// (the internal-error count stays 0), and every patch applies to the input
+// and gives exactly the rewrite's output.
 func FuzzHandleNeverPanics(f *testing.F) {
 	f.Add([]byte(podFromANewerAPIServer))
 	f.Add(mustJSON(f, vllmPod("--fingerprint-value", "abc", "-tp", "2")))
@@ -466,8 +471,30 @@ func FuzzHandleNeverPanics(f *testing.F) {
 		if !resp.Allowed && resp.Result == nil {
 			t.Fatalf("a refusal without a status for %q", raw)
 		}
-		if resp.Allowed && len(resp.Patches) > 0 {
-			applied(t, raw, resp)
+		if resp.Allowed && len(resp.Patch) > 0 {
+			checkPatchGivesTheRewrite(t, raw, resp)
 		}
 	})
+}
+
+// checkPatchGivesTheRewrite applies the response's patch to raw and checks
+// that the result decodes to what the rewrite makes of the decoded pod.
+func checkPatchGivesTheRewrite(t *testing.T, raw []byte, resp admission.Response) {
+	t.Helper()
+	pod, err := decodePod(raw)
+	if err != nil {
+		t.Fatalf("a pod that does not decode was patched: %v", err)
+	}
+	want := pod.DeepCopy()
+	spec := defaultProfile().Spec
+	if _, err := rewrite.Rewrite(&want.ObjectMeta, &want.Spec, &spec, rewrite.Options{ProfileName: v1alpha1.DefaultProfileName, ProxyImage: testProxyImage}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodePod(applied(t, raw, resp))
+	if err != nil {
+		t.Fatalf("the patched pod does not decode: %v", err)
+	}
+	if !apiequality.Semantic.DeepEqual(want, got) {
+		t.Fatalf("the patched pod differs from the rewrite's (-rewrite +patched):\n%s\npatch: %s", cmp.Diff(want, got), resp.Patch)
+	}
 }

@@ -61,7 +61,7 @@ func reviewOf(t testing.TB, req admission.Request) []byte {
 
 func TestOverHTTP(t *testing.T) {
 	h, _ := newTestRewriter(t, defaultProfile())
-	wh := &admission.Webhook{Handler: h}
+	wh := h
 	cases := map[string]struct {
 		body        []byte
 		allowed     bool

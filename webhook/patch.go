@@ -17,164 +17,532 @@ limitations under the License.
 package webhook
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
-	"gomodules.xyz/jsonpatch/v2"
-	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
-	"k8s.io/apimachinery/pkg/util/strategicpatch"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// podPatchMeta is the strategic-merge schema of corev1.Pod (merge keys of
-// containers, env, volumes, ports...), built once.
-var podPatchMeta = func() strategicpatch.LookupPatchMeta {
-	meta, err := strategicpatch.NewPatchMetaFromStruct(&corev1.Pod{})
-	if err != nil {
-		panic(fmt.Sprintf("strategic merge metadata of corev1.Pod: %v", err))
-	}
-	return meta
-}()
-
-// patchResponse returns the JSON patch that turns raw, the pod exactly as the
-// API server sent it, into the rewritten pod.
+// podPatch returns the JSON patch (RFC 6902) that turns the pod as the API
+// server sent it into the rewritten pod, or nil when nothing changed.
+// original is the pod decoded from the request, mutated the rewrite's output.
 //
 // The patch must never drop fields this binary's k8s.io/api does not know (an
 // API server newer than us, another webhook's additions): that is how
-// webhooks broke native sidecars elsewhere. So the change is computed between
-// two typed objects (original → mutated, where unknown fields cannot appear),
-// as a strategic merge patch keyed by name, applied onto raw, and only then
-// diffed against raw. Keying by name matters: an index-based diff that
-// removes an env entry or inserts a container would move unknown fields onto
-// a neighbour (controller-runtime's typed Defaulter filters removals by
-// index, which has exactly that flaw).
-func patchResponse(raw []byte, original, mutated *corev1.Pod) admission.Response {
-	ops, err := podPatch(raw, original, mutated)
-	if err != nil {
-		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("computing the pod patch: %w", err))
+// webhooks broke native sidecars elsewhere. It is computed from the two
+// typed pods alone, so it can only name fields the types know, and it edits
+// the document rather than rewriting it:
+//   - a struct, map or list that exists on both sides is edited member by
+//     member, never replaced whole, so unknown fields inside it stay;
+//   - list items are matched by their strategic-merge key (containers, env,
+//     volumes by name, ports by containerPort, mounts by mountPath), or, in a
+//     list without one (tolerations), by being equal, so removing or
+//     inserting an item never moves another item's unknown fields onto its
+//     neighbour: unmatched items are removed and added, matched ones are
+//     moved into place if they changed position and edited where they are.
+//
+// (controller-runtime's typed Defaulter filters "remove" operations by index
+// instead, which moves an unknown field onto the neighbour of a removed env
+// entry; TestPatchKeepsFieldsThisAPIVersionDoesNotKnow fails with it.)
+//
+// The one loss left: an item of a keyless list that the rewrite changes is
+// replaced, with any unknown field of its own.
+func podPatch(original, mutated *corev1.Pod) ([]byte, error) {
+	w := patchWriters.Get().(*patchWriter)
+	defer w.release()
+	if err := w.diffStruct(reflect.ValueOf(original).Elem(), reflect.ValueOf(mutated).Elem()); err != nil {
+		return nil, err
 	}
-	if len(ops) == 0 {
-		return admission.Allowed("")
+	if w.ops == 0 {
+		return nil, nil
 	}
-	pt := admissionv1.PatchTypeJSONPatch
-	return admission.Response{
-		Patches:           ops,
-		AdmissionResponse: admissionv1.AdmissionResponse{Allowed: true, PatchType: &pt},
-	}
+	w.buf = append(w.buf, ']')
+	return slices.Clone(w.buf), nil
 }
 
-// podPatch computes the JSON patch raw → raw + (original → mutated).
-func podPatch(raw []byte, original, mutated *corev1.Pod) ([]jsonpatch.Operation, error) {
-	from, err := runtime.DefaultUnstructuredConverter.ToUnstructured(original)
-	if err != nil {
-		return nil, fmt.Errorf("converting the original pod: %w", err)
-	}
-	to, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mutated)
-	if err != nil {
-		return nil, fmt.Errorf("converting the rewritten pod: %w", err)
-	}
-	change, err := strategicpatch.CreateTwoWayMergeMapPatchUsingLookupPatchMeta(from, to, podPatchMeta)
-	if err != nil {
-		return nil, fmt.Errorf("diffing the rewritten pod: %w", err)
-	}
-	// Whole numbers must decode as int64, as the converter above produces
-	// them: the merge matches list items by key (containerPort: 8000) with ==.
-	var before map[string]any
-	if err := utiljson.Unmarshal(raw, &before); err != nil {
-		return nil, fmt.Errorf("reading the request's pod: %w", err)
-	}
-	// The merge works in place: keep the request's pod to diff against.
-	after, err := strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta(runtime.DeepCopyJSON(before), change, podPatchMeta)
-	if err != nil {
-		return nil, fmt.Errorf("applying the rewrite to the request's pod: %w", err)
-	}
-	return diffJSON(nil, "", before, map[string]any(after)), nil
+// patchWriter writes JSON patch operations into buf while it walks two
+// values of the same type; path is the JSON pointer of the walk's position.
+type patchWriter struct {
+	buf  []byte
+	path []byte
+	ops  int
+	enc  *json.Encoder
 }
 
-// diffJSON appends the JSON patch operations that turn a into b (decoded
-// JSON values). Arrays are compared by index: that is exact here, because b
-// was derived from a itself, unknown fields included.
-func diffJSON(ops []jsonpatch.Operation, path string, a, b any) []jsonpatch.Operation {
-	am, aIsMap := a.(map[string]any)
-	bm, bIsMap := b.(map[string]any)
-	if aIsMap && bIsMap {
-		return diffObjects(ops, path, am, bm)
-	}
-	as, aIsList := a.([]any)
-	bs, bIsList := b.([]any)
-	if aIsList && bIsList {
-		return diffArrays(ops, path, as, bs)
-	}
-	if !sameScalar(a, b) {
-		ops = append(ops, jsonpatch.NewOperation("replace", path, b))
-	}
-	return ops
+var patchWriters = sync.Pool{New: func() any {
+	w := &patchWriter{}
+	w.enc = json.NewEncoder(w)
+	w.enc.SetEscapeHTML(false)
+	return w
+}}
+
+// Write lets the JSON encoder append to the patch.
+func (w *patchWriter) Write(b []byte) (int, error) {
+	w.buf = append(w.buf, b...)
+	return len(b), nil
 }
 
-// sameScalar compares JSON scalars; numbers decoded from the request are
-// float64 and those from the typed pod int64, so they compare by value.
-func sameScalar(a, b any) bool {
-	if x, ok := number(a); ok {
-		y, ok := number(b)
-		return ok && x == y
+// maxPooledPatch keeps an unusually large patch's buffer out of the pool.
+const maxPooledPatch = 1 << 20
+
+func (w *patchWriter) release() {
+	if cap(w.buf) > maxPooledPatch {
+		w.buf = nil
 	}
-	return reflect.DeepEqual(a, b)
+	w.buf, w.path, w.ops = w.buf[:0], w.path[:0], 0
+	patchWriters.Put(w)
 }
 
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int64:
-		return float64(n), true
-	case int:
-		return float64(n), true
+// push appends a key or index to the path; pop restores the path.
+func (w *patchWriter) push(key string) int {
+	n := len(w.path)
+	w.path = append(w.path, '/')
+	for i := 0; i < len(key); i++ {
+		switch key[i] { // RFC 6901 escaping
+		case '~':
+			w.path = append(w.path, '~', '0')
+		case '/':
+			w.path = append(w.path, '~', '1')
+		default:
+			w.path = append(w.path, key[i])
+		}
 	}
-	return 0, false
+	return n
 }
 
-func diffObjects(ops []jsonpatch.Operation, path string, a, b map[string]any) []jsonpatch.Operation {
-	for k, bv := range b {
-		p := path + "/" + escapePointer(k)
-		if av, ok := a[k]; ok {
-			ops = diffJSON(ops, p, av, bv)
+func (w *patchWriter) pushIndex(i int) int {
+	n := len(w.path)
+	w.path = strconv.AppendInt(append(w.path, '/'), int64(i), 10)
+	return n
+}
+
+func (w *patchWriter) pop(n int) { w.path = w.path[:n] }
+
+// op writes one operation at the current path. value is written for add and
+// replace; from is the source of a move.
+func (w *patchWriter) op(kind string, value reflect.Value, from []byte) error {
+	if w.ops == 0 {
+		w.buf = append(w.buf, '[')
+	} else {
+		w.buf = append(w.buf, ',')
+	}
+	w.ops++
+	w.buf = append(w.buf, `{"op":"`...)
+	w.buf = append(w.buf, kind...)
+	w.buf = append(w.buf, `","path":`...)
+	w.buf = appendJSONString(w.buf, w.path)
+	if from != nil {
+		w.buf = append(w.buf, `,"from":`...)
+		w.buf = appendJSONString(w.buf, from)
+	}
+	if value.IsValid() {
+		w.buf = append(w.buf, `,"value":`...)
+		if err := w.enc.Encode(encodable(value)); err != nil {
+			return fmt.Errorf("encoding the value at %s: %w", w.path, err)
+		}
+		w.buf = w.buf[:len(w.buf)-1] // Encode ends with a newline
+	}
+	w.buf = append(w.buf, '}')
+	return nil
+}
+
+// encodable is what to hand the JSON encoder for v: its address when it has
+// one, so methods with pointer receivers apply as they do for the whole pod.
+func encodable(v reflect.Value) any {
+	if v.Kind() != reflect.Pointer && v.CanAddr() {
+		return v.Addr().Interface()
+	}
+	return v.Interface()
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// set writes the value at the current path: "add" for an object member
+// (which replaces a member that is there, and creates one that is not),
+// "replace" for a list item (where "add" would insert).
+func (w *patchWriter) set(v reflect.Value, inList bool) error {
+	if inList {
+		return w.op("replace", v, nil)
+	}
+	return w.op("add", v, nil)
+}
+
+// diffValue writes the operations that turn old into new at the current
+// path, where the document holds a value (an object member that is present,
+// or a list item).
+func (w *patchWriter) diffValue(old, new reflect.Value, inList bool, mergeKey string) error {
+	info := typeInfoOf(old.Type())
+	if info.atomic {
+		if !reflect.DeepEqual(old.Interface(), new.Interface()) {
+			return w.set(new, inList)
+		}
+		return nil
+	}
+	// A zero value may be JSON null or {} in the document: replace it whole
+	// rather than edit inside it.
+	oldZero, newZero := isZero(old), isZero(new)
+	if oldZero || newZero {
+		if oldZero && newZero {
+			return nil
+		}
+		return w.set(new, inList)
+	}
+	switch old.Kind() {
+	case reflect.Struct:
+		return w.diffStruct(old, new)
+	case reflect.Pointer:
+		// Both set: the document holds an object here (null decodes to
+		// nil), even when the struct it decodes to is all zero.
+		if e := old.Elem(); e.Kind() == reflect.Struct && !typeInfoOf(e.Type()).atomic {
+			return w.diffStruct(e, new.Elem())
+		}
+		return w.diffValue(old.Elem(), new.Elem(), inList, mergeKey)
+	case reflect.Map:
+		return w.diffMap(old, new)
+	case reflect.Slice:
+		return w.diffList(old, new, inList, mergeKey)
+	}
+	if !old.Equal(new) {
+		return w.set(new, inList)
+	}
+	return nil
+}
+
+// diffStruct edits the members of a struct that is present in the document.
+func (w *patchWriter) diffStruct(old, new reflect.Value) error {
+	fields := typeInfoOf(old.Type()).fields
+	for i := range fields {
+		f := &fields[i]
+		o, n := old.Field(f.index), new.Field(f.index)
+		if f.inline {
+			if err := w.diffStruct(o, n); err != nil {
+				return err
+			}
+			continue
+		}
+		at := w.push(f.name)
+		err := w.diffMember(o, n, f)
+		w.pop(at)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diffMember edits one member of an object. A member whose old value is
+// zero may be missing from the document, so it is set whole ("add" works
+// either way); one that is not zero is there, and is edited.
+func (w *patchWriter) diffMember(o, n reflect.Value, f *fieldInfo) error {
+	oldZero, newZero := isZero(o), isZero(n)
+	switch {
+	case oldZero && newZero:
+		return nil
+	case newZero && f.omits(n):
+		return w.op("remove", reflect.Value{}, nil)
+	case oldZero:
+		return w.op("add", n, nil)
+	}
+	return w.diffValue(o, n, false, f.mergeKey)
+}
+
+// diffMap edits a map present in the document, key by key. The pod's maps
+// (labels, annotations, node selectors, resource lists) take a typed path;
+// any other map a reflective one.
+func (w *patchWriter) diffMap(old, new reflect.Value) error {
+	switch o := old.Interface().(type) {
+	case map[string]string:
+		return diffMapOf(w, o, new.Interface().(map[string]string), func(a, b string) bool { return a == b })
+	case corev1.ResourceList:
+		return diffMapOf(w, o, new.Interface().(corev1.ResourceList), func(a, b resource.Quantity) bool { return a.Cmp(b) == 0 })
+	}
+	keys := make([]string, 0, new.Len()+old.Len())
+	for it := new.MapRange(); it.Next(); {
+		keys = append(keys, it.Key().String())
+	}
+	for it := old.MapRange(); it.Next(); {
+		if !new.MapIndex(it.Key()).IsValid() {
+			keys = append(keys, it.Key().String())
+		}
+	}
+	slices.Sort(keys)
+	kt := old.Type().Key()
+	for _, k := range keys {
+		key := reflect.ValueOf(k).Convert(kt)
+		if err := w.diffMapEntry(k, old.MapIndex(key), new.MapIndex(key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diffMapOf is diffMap for a map of scalars whose type is known at compile
+// time: no reflection per entry. Keys go in sorted order, so the patch is
+// the same every time.
+func diffMapOf[K ~string, V any](w *patchWriter, old, new map[K]V, equal func(a, b V) bool) error {
+	keys := make([]K, 0, len(new)+len(old))
+	for k, n := range new {
+		if o, ok := old[k]; !ok || !equal(o, n) {
+			keys = append(keys, k)
+		}
+	}
+	for k := range old {
+		if _, ok := new[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		at := w.push(string(k))
+		var err error
+		if n, ok := new[k]; ok {
+			err = w.op("add", reflect.ValueOf(&n).Elem(), nil)
 		} else {
-			ops = append(ops, jsonpatch.NewOperation("add", p, bv))
+			err = w.op("remove", reflect.Value{}, nil)
+		}
+		w.pop(at)
+		if err != nil {
+			return err
 		}
 	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			ops = append(ops, jsonpatch.NewOperation("remove", path+"/"+escapePointer(k), nil))
+	return nil
+}
+
+// diffMapEntry writes the change of one map entry: removed (n invalid),
+// added (o invalid), or edited.
+func (w *patchWriter) diffMapEntry(key string, o, n reflect.Value) error {
+	at := w.push(key)
+	defer w.pop(at)
+	switch {
+	case !n.IsValid():
+		return w.op("remove", reflect.Value{}, nil)
+	case !o.IsValid():
+		return w.op("add", n, nil)
+	}
+	return w.diffValue(o, n, false, "")
+}
+
+// diffList edits a list present in the document. A list of scalars is
+// replaced whole when it changed (its items cannot hold unknown fields).
+// A list of objects is edited item by item: see podPatch.
+func (w *patchWriter) diffList(old, new reflect.Value, inList bool, mergeKey string) error {
+	if old.Type().Elem().Kind() != reflect.Struct {
+		if !reflect.DeepEqual(old.Interface(), new.Interface()) {
+			return w.set(new, inList)
+		}
+		return nil
+	}
+	match := matchItems(old, new, mergeKey)
+	// Remove the old items nothing matched, last first so the indexes of
+	// the others stay valid; cur tracks which old item is where.
+	cur := make([]int, 0, max(old.Len(), new.Len()))
+	kept := make([]bool, old.Len())
+	for _, m := range match {
+		if m >= 0 {
+			kept[m] = true
 		}
 	}
-	return ops
+	for i := range old.Len() {
+		if kept[i] {
+			cur = append(cur, i)
+		}
+	}
+	for i := old.Len() - 1; i >= 0; i-- {
+		if !kept[i] {
+			at := w.pushIndex(i)
+			err := w.op("remove", reflect.Value{}, nil)
+			w.pop(at)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	// Then build the new list from the front: insert new items, move
+	// matched ones into place, and edit those.
+	for j, m := range match {
+		at := w.pushIndex(j)
+		err := w.placeItem(&cur, j, m, old, new)
+		w.pop(at)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func diffArrays(ops []jsonpatch.Operation, path string, a, b []any) []jsonpatch.Operation {
-	n := min(len(a), len(b))
-	for i := range n {
-		ops = diffJSON(ops, path+"/"+strconv.Itoa(i), a[i], b[i])
+// placeItem puts item j of the new list at index j of the document, where
+// the items before it are already in place.
+func (w *patchWriter) placeItem(cur *[]int, j, m int, old, new reflect.Value) error {
+	if m < 0 {
+		*cur = slices.Insert(*cur, j, -1)
+		return w.op("add", new.Index(j), nil)
 	}
-	// Remove from the end so earlier indexes stay valid.
-	for i := len(a) - 1; i >= n; i-- {
-		ops = append(ops, jsonpatch.NewOperation("remove", path+"/"+strconv.Itoa(i), nil))
+	k := slices.Index((*cur)[j:], m) + j
+	if k != j {
+		parent := w.path[:bytes.LastIndexByte(w.path, '/')]
+		from := strconv.AppendInt(append(slices.Clip(parent), '/'), int64(k), 10)
+		if err := w.op("move", reflect.Value{}, from); err != nil {
+			return err
+		}
+		*cur = slices.Insert(slices.Delete(*cur, k, k+1), j, m)
 	}
-	for i := n; i < len(b); i++ {
-		ops = append(ops, jsonpatch.NewOperation("add", path+"/"+strconv.Itoa(i), b[i]))
-	}
-	return ops
+	return w.diffValue(old.Index(m), new.Index(j), true, "")
 }
 
-// escapePointer escapes a key for a JSON pointer (RFC 6901).
-func escapePointer(k string) string {
-	if !strings.ContainsAny(k, "~/") {
-		return k
+// matchItems pairs each item of new with an item of old (its index), or -1
+// for a new item: by the merge key when the list has one, else by equality.
+// Each old item is used once, first come first served, so duplicates pair
+// in order.
+func matchItems(old, new reflect.Value, mergeKey string) []int {
+	match := make([]int, new.Len())
+	used := make([]bool, old.Len())
+	var key func(reflect.Value) reflect.Value
+	if mergeKey != "" {
+		if f := typeInfoOf(old.Type().Elem()).field(mergeKey); f != nil {
+			key = func(v reflect.Value) reflect.Value { return v.Field(f.index) }
+		}
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+	for j := range new.Len() {
+		match[j] = -1
+		n := new.Index(j)
+		for i := range old.Len() {
+			if used[i] {
+				continue
+			}
+			o := old.Index(i)
+			same := false
+			if key != nil {
+				same = key(o).Equal(key(n))
+			} else {
+				same = reflect.DeepEqual(o.Interface(), n.Interface())
+			}
+			if same {
+				match[j], used[i] = i, true
+				break
+			}
+		}
+	}
+	return match
+}
+
+// isZero reports whether v is its type's zero value or an empty list or
+// map: what the document may hold as null, {}, [] or nothing.
+func isZero(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
+}
+
+// typeInfo is what the walk needs to know of a Go type, computed once.
+type typeInfo struct {
+	// atomic types encode themselves (Quantity, IntOrString, Time, ...):
+	// they are compared and set whole.
+	atomic bool
+	fields []fieldInfo
+}
+
+// fieldInfo is a struct field as JSON sees it.
+type fieldInfo struct {
+	index     int
+	name      string // JSON member name
+	omitEmpty bool   // omitempty: encoding/json leaves out empty values (not structs)
+	omitZero  bool   // omitzero: encoding/json leaves out zero values
+	inline    bool   // embedded without a name: its members are the parent's
+	mergeKey  string // patchMergeKey of a list field (JSON name of the key)
+}
+
+// omits reports whether encoding/json leaves the zero value v out.
+func (f *fieldInfo) omits(v reflect.Value) bool {
+	return f.omitZero || (f.omitEmpty && v.Kind() != reflect.Struct)
+}
+
+func (t *typeInfo) field(name string) *fieldInfo {
+	for i := range t.fields {
+		if t.fields[i].name == name && !t.fields[i].inline {
+			return &t.fields[i]
+		}
+	}
+	return nil
+}
+
+var (
+	typeInfos     sync.Map // reflect.Type -> *typeInfo
+	marshalerType = reflect.TypeFor[json.Marshaler]()
+)
+
+func typeInfoOf(t reflect.Type) *typeInfo {
+	if v, ok := typeInfos.Load(t); ok {
+		return v.(*typeInfo)
+	}
+	info := &typeInfo{atomic: t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType)}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		info.atomic = true // []byte encodes as base64
+	}
+	if t.Kind() == reflect.Struct && !info.atomic {
+		info.fields = structFields(t)
+	}
+	v, _ := typeInfos.LoadOrStore(t, info)
+	return v.(*typeInfo)
+}
+
+func structFields(t reflect.Type) []fieldInfo {
+	var fields []fieldInfo
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		if tag == "-" || (!sf.IsExported() && !sf.Anonymous) {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		f := fieldInfo{index: i, name: name, mergeKey: sf.Tag.Get("patchMergeKey")}
+		for opt := range strings.SplitSeq(opts, ",") {
+			f.omitEmpty = f.omitEmpty || opt == "omitempty"
+			f.omitZero = f.omitZero || opt == "omitzero"
+		}
+		if name == "" {
+			if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+				f.inline = true
+			} else {
+				f.name = sf.Name
+			}
+		}
+		fields = append(fields, f)
+	}
+	return fields
 }

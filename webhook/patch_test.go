@@ -18,13 +18,26 @@ package webhook
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 // podFromANewerAPIServer is a vLLM pod carrying fields this binary's
@@ -55,14 +68,58 @@ func TestPatchKeepsFieldsThisAPIVersionDoesNotKnow(t *testing.T) {
 	h, _ := newTestRewriter(t, defaultProfile())
 	raw := []byte(podFromANewerAPIServer)
 	resp := h.Handle(t.Context(), createRequest(raw))
-	if !resp.Allowed || len(resp.Patches) == 0 {
-		t.Fatalf("want a rewrite, got allowed=%v patches=%v result=%+v", resp.Allowed, resp.Patches, resp.Result)
+	if !resp.Allowed || len(resp.Patch) == 0 {
+		t.Fatalf("want a rewrite, got allowed=%v patch=%s result=%+v", resp.Allowed, resp.Patch, resp.Result)
 	}
-	for _, op := range resp.Patches {
+	for _, op := range patchOps(t, resp.Patch) {
 		if op.Path == "" {
 			t.Fatal("the patch replaces the whole pod instead of editing fields")
 		}
 	}
+	for _, lost := range unknownFieldLosses(t, applied(t, raw, resp)) {
+		t.Error(lost)
+	}
+}
+
+// TestUnknownFieldCheckCatchesNaivePatches makes sure the check above can
+// fail: the two usual ways of computing a webhook's patch lose or move the
+// unknown fields of podFromANewerAPIServer.
+func TestUnknownFieldCheckCatchesNaivePatches(t *testing.T) {
+	raw := []byte(podFromANewerAPIServer)
+	original, err := decodePod(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutated := original.DeepCopy()
+	spec := defaultProfile().Spec
+	if _, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, &spec, rewrite.Options{ProfileName: "default", ProxyImage: testProxyImage}); err != nil {
+		t.Fatal(err)
+	}
+	marshalled := mustJSON(t, mutated)
+	cases := map[string]admission.Response{
+		"a diff of the request against the re-marshalled pod (PatchResponseFromRaw)": admission.PatchResponseFromRaw(raw, marshalled),
+		"that diff without its remove operations (controller-runtime's typed Defaulter)": func() admission.Response {
+			resp := admission.PatchResponseFromRaw(raw, marshalled)
+			resp.Patches = slices.DeleteFunc(resp.Patches, func(op gomodulesjsonpatch.Operation) bool { return op.Operation == "remove" })
+			return resp
+		}(),
+	}
+	for name, resp := range cases {
+		t.Run(name, func(t *testing.T) {
+			if err := resp.Complete(createRequest(raw)); err != nil {
+				t.Fatal(err)
+			}
+			if losses := unknownFieldLosses(t, applied(t, raw, resp)); len(losses) == 0 {
+				t.Error("the check finds nothing wrong with a patch that mishandles unknown fields")
+			}
+		})
+	}
+}
+
+// unknownFieldLosses lists what the patched podFromANewerAPIServer lost or
+// gained of the unknown fields, or of the rewrite.
+func unknownFieldLosses(t *testing.T, patched []byte) []string {
+	t.Helper()
 	var pod struct {
 		Metadata map[string]any `json:"metadata"`
 		Spec     struct {
@@ -71,40 +128,51 @@ func TestPatchKeepsFieldsThisAPIVersionDoesNotKnow(t *testing.T) {
 			Containers     []map[string]any `json:"containers"`
 		} `json:"spec"`
 	}
-	if err := json.Unmarshal(applied(t, raw, resp), &pod); err != nil {
+	if err := json.Unmarshal(patched, &pod); err != nil {
 		t.Fatal(err)
 	}
-
-	cases := map[string]struct{ got, want any }{
-		"pod metadata keeps its unknown field": {pod.Metadata["futureMeta"], "m"},
-		"pod spec keeps its unknown field":     {pod.Spec.FutureSpec["enabled"], true},
-		"the vLLM container keeps its unknown field": {
-			named(pod.Spec.Containers, "vllm")["futureContainer"], "c"},
-		"the init container keeps its unknown field": {
-			named(pod.Spec.InitContainers, "storage-initializer")["futureInit"], "i"},
-		"the injected proxy gets no one else's unknown field": {
-			named(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)["futureInit"], nil},
-		"the env entry keeps its unknown field although an entry before it was removed": {
-			namedEnv(named(pod.Spec.Containers, "vllm"), "HF_HOME")["futureEnv"], "e"},
-		"the NVIDIA env entry is gone": {
-			namedEnv(named(pod.Spec.Containers, "vllm"), "NVIDIA_VISIBLE_DEVICES"), map[string]any(nil)},
-		"the vLLM container now runs the profile's image": {
-			named(pod.Spec.Containers, "vllm")["image"], defaultProfile().Spec.Image},
+	vllm := named(pod.Spec.Containers, "vllm")
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"pod metadata keeps its unknown field", pod.Metadata["futureMeta"], "m"},
+		{"pod spec keeps its unknown field", pod.Spec.FutureSpec["enabled"], true},
+		{"the vLLM container keeps its unknown field", vllm["futureContainer"], "c"},
+		{"the init container keeps its unknown field", named(pod.Spec.InitContainers, "storage-initializer")["futureInit"], "i"},
+		{"the injected proxy gets no one else's unknown field", named(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)["futureInit"], nil},
+		{"the env entry keeps its unknown field although an entry before it was removed", namedEnv(vllm, "HF_HOME")["futureEnv"], "e"},
+		{"the NVIDIA env entry is gone", namedEnv(vllm, "NVIDIA_VISIBLE_DEVICES"), map[string]any(nil)},
+		{"the vLLM container now runs the profile's image", vllm["image"], defaultProfile().Spec.Image},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			if !equalJSON(tc.got, tc.want) {
-				t.Errorf("got %#v, want %#v", tc.got, tc.want)
-			}
-		})
-	}
-	// Other unknown env entries must not have picked up futureEnv.
-	for _, e := range named(pod.Spec.Containers, "vllm")["env"].([]any) {
-		env := e.(map[string]any)
-		if env["name"] != "HF_HOME" && env["futureEnv"] != nil {
-			t.Errorf("env %v picked up HF_HOME's unknown field", env["name"])
+	var losses []string
+	for _, c := range checks {
+		if !equalJSON(c.got, c.want) {
+			losses = append(losses, fmt.Sprintf("%s: got %#v, want %#v", c.what, c.got, c.want))
 		}
 	}
+	env, _ := vllm["env"].([]any)
+	for _, e := range env {
+		if m, _ := e.(map[string]any); m["name"] != "HF_HOME" && m["futureEnv"] != nil {
+			losses = append(losses, fmt.Sprintf("env %v picked up HF_HOME's unknown field", m["name"]))
+		}
+	}
+	return losses
+}
+
+// patchOp is one decoded JSON patch operation.
+type patchOp struct {
+	Op, Path, From string
+	Value          json.RawMessage
+}
+
+func patchOps(t testing.TB, patch []byte) []patchOp {
+	t.Helper()
+	var ops []patchOp
+	if err := json.Unmarshal(patch, &ops); err != nil {
+		t.Fatalf("the patch is not a JSON patch: %v\n%s", err, patch)
+	}
+	return ops
 }
 
 func named(list []map[string]any, name string) map[string]any {
@@ -119,7 +187,7 @@ func named(list []map[string]any, name string) map[string]any {
 func namedEnv(c map[string]any, name string) map[string]any {
 	env, _ := c["env"].([]any)
 	for _, e := range env {
-		if m := e.(map[string]any); m["name"] == name {
+		if m, _ := e.(map[string]any); m["name"] == name {
 			return m
 		}
 	}
@@ -130,47 +198,6 @@ func equalJSON(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
-}
-
-func TestDiffJSONTurnsOneDocumentIntoTheOther(t *testing.T) {
-	cases := map[string]struct{ from, to string }{
-		"identical documents need no operation":      {`{"a":1,"b":[1,2]}`, `{"a":1,"b":[1,2]}`},
-		"a changed scalar is replaced":               {`{"a":1}`, `{"a":2}`},
-		"an added and a removed key":                 {`{"a":1}`, `{"b":1}`},
-		"keys with slashes and tildes are escaped":   {`{"x/y":{"a~b":1}}`, `{"x/y":{"a~b":2,"c/d~e":3}}`},
-		"a grown array gets additions at the end":    {`{"l":[1]}`, `{"l":[1,2,3]}`},
-		"a shrunk array loses elements from the end": {`{"l":[1,2,3,4]}`, `{"l":[1]}`},
-		"a value that changes type is replaced":      {`{"a":{"b":1}}`, `{"a":[1]}`},
-		"objects inside arrays are diffed in place":  {`{"l":[{"n":"a","v":1},{"n":"b"}]}`, `{"l":[{"n":"a","v":2},{"n":"b","w":true}]}`},
-		"null and missing are different":             {`{"a":null}`, `{}`},
-		"an emptied object stays an object":          {`{"a":{"b":1}}`, `{"a":{}}`},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			var from, to any
-			if err := json.Unmarshal([]byte(tc.from), &from); err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal([]byte(tc.to), &to); err != nil {
-				t.Fatal(err)
-			}
-			ops := diffJSON(nil, "", from, to)
-			if tc.from == tc.to && len(ops) != 0 {
-				t.Fatalf("ops for identical documents: %v", ops)
-			}
-			patch, err := jsonpatch.DecodePatch(mustJSON(t, ops))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := patch.Apply([]byte(tc.from))
-			if err != nil {
-				t.Fatalf("applying %s: %v", mustJSON(t, ops), err)
-			}
-			if !jsonpatch.Equal(got, []byte(tc.to)) {
-				t.Errorf("applying %s to %s gave %s, want %s", mustJSON(t, ops), tc.from, got, tc.to)
-			}
-		})
-	}
 }
 
 // TestPatchOfADefaultedPod feeds a pod as the API server sends it, after its
@@ -186,9 +213,9 @@ func TestPatchOfADefaultedPod(t *testing.T) {
 	}
 	raw := mustJSON(t, pod)
 	resp := h.Handle(t.Context(), createRequest(raw))
-	for _, op := range resp.Patches {
+	for _, op := range patchOps(t, resp.Patch) {
 		if op.Path == "" {
-			t.Fatalf("the patch replaces the whole pod: %v", op.Operation)
+			t.Fatalf("the patch replaces the whole pod: %v", op.Op)
 		}
 	}
 	got := appliedPod(t, raw, resp)
@@ -213,4 +240,198 @@ func TestPatchOfADefaultedPod(t *testing.T) {
 			}
 		})
 	}
+}
+
+// richPod has something of every shape the patch walks: maps, keyed lists,
+// a keyless list, pointers, quantities, int-or-strings.
+func richPod() *corev1.Pod {
+	pod := vllmPod()
+	pod.Annotations = map[string]string{"a": "1"}
+	c := &pod.Spec.Containers[0]
+	c.Env = []corev1.EnvVar{{Name: "NVIDIA_VISIBLE_DEVICES", Value: "all"}, {Name: "HF_HOME", Value: "/data"}, {Name: "B", Value: "b"}}
+	c.Ports = append(c.Ports, corev1.ContainerPort{ContainerPort: 53, Protocol: corev1.ProtocolTCP}, corev1.ContainerPort{ContainerPort: 53, Protocol: corev1.ProtocolUDP})
+	c.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/health", Port: intstr.FromString("http")}}}
+	c.ImagePullPolicy = corev1.PullAlways
+	pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{Name: "side", Image: "side:1"})
+	pod.Spec.Tolerations = []corev1.Toleration{{Key: "nvidia.com/gpu", Operator: corev1.TolerationOpExists}, {Key: "x", Operator: corev1.TolerationOpExists}}
+	pod.Spec.Volumes = []corev1.Volume{{Name: "shm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	pod.Spec.RuntimeClassName = ptr.To("nvidia")
+	return pod
+}
+
+func TestPodPatchTurnsOnePodIntoTheOther(t *testing.T) {
+	cases := map[string]struct {
+		raw    string // the document to patch, when not the original's JSON
+		change func(*corev1.Pod)
+		ops    []string // when set, exactly these "op path" lines
+	}{
+		"an unchanged pod needs no patch": {change: func(*corev1.Pod) {}, ops: []string{}},
+		"a changed string is set":         {change: func(p *corev1.Pod) { p.Spec.Containers[0].Image = "sglang" }, ops: []string{"add /spec/containers/0/image"}},
+		"a cleared field is removed": {change: func(p *corev1.Pod) { p.Spec.Containers[0].ImagePullPolicy = "" },
+			ops: []string{"remove /spec/containers/0/imagePullPolicy"}},
+		"a removed env entry is removed where it is and the entries after it stay in place": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env = p.Spec.Containers[0].Env[1:] },
+			ops:    []string{"remove /spec/containers/0/env/0"}},
+		"an env entry inserted in the middle is added at its index": {
+			change: func(p *corev1.Pod) {
+				p.Spec.Containers[0].Env = slices.Insert(p.Spec.Containers[0].Env, 2, corev1.EnvVar{Name: "SGLANG_X", Value: "1"})
+			},
+			ops: []string{"add /spec/containers/0/env/2"}},
+		"an edited env entry is edited in place": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env[1].Value = "/models" },
+			ops:    []string{"add /spec/containers/0/env/1/value"}},
+		"reordered containers are moved, not rewritten": {
+			change: func(p *corev1.Pod) { slices.Reverse(p.Spec.Containers) },
+			ops:    []string{"move /spec/containers/0"}},
+		"a new annotation is added under an escaped key": {
+			change: func(p *corev1.Pod) { p.Annotations["vllm-to-sglang.io/status~x"] = "{}" },
+			ops:    []string{"add /metadata/annotations/vllm-to-sglang.io~1status~0x"}},
+		"annotations on a pod without any are added as a map": {
+			change: func(p *corev1.Pod) { p.Annotations = map[string]string{"k": "v"} },
+			raw:    "no-annotations"},
+		"a renamed resource is removed and added": {
+			change: func(p *corev1.Pod) {
+				l := p.Spec.Containers[0].Resources.Limits
+				l["amd.com/gpu"] = l["nvidia.com/gpu"]
+				delete(l, "nvidia.com/gpu")
+			},
+			ops: []string{"add /spec/containers/0/resources/limits/amd.com~1gpu", "remove /spec/containers/0/resources/limits/nvidia.com~1gpu"}},
+		"a probe's named port becomes a number": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromInt32(8000) },
+			ops:    []string{"add /spec/containers/0/readinessProbe/httpGet/port"}},
+		"a probe handler is swapped": {
+			change: func(p *corev1.Pod) {
+				p.Spec.Containers[0].ReadinessProbe.HTTPGet = nil
+				p.Spec.Containers[0].ReadinessProbe.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8000)}
+			},
+			ops: []string{"remove /spec/containers/0/readinessProbe/httpGet", "add /spec/containers/0/readinessProbe/tcpSocket"}},
+		"of two ports with the same number the right one goes": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Ports = p.Spec.Containers[0].Ports[:2] },
+			ops:    []string{"remove /spec/containers/0/ports/2"}},
+		"a list emptied is removed": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Ports = nil },
+			ops:    []string{"remove /spec/containers/0/ports"}},
+		"a list of strings is replaced whole": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Args = []string{"--model-path", "m"} },
+			ops:    []string{"add /spec/containers/0/args"}},
+		"a toleration removed and another appended, in a list without a merge key": {
+			change: func(p *corev1.Pod) {
+				p.Spec.Tolerations = append(p.Spec.Tolerations[1:], corev1.Toleration{Key: "amd.com/gpu", Operator: corev1.TolerationOpExists})
+			},
+			ops: []string{"remove /spec/tolerations/0", "add /spec/tolerations/1"}},
+		"a pointer cleared and a pointer set": {
+			change: func(p *corev1.Pod) {
+				p.Spec.RuntimeClassName = nil
+				p.Spec.SecurityContext = &corev1.PodSecurityContext{RunAsNonRoot: ptr.To(true)}
+			},
+			ops: []string{"add /spec/securityContext", "remove /spec/runtimeClassName"}},
+		"a volume's emptyDir is edited in place": {
+			change: func(p *corev1.Pod) {
+				p.Spec.Volumes[0].EmptyDir.Medium = corev1.StorageMediumMemory
+				p.Spec.Volumes[0].EmptyDir.SizeLimit = ptr.To(resource.MustParse("16Gi"))
+			},
+			raw: "shm-with-a-field"},
+		"an init container appended to a pod without any": {
+			change: func(p *corev1.Pod) { p.Spec.InitContainers = []corev1.Container{{Name: "sglang-proxy", Image: "p"}} },
+			ops:    []string{"add /spec/initContainers"}},
+		"a null list item is replaced, not edited": {
+			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env[0] = corev1.EnvVar{Name: "A", Value: "1"} },
+			raw:    "null-env-item"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			original := richPod()
+			raw := mustJSON(t, original)
+			switch tc.raw {
+			case "no-annotations":
+				original.Annotations = nil
+				raw = mustJSON(t, original)
+			case "shm-with-a-field":
+				raw = []byte(strings.Replace(string(raw), `"emptyDir":{}`, `"emptyDir":{"futureField":1}`, 1))
+			case "null-env-item":
+				raw = []byte(strings.Replace(string(raw), `{"name":"NVIDIA_VISIBLE_DEVICES","value":"all"}`, `null`, 1))
+				original.Spec.Containers[0].Env[0] = corev1.EnvVar{}
+			}
+			decoded, err := decodePod(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mutated := decoded.DeepCopy()
+			tc.change(mutated)
+			patch, err := podPatch(decoded, mutated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ops != nil {
+				var got []string
+				if patch != nil {
+					for _, op := range patchOps(t, patch) {
+						got = append(got, op.Op+" "+op.Path)
+					}
+				}
+				if diff := cmp.Diff(tc.ops, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("operations (-want +got):\n%s\npatch: %s", diff, patch)
+				}
+			}
+			out := raw
+			if patch != nil {
+				p, err := jsonpatch.DecodePatch(patch)
+				if err != nil {
+					t.Fatalf("%v\n%s", err, patch)
+				}
+				if out, err = p.Apply(raw); err != nil {
+					t.Fatalf("the patch does not apply: %v\n%s", err, patch)
+				}
+			}
+			got, err := decodePod(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !apiequality.Semantic.DeepEqual(mutated, got) {
+				t.Errorf("patched pod differs from the wanted one (-want +got):\n%s", cmp.Diff(mutated, got))
+			}
+			if tc.raw == "shm-with-a-field" && !strings.Contains(string(out), `"futureField":1`) {
+				t.Errorf("the emptyDir lost its unknown field: %s", out)
+			}
+		})
+	}
+}
+
+// TestPatchOfEveryFixture rewrites the pod of every Deployment in the
+// fixtures through the handler: the patch applies to the request's pod and
+// gives exactly the rewrite's output.
+func TestPatchOfEveryFixture(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "test", "testdata", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newTestRewriter(t, defaultProfile())
+	spec := defaultProfile().Spec
+	for _, file := range files {
+		if strings.HasSuffix(file, ".golden.yaml") || !hasDeployment(t, file) {
+			continue
+		}
+		for _, pod := range fixturePods(t, filepath.Base(file)) {
+			t.Run(filepath.Base(file)+"/"+pod.Name, func(t *testing.T) {
+				raw := mustJSON(t, pod)
+				resp := h.Handle(t.Context(), createRequest(raw))
+				want := pod.DeepCopy()
+				if _, err := rewrite.Rewrite(&want.ObjectMeta, &want.Spec, &spec, rewrite.Options{ProfileName: "default", ProxyImage: testProxyImage}); err != nil {
+					t.Fatal(err)
+				}
+				if got := appliedPod(t, raw, resp); !apiequality.Semantic.DeepEqual(want, got) {
+					t.Errorf("patched pod differs from the rewrite's (-rewrite +patched):\n%s", cmp.Diff(want, got))
+				}
+			})
+		}
+	}
+}
+
+func hasDeployment(t *testing.T, file string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(string(raw), "kind: Deployment")
 }

@@ -25,7 +25,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
@@ -70,8 +69,11 @@ func SetupWithManager(mgr manager.Manager, o Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the SGLangProfile informer: %w", err)
 	}
-	handler := NewPodRewriter(mgr.GetScheme(), mgr.GetCache(), o.ProxyImage, m)
-	mgr.GetWebhookServer().Register(MutatePodPath, &admission.Webhook{Handler: handler})
+	// Registered as a plain http.Handler: it decodes the AdmissionReview and
+	// its pod in one pass (controller-runtime's admission.Webhook would
+	// decode the pod twice). The server still wraps it in controller-runtime's
+	// webhook request metrics.
+	mgr.GetWebhookServer().Register(MutatePodPath, NewPodRewriter(mgr.GetCache(), o.ProxyImage, m))
 
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return fmt.Errorf("adding the liveness check: %w", err)
