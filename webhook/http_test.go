@@ -29,6 +29,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -40,15 +41,24 @@ import (
 // the AdmissionReview it answers with.
 func serve(t testing.TB, h http.Handler, body []byte) (int, *admissionv1.AdmissionResponse) {
 	t.Helper()
+	status, review := serveReview(t, h, body, "")
+	return status, review.Response
+}
+
+func serveReview(t testing.TB, h http.Handler, body []byte, contentType string) (int, *admissionv1.AdmissionReview) {
+	t.Helper()
+	if contentType == "" {
+		contentType = "application/json"
+	}
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, MutatePodPath, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var review admissionv1.AdmissionReview
 	if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil {
 		t.Fatalf("response is not an AdmissionReview (%d): %s", rec.Code, rec.Body.String())
 	}
-	return rec.Code, review.Response
+	return rec.Code, &review
 }
 
 func reviewOf(t testing.TB, req admission.Request) []byte {
@@ -61,17 +71,38 @@ func reviewOf(t testing.TB, req admission.Request) []byte {
 
 func TestOverHTTP(t *testing.T) {
 	h, _ := newTestRewriter(t, defaultProfile())
-	wh := h
+	const uid = "3f0c2f3e-0000-4000-8000-000000000001" // createRequest's
 	cases := map[string]struct {
 		body        []byte
+		contentType string // application/json unless set
 		allowed     bool
 		code        int32
+		uid         types.UID // the request's UID, echoed in the answer
+		apiVersion  string    // of the answer, admission.k8s.io/v1 unless set
 		patch       bool
 		warningsFor string
 	}{
 		"a vLLM pod comes back patched, with kubectl-visible warnings": {
 			body:    reviewOf(t, createRequest(mustJSON(t, vllmPod("--fingerprint-value", "abc")))),
-			allowed: true, patch: true, warningsFor: "--fingerprint-value",
+			allowed: true, uid: uid, patch: true, warningsFor: "--fingerprint-value",
+		},
+		"a pod without vLLM comes back allowed without a patch": {
+			body: reviewOf(t, createRequest(mustJSON(t, plainPod()))), allowed: true, uid: uid,
+		},
+		"a v1beta1 review is answered in v1beta1": {
+			body: func() []byte {
+				raw := reviewOf(t, createRequest(mustJSON(t, vllmPod())))
+				return bytes.Replace(raw, []byte(`"admission.k8s.io/v1"`), []byte(`"admission.k8s.io/v1beta1"`), 1)
+			}(),
+			allowed: true, uid: uid, apiVersion: "admission.k8s.io/v1beta1", patch: true,
+		},
+		"a review whose pod does not decode gets a 400 answer for its UID": {
+			body: reviewOf(t, createRequest([]byte(`{"apiVersion":"v1","kind":"Pod","spec":{"containers":"vllm"}}`))),
+			code: http.StatusBadRequest, uid: uid,
+		},
+		"a review holding another kind gets a 400 answer for its UID": {
+			body: reviewOf(t, createRequest([]byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x"}}`))),
+			code: http.StatusBadRequest, uid: uid,
 		},
 		"a body that is not JSON gets a 400 answer": {
 			body: []byte("this is not an AdmissionReview"), code: http.StatusBadRequest,
@@ -79,10 +110,29 @@ func TestOverHTTP(t *testing.T) {
 		"an AdmissionReview without a request gets a 400 answer": {
 			body: mustJSON(t, admissionv1.AdmissionReview{TypeMeta: metav1TypeMeta()}), code: http.StatusBadRequest,
 		},
+		"an empty body gets a 400 answer": {body: []byte{}, code: http.StatusBadRequest},
+		"a body that is not declared JSON gets a 400 answer": {
+			body: reviewOf(t, createRequest(mustJSON(t, vllmPod()))), contentType: "application/yaml", code: http.StatusBadRequest,
+		},
+		"a body over 7 MiB gets a 413 answer": {
+			body: append(reviewOf(t, createRequest(mustJSON(t, vllmPod()))), bytes.Repeat([]byte(" "), maxReviewBytes)...),
+			code: http.StatusRequestEntityTooLarge,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			status, resp := serve(t, wh, tc.body)
+			status, review := serveReview(t, h, tc.body, tc.contentType)
+			resp := review.Response
+			wantVersion := tc.apiVersion
+			if wantVersion == "" {
+				wantVersion = "admission.k8s.io/v1"
+			}
+			if review.APIVersion != wantVersion || review.Kind != "AdmissionReview" {
+				t.Errorf("answer is %s %s, want %s AdmissionReview", review.APIVersion, review.Kind, wantVersion)
+			}
+			if resp != nil && resp.UID != tc.uid {
+				t.Errorf("answer's UID = %q, want %q", resp.UID, tc.uid)
+			}
 			if status != http.StatusOK {
 				t.Fatalf("HTTP status %d: the API server expects 200 with the verdict inside", status)
 			}
