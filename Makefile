@@ -20,7 +20,7 @@ GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
 
 GO_TEST_FLAGS ?=
 # Unit tests: every package except the suites that need a control plane.
-UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart)
+UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart -e /hack/demo)
 
 .PHONY: all
 all: build
@@ -69,7 +69,7 @@ update-golden: ## Regenerate golden files (review the diff before committing).
 ##@ Test
 
 .PHONY: test
-test: verify-generated vet test-unit test-integration test-chart ## Run every suite (what CI runs).
+test: verify-generated vet test-unit test-integration test-chart test-e2e ## Run every suite (what CI runs).
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests (no control plane).
@@ -170,3 +170,14 @@ $(KUSTOMIZE): | $(LOCALBIN)
 build-installer: manifests kustomize ## Render config/default (CRD, RBAC, webhook, cert-manager Certificate) into dist/install.yaml.
 	mkdir -p dist
 	$(KUSTOMIZE) build config/default > dist/install.yaml
+
+##@ End-to-end and demo (owned by the e2e work: test/e2e, hack/demo, test/framework)
+
+.PHONY: test-e2e
+test-e2e: envtest proxy-node-deps ## End-to-end: production-stack Deployments through the chart and the webhook to SGLang pods that serve the openai client; and the demo, run to the end and interrupted.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./test/e2e/... ./hack/demo/...
+
+.PHONY: demo
+demo: ## The main job on this machine, no cluster needed: a vLLM production-stack Deployment becomes an SGLang pod (diff and warnings). Builds the control plane the first time.
+	@echo "Compiling the demo (go run ./hack/demo; a minute or two the first time)..."
+	go run ./hack/demo

@@ -50,6 +50,9 @@ type Options struct {
 	// WebhookInstall is envtest's own webhook install: the configurations in
 	// Paths, pointed at a local server with a certificate envtest makes.
 	WebhookInstall envtest.WebhookInstallOptions
+	// TempDir is where the control plane's own files (kubeconfigs, Helm
+	// caches, TempDir folders) go; empty means the system's.
+	TempDir string
 }
 
 // ControlPlane is a running kube-apiserver and etcd, and what talks to them.
@@ -88,7 +91,7 @@ func StartControlPlane(ctx context.Context, opts Options) (cp *ControlPlane, err
 	if opts.ControllerManager {
 		needed = append(needed, "kube-controller-manager")
 	}
-	if err := checkAssets(assets, needed...); err != nil {
+	if err := CheckAssets(assets, needed...); err != nil {
 		return nil, err
 	}
 	scheme, err := Scheme()
@@ -117,7 +120,7 @@ func StartControlPlane(ctx context.Context, opts Options) (cp *ControlPlane, err
 			cp = nil
 		}
 	}()
-	if err := cp.init(); err != nil {
+	if err := cp.init(opts.TempDir); err != nil {
 		return cp, err
 	}
 	if opts.CertManagerCRDs {
@@ -134,12 +137,12 @@ func StartControlPlane(ctx context.Context, opts Options) (cp *ControlPlane, err
 }
 
 // init makes the client, the temporary folder and the admin kubeconfig.
-func (c *ControlPlane) init() error {
+func (c *ControlPlane) init(tempDir string) error {
 	var err error
 	if c.Client, err = client.New(c.Config, client.Options{Scheme: c.Scheme}); err != nil {
 		return fmt.Errorf("creating the client: %w", err)
 	}
-	if c.dir, err = os.MkdirTemp("", "vllm-to-sglang-controlplane-"); err != nil {
+	if c.dir, err = os.MkdirTemp(tempDir, "vllm-to-sglang-controlplane-"); err != nil {
 		return err
 	}
 	c.Kubeconfig, err = c.WriteKubeconfig("admin", "system:masters")

@@ -18,6 +18,7 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -34,8 +35,18 @@ const (
 	deadlineMargin = 10 * time.Second
 )
 
+// permanentError ends a Poll at once: the condition can no longer hold.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent marks a condition's error as final (a process that exited will
+// not start serving), so Poll returns it without waiting further.
+func Permanent(err error) error { return permanentError{err} }
+
 // Poll checks cond every PollInterval until it returns nil, or fails with
-// its last error once ctx is done.
+// its last error once ctx is done or cond returns a Permanent error.
 func Poll(ctx context.Context, what string, cond func() error) error {
 	tick := time.NewTicker(PollInterval)
 	defer tick.Stop()
@@ -43,6 +54,10 @@ func Poll(ctx context.Context, what string, cond func() error) error {
 		err := cond()
 		if err == nil {
 			return nil
+		}
+		var final permanentError
+		if errors.As(err, &final) {
+			return fmt.Errorf("waiting for %s: %w", what, final.err)
 		}
 		select {
 		case <-ctx.Done():

@@ -131,8 +131,19 @@ func TestPollReturnsTheLastErrorWhenTheContextEnds(t *testing.T) {
 }
 
 func TestMissingControlPlaneBinariesNameMakeEnvtest(t *testing.T) {
-	err := checkAssets(t.TempDir(), "kube-apiserver", "etcd")
+	err := CheckAssets(t.TempDir(), "kube-apiserver", "etcd")
 	if err == nil || !strings.Contains(err.Error(), "make envtest") || !strings.Contains(err.Error(), "kube-apiserver, etcd") {
 		t.Fatalf("checkAssets = %v", err)
+	}
+}
+
+func TestPollStopsAtAPermanentError(t *testing.T) {
+	calls := 0
+	err := Poll(t.Context(), "a server", func() error {
+		calls++
+		return Permanent(errors.New("the server exited"))
+	})
+	if calls != 1 || err == nil || !strings.Contains(err.Error(), "the server exited") {
+		t.Fatalf("Poll = %v after %d calls, want the permanent error after one", err, calls)
 	}
 }

@@ -59,8 +59,8 @@ func AssetsDir(root string) string {
 	return filepath.Join(root, "bin", "k8s")
 }
 
-// checkAssets fails, naming the fix, when a control-plane binary is missing.
-func checkAssets(dir string, names ...string) error {
+// CheckAssets fails, naming the fix, when a control-plane binary is missing.
+func CheckAssets(dir string, names ...string) error {
 	var missing []string
 	for _, name := range names {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
