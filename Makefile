@@ -20,7 +20,7 @@ GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
 
 GO_TEST_FLAGS ?=
 # Unit tests: every package except the suites that need a control plane.
-UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart -e /hack/demo)
+UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart -e /hack/demo -e /test/check)
 
 .PHONY: all
 all: build
@@ -69,7 +69,7 @@ update-golden: ## Regenerate golden files (review the diff before committing).
 ##@ Test
 
 .PHONY: test
-test: verify-generated vet test-unit test-integration test-chart test-e2e ## Run every suite (what CI runs).
+test: verify-generated vet test-unit test-integration test-chart test-e2e test-check ## Run every suite (what CI runs).
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests (no control plane).
@@ -181,3 +181,9 @@ test-e2e: envtest proxy-node-deps ## End-to-end: production-stack Deployments th
 demo: ## The main job on this machine, no cluster needed: a vLLM production-stack Deployment becomes an SGLang pod (diff and warnings). Builds the control plane the first time.
 	@echo "Compiling the demo (go run ./hack/demo; a minute or two the first time)..."
 	go run ./hack/demo
+
+##@ Cluster readiness (owned by the check work: vllm-to-sglang check, test/check)
+
+.PHONY: test-check
+test-check: envtest ## vllm-to-sglang check against kube-apiserver: the chart (URL mode), the webhook in-process, GPU nodes; healthy and broken set-ups.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./test/check/...
