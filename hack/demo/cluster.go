@@ -88,7 +88,7 @@ func (d *demo) startCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts, err := d.webhookOptions(ca)
+	opts, err := cp.LocalWebhookOptions(ca)
 	if err != nil {
 		return err
 	}
@@ -114,41 +114,14 @@ func (d *demo) buildControlPlane(ctx context.Context) error {
 	return nil
 }
 
-// webhookOptions are where the webhook will serve: a free port on
-// 127.0.0.1, with a serving certificate for that address from ca.
-func (d *demo) webhookOptions(ca *framework.CA) (webhook.Options, error) {
-	certDir, err := d.cp.TempDir("webhook-certs-")
-	if err != nil {
-		return webhook.Options{}, err
-	}
-	if err := ca.WriteServingCert(certDir, "127.0.0.1"); err != nil {
-		return webhook.Options{}, err
-	}
-	port, err := framework.FreePort()
-	if err != nil {
-		return webhook.Options{}, err
-	}
-	opts := webhook.NewOptions()
-	opts.WebhookHost, opts.WebhookPort, opts.WebhookCertPath = "127.0.0.1", port, certDir
-	return opts, nil
-}
-
 // installChart is helm install in URL mode, with the Helm SDK.
 func (d *demo) installChart(ctx context.Context, vals map[string]any) error {
 	wh := vals["webhook"].(map[string]any)
 	d.step("helm install %s %s -n %s --create-namespace --set webhook.url=%s --set webhook.caBundle=<this demo's CA>",
 		releaseName, framework.ChartPath, releaseNamespace, wh["url"])
-	ch, err := framework.LoadChart(d.root)
+	rel, err := d.cp.InstallChart(ctx, releaseName, releaseNamespace, vals)
 	if err != nil {
 		return err
-	}
-	h, err := d.cp.Helm(nil)
-	if err != nil {
-		return err
-	}
-	rel, err := h.Install(ctx, ch, releaseName, releaseNamespace, vals)
-	if err != nil {
-		return fmt.Errorf("helm install: %w", err)
 	}
 	objs, err := manifest.Decode(strings.NewReader(rel.Manifest))
 	if err != nil {

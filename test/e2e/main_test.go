@@ -26,11 +26,9 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
 const (
@@ -105,58 +103,21 @@ func startCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	certDir, err := cp.TempDir("webhook-certs-")
+	opts, err := cp.LocalWebhookOptions(ca)
 	if err != nil {
 		return err
 	}
-	// The API server dials the URL's host, 127.0.0.1, so that is the name
-	// the serving certificate carries.
-	if err := ca.WriteServingCert(certDir, "127.0.0.1"); err != nil {
-		return err
-	}
-	port, err := framework.FreePort()
-	if err != nil {
-		return err
-	}
-	opts := framework.WebhookOptions("127.0.0.1", port, certDir)
 	// The chart goes first: it installs the SGLangProfile CRD, which the
 	// webhook's cache watches.
-	if err := installChart(ctx, cp, framework.URLModeValues(framework.WebhookURL(opts), ca.PEM)); err != nil {
+	if _, err := cp.InstallChart(ctx, releaseName, releaseNamespace, framework.URLModeValues(framework.WebhookURL(opts), ca.PEM)); err != nil {
 		return err
 	}
-	return startWebhook(ctx, cp, opts)
-}
-
-func installChart(ctx context.Context, cp *framework.ControlPlane, vals map[string]any) error {
-	ch, err := framework.LoadChart(cp.Root)
-	if err != nil {
+	if suite.webhook, err = framework.StartWebhook(ctx, cp.Config, opts, nil); err != nil {
 		return err
 	}
-	h, err := cp.Helm(nil)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Install(ctx, ch, releaseName, releaseNamespace, vals); err != nil {
-		return fmt.Errorf("helm install %s (URL mode): %w", releaseName, err)
-	}
-	return nil
-}
-
-// startWebhook starts the webhook and waits until the chart's default
-// profile is in its cache: from then on pods are rewritten, not denied.
-func startWebhook(ctx context.Context, cp *framework.ControlPlane, opts webhook.Options) error {
-	wh, err := framework.StartWebhook(ctx, cp.Config, opts, nil)
-	if err != nil {
-		return err
-	}
-	suite.webhook = wh
-	suite.stops = append(suite.stops, wh.Stop)
-	if err := wh.WaitForCacheSync(ctx); err != nil {
-		return err
-	}
-	return framework.Poll(ctx, "the chart's default profile in the webhook's cache", func() error {
-		return wh.Manager.GetCache().Get(ctx, client.ObjectKey{Name: v1alpha1.DefaultProfileName}, &v1alpha1.SGLangProfile{})
-	})
+	suite.stops = append(suite.stops, suite.webhook.Stop)
+	// From then on pods are rewritten, not denied.
+	return suite.webhook.WaitForProfile(ctx, v1alpha1.DefaultProfileName)
 }
 
 // tearDown stops what setUp started, last first.

@@ -87,6 +87,23 @@ func (c *ControlPlane) Helm(log func(format string, v ...any)) (Helm, error) {
 	return Helm{Kubeconfig: c.Kubeconfig, CacheDir: dir, Log: log}, nil
 }
 
+// InstallChart is helm install --create-namespace of the repository's chart.
+func (c *ControlPlane) InstallChart(ctx context.Context, name, namespace string, vals map[string]any) (*release.Release, error) {
+	ch, err := LoadChart(c.Root)
+	if err != nil {
+		return nil, err
+	}
+	h, err := c.Helm(nil)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := h.Install(ctx, ch, name, namespace, vals)
+	if err != nil {
+		return nil, fmt.Errorf("helm install %s: %w", name, err)
+	}
+	return rel, nil
+}
+
 // Configuration is the action configuration for namespace.
 func (h Helm) Configuration(namespace string) (*action.Configuration, error) {
 	flags := genericclioptions.NewConfigFlags(false)

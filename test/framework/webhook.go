@@ -28,8 +28,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
@@ -114,6 +116,36 @@ func (w *Webhook) WaitForCacheSync(ctx context.Context) error {
 		return fmt.Errorf("the webhook's SGLangProfile cache did not sync: %w", ctx.Err())
 	}
 	return nil
+}
+
+// WaitForProfile waits until the webhook's cache has synced and holds the
+// named SGLangProfile: from then on pods naming it are rewritten, not
+// denied as "profile not found".
+func (w *Webhook) WaitForProfile(ctx context.Context, name string) error {
+	if err := w.WaitForCacheSync(ctx); err != nil {
+		return err
+	}
+	return Poll(ctx, "SGLangProfile "+name+" in the webhook's cache", func() error {
+		return w.Manager.GetCache().Get(ctx, client.ObjectKey{Name: name}, &v1alpha1.SGLangProfile{})
+	})
+}
+
+// LocalWebhookOptions are WebhookOptions for a webhook on 127.0.0.1, on a
+// free port, serving a certificate for 127.0.0.1 from ca: what URL mode
+// needs (the API server dials the URL's host).
+func (c *ControlPlane) LocalWebhookOptions(ca *CA) (webhook.Options, error) {
+	certDir, err := c.TempDir("webhook-certs-")
+	if err != nil {
+		return webhook.Options{}, err
+	}
+	if err := ca.WriteServingCert(certDir, "127.0.0.1"); err != nil {
+		return webhook.Options{}, err
+	}
+	port, err := FreePort()
+	if err != nil {
+		return webhook.Options{}, err
+	}
+	return WebhookOptions("127.0.0.1", port, certDir), nil
 }
 
 // Stop shuts the webhook down and waits for it, returning the manager's
