@@ -41,11 +41,11 @@ const (
 
 // demo is one run: what it started, to stop it at the end.
 type demo struct {
-	opts  options
-	root  string
-	work  string // the demo's files: binaries, certificates, kubeconfigs
-	cp    *framework.ControlPlane
-	stops []func() error
+	opts    options
+	root    string
+	work    string // the demo's files: binaries, certificates, kubeconfigs
+	cp      *framework.ControlPlane
+	cleanup framework.Cleanup
 }
 
 // step prints a step's title, as a shell prompt would show the command.
@@ -55,15 +55,6 @@ func (d *demo) step(format string, args ...any) {
 		d.opts.onStep(title)
 	}
 	fmt.Fprintf(d.opts.out, "\n==> %s\n", title)
-}
-
-// stopAll stops what was started, last first.
-func (d *demo) stopAll() error {
-	var errs []error
-	for i := len(d.stops) - 1; i >= 0; i-- {
-		errs = append(errs, d.stops[i]())
-	}
-	return errors.Join(errs...)
 }
 
 // startCluster builds what is missing, starts the control plane, installs
@@ -83,7 +74,7 @@ func (d *demo) startCluster(ctx context.Context) error {
 		return err
 	}
 	d.cp = cp
-	d.stops = append(d.stops, cp.Stop)
+	d.cleanup.Add(cp.Stop)
 	ca, err := framework.NewCA("vllm-to-sglang demo CA")
 	if err != nil {
 		return err
@@ -171,7 +162,7 @@ func (d *demo) startWebhook(ctx context.Context, opts webhook.Options) error {
 	if err != nil {
 		return err
 	}
-	d.stops = append(d.stops, p.Stop)
+	d.cleanup.Add(p.Stop)
 	readyz := fmt.Sprintf("http://127.0.0.1:%d/readyz", healthPort)
 	ctx, cancel := context.WithTimeout(ctx, waitTimeout)
 	defer cancel()

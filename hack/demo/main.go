@@ -89,7 +89,7 @@ func run(ctx context.Context, o options) (err error) {
 	d := &demo{opts: o, root: root, work: work}
 	defer func() {
 		d.step("Cleaning up: stopping the webhook, kube-controller-manager, kube-apiserver and etcd; removing %s", work)
-		err = errors.Join(err, d.stopAll(), os.RemoveAll(work))
+		err = errors.Join(err, d.cleanup.Run(), os.RemoveAll(work))
 	}()
 	if err := d.startCluster(ctx); err != nil {
 		return err

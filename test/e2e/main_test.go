@@ -18,12 +18,9 @@ package e2e
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -35,9 +32,6 @@ const (
 	// releaseName and releaseNamespace are the chart's documented install.
 	releaseName      = "vllm-to-sglang"
 	releaseNamespace = "vllm-to-sglang-system"
-	// setUpTimeout bounds building the binaries, starting the control plane,
-	// installing the chart and starting the webhook.
-	setUpTimeout = 5 * time.Minute
 )
 
 // suite is what every test shares: one control plane with the chart
@@ -47,35 +41,16 @@ var suite struct {
 	webhook  *framework.Webhook
 	proxyBin string // built from ./cmd/proxy: the image's /proxy
 	fakeBin  string // built from ./test/fakesglang/cmd/fakesglang
-	stops    []func() error
 }
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
+func TestMain(m *testing.M) { os.Exit(framework.RunSuite(m, "the end-to-end suite", setUp)) }
 
-func run(m *testing.M) int {
-	framework.SetLogger()
-	ctx, cancel := context.WithTimeout(context.Background(), setUpTimeout)
-	err := setUp(ctx)
-	cancel()
-	code := 1
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: setting up the end-to-end suite: %v\n", err)
-	} else {
-		code = m.Run()
-	}
-	if err := tearDown(); err != nil {
-		fmt.Fprintf(os.Stderr, "tearing down: %v\n", err)
-		code = max(code, 1)
-	}
-	return code
-}
-
-func setUp(ctx context.Context) error {
+func setUp(ctx context.Context, cleanup *framework.Cleanup) error {
 	dir, err := os.MkdirTemp("", "vllm-to-sglang-e2e-")
 	if err != nil {
 		return err
 	}
-	suite.stops = append(suite.stops, func() error { return os.RemoveAll(dir) })
+	cleanup.Add(func() error { return os.RemoveAll(dir) })
 	suite.proxyBin, suite.fakeBin = filepath.Join(dir, "proxy"), filepath.Join(dir, "fakesglang")
 	// The binaries build while the control plane starts.
 	var g errgroup.Group
@@ -86,19 +61,19 @@ func setUp(ctx context.Context) error {
 		}
 		return framework.Build(ctx, root, dir, "./cmd/proxy", "./test/fakesglang/cmd/fakesglang")
 	})
-	g.Go(func() error { return startCluster(ctx) })
+	g.Go(func() error { return startCluster(ctx, cleanup) })
 	return g.Wait()
 }
 
 // startCluster starts the control plane, installs the chart in URL mode and
 // starts the webhook it points at.
-func startCluster(ctx context.Context) error {
+func startCluster(ctx context.Context, cleanup *framework.Cleanup) error {
 	cp, err := framework.StartControlPlane(ctx, framework.Options{CertManagerCRDs: true, ControllerManager: true})
 	if err != nil {
 		return err
 	}
 	suite.cp = cp
-	suite.stops = append(suite.stops, cp.Stop)
+	cleanup.Add(cp.Stop)
 	ca, err := framework.NewCA("vllm-to-sglang e2e CA")
 	if err != nil {
 		return err
@@ -115,16 +90,7 @@ func startCluster(ctx context.Context) error {
 	if suite.webhook, err = framework.StartWebhook(ctx, cp.Config, opts, nil); err != nil {
 		return err
 	}
-	suite.stops = append(suite.stops, suite.webhook.Stop)
+	cleanup.Add(suite.webhook.Stop)
 	// From then on pods are rewritten, not denied.
 	return suite.webhook.WaitForProfile(ctx, v1alpha1.DefaultProfileName)
-}
-
-// tearDown stops what setUp started, last first.
-func tearDown() error {
-	var errs []error
-	for i := len(suite.stops) - 1; i >= 0; i-- {
-		errs = append(errs, suite.stops[i]())
-	}
-	return errors.Join(errs...)
 }

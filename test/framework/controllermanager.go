@@ -39,6 +39,6 @@ func (c *ControlPlane) StartControllerManager() (stop func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting kube-controller-manager: %w", err)
 	}
-	c.onStop(p.Stop)
+	c.cleanup.Add(p.Stop)
 	return p.Stop, nil
 }

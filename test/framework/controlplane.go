@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -68,9 +67,8 @@ type ControlPlane struct {
 	// and for binaries (kube-controller-manager, the webhook command).
 	Kubeconfig string
 
-	dir  string // temporary files, removed by Stop
-	mu   sync.Mutex
-	stop []func() error // processes started for this control plane
+	dir     string  // temporary files, removed by Stop
+	cleanup Cleanup // processes started for this control plane
 }
 
 // Timeouts of the control plane's own start and stop.
@@ -176,24 +174,10 @@ func (c *ControlPlane) TempDir(pattern string) (string, error) {
 	return os.MkdirTemp(c.dir, pattern)
 }
 
-// onStop registers what Stop must stop first (processes using the API server).
-func (c *ControlPlane) onStop(stop func() error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.stop = append(c.stop, stop)
-}
-
 // Stop stops what was started for the control plane, then the control
 // plane, and removes its temporary files.
 func (c *ControlPlane) Stop() error {
-	c.mu.Lock()
-	stops := c.stop
-	c.stop = nil
-	c.mu.Unlock()
-	var errs []error
-	for i := len(stops) - 1; i >= 0; i-- {
-		errs = append(errs, stops[i]())
-	}
+	errs := []error{c.cleanup.Run()}
 	if err := c.Env.Stop(); err != nil {
 		errs = append(errs, fmt.Errorf("stopping kube-apiserver and etcd: %w", err))
 	}

@@ -147,3 +147,21 @@ func TestPollStopsAtAPermanentError(t *testing.T) {
 		t.Fatalf("Poll = %v after %d calls, want the permanent error after one", err, calls)
 	}
 }
+
+func TestCleanupStopsLastStartedFirstAndOnlyOnce(t *testing.T) {
+	var c Cleanup
+	var order []string
+	for _, name := range []string{"control plane", "webhook"} {
+		c.Add(func() error { order = append(order, name); return errors.New(name + " failed") })
+	}
+	err := c.Run()
+	if strings.Join(order, ",") != "webhook,control plane" {
+		t.Errorf("stopped in order %v, want the webhook first", order)
+	}
+	if err == nil || !strings.Contains(err.Error(), "webhook failed") || !strings.Contains(err.Error(), "control plane failed") {
+		t.Errorf("Run = %v, want both errors", err)
+	}
+	if err := c.Run(); err != nil || len(order) != 2 {
+		t.Errorf("a second Run stopped again (%v, %v)", order, err)
+	}
+}
