@@ -41,10 +41,7 @@ import (
 func TestAWorkloadTheProfileRejectsFailsWithTheWebhooksReason(t *testing.T) {
 	const ns = "team-c"
 	c := suite.cp.Client
-	if err := framework.EnsureNamespace(t.Context(), c, ns, framework.OptedIn()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { optOut(t, ns) })
+	optIn(t, ns)
 	strict := profile.Default()
 	strict.ObjectMeta = metav1.ObjectMeta{Name: "strict"}
 	strict.Spec.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--enforce-eager", Action: v1alpha1.FlagReject}}
@@ -84,18 +81,34 @@ func TestAWorkloadTheProfileRejectsFailsWithTheWebhooksReason(t *testing.T) {
 	}
 }
 
-// optOut removes the opt-in label (namespaces are never deleted in
-// envtest), so the other tests' set-up stays as it was.
-func optOut(t *testing.T, ns string) {
+// optIn creates the namespace, or labels it again, opted in for the test.
+// Namespaces are never deleted in envtest, so the label is removed when the
+// test ends, and the other tests' set-up stays as it was.
+func optIn(t *testing.T, ns string) {
 	t.Helper()
-	ctx := context.WithoutCancel(t.Context())
+	if err := framework.EnsureNamespace(t.Context(), suite.cp.Client, ns, nil); err != nil {
+		t.Fatal(err)
+	}
+	setOptInLabel(t.Context(), t, ns, true)
+	t.Cleanup(func() { setOptInLabel(context.WithoutCancel(t.Context()), t, ns, false) })
+}
+
+func setOptInLabel(ctx context.Context, t *testing.T, ns string, on bool) {
+	t.Helper()
 	var n corev1.Namespace
 	if err := suite.cp.Client.Get(ctx, client.ObjectKey{Name: ns}, &n); err != nil {
-		t.Error(err)
-		return
+		t.Fatal(err)
 	}
-	delete(n.Labels, v1alpha1.LabelRewrite)
-	if err := suite.cp.Client.Update(ctx, &n); err != nil {
-		t.Error(err)
+	patch := client.MergeFrom(n.DeepCopy())
+	if n.Labels == nil {
+		n.Labels = map[string]string{}
+	}
+	if on {
+		n.Labels[v1alpha1.LabelRewrite] = v1alpha1.LabelRewriteEnabled
+	} else {
+		delete(n.Labels, v1alpha1.LabelRewrite)
+	}
+	if err := suite.cp.Client.Patch(ctx, &n, patch); err != nil {
+		t.Fatalf("labelling namespace %s: %v", ns, err)
 	}
 }

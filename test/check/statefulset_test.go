@@ -30,7 +30,6 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check/inspect"
-	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
 // TestStatefulSetsAndSkippedWorkloads looks at one namespace (--namespace)
@@ -40,10 +39,7 @@ import (
 func TestStatefulSetsAndSkippedWorkloads(t *testing.T) {
 	const ns = "team-b"
 	c := suite.cp.Client
-	if err := framework.EnsureNamespace(t.Context(), c, ns, framework.OptedIn()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { optOut(t, ns) })
+	optIn(t, ns)
 	sts := &appsv1.StatefulSet{
 		ObjectMeta: metav1.ObjectMeta{Name: "llama", Namespace: ns},
 		Spec: appsv1.StatefulSetSpec{
