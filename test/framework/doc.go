@@ -22,14 +22,15 @@ limitations under the License.
 //     into bin/k8s by make envtest, optionally with the SGLangProfile CRD,
 //     cert-manager's CRDs and kube-controller-manager. Missing binaries are
 //     an error that names make envtest, never a skip. Shared keeps one
-//     control plane per test binary.
+//     control plane per test binary, started lazily; RunSuite is a TestMain
+//     with an eager set-up and a Cleanup stack.
 //   - NewCA and CA.Issue: a CA the caller controls, for serving certificates
 //     the API server trusts through a caBundle.
 //   - StartWebhook: the webhook server in-process, built by webhook.NewManager
 //     exactly as `vllm-to-sglang webhook` builds it.
 //   - Helm: the chart installed, upgraded and uninstalled with the Helm SDK
-//     as the helm CLI would (URLModeValues for a webhook running outside the
-//     cluster).
+//     as the helm CLI would (URLModeValues and LocalWebhookOptions for a
+//     webhook running outside the cluster, here).
 //   - StartProcess: a binary (kube-controller-manager, the webhook command,
 //     the proxy, the fake SGLang) with its output kept for failure reports.
 //   - Eventually and Poll: wait on a condition by polling, never a fixed sleep.
@@ -38,4 +39,5 @@ limitations under the License.
 // needs them too; the few that take a testing.TB are for tests only.
 // Everything started returns a stop function (cert-manager's integration
 // framework does the same) that is safe to call more than once.
+// docs/e2e.md lists the helpers and how test/integration maps onto them.
 package framework
