@@ -122,20 +122,12 @@ func startCluster(ctx context.Context) error {
 	if suite.ca, err = framework.NewCA("vllm-to-sglang check CA"); err != nil {
 		return err
 	}
-	certDir, err := cp.TempDir("webhook-certs-")
-	if err != nil {
+	if suite.opts, err = cp.LocalWebhookOptions(suite.ca); err != nil {
 		return err
 	}
-	if err := suite.ca.WriteServingCert(certDir, "127.0.0.1"); err != nil {
-		return err
-	}
-	port, err := framework.FreePort()
-	if err != nil {
-		return err
-	}
-	suite.opts = framework.WebhookOptions("127.0.0.1", port, certDir)
 	suite.vals = framework.URLModeValues(framework.WebhookURL(suite.opts), suite.ca.PEM)
-	if err := helmInstall(ctx); err != nil {
+	// The chart goes first: it installs the CRD the webhook's cache watches.
+	if _, err := cp.InstallChart(ctx, releaseName, releaseNamespace, suite.vals); err != nil {
 		return err
 	}
 	if err := startWebhook(ctx); err != nil {
@@ -145,21 +137,6 @@ func startCluster(ctx context.Context) error {
 		return err
 	}
 	return createWorkload(ctx, cp)
-}
-
-func helmInstall(ctx context.Context) error {
-	ch, err := framework.LoadChart(suite.cp.Root)
-	if err != nil {
-		return err
-	}
-	h, err := suite.cp.Helm(nil)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Install(ctx, ch, releaseName, releaseNamespace, suite.vals); err != nil {
-		return fmt.Errorf("helm install %s (URL mode): %w", releaseName, err)
-	}
-	return nil
 }
 
 // helmUpgrade runs helm upgrade with the suite's values, as a user
@@ -189,12 +166,7 @@ func startWebhook(ctx context.Context) error {
 	}
 	suite.webhook = wh
 	suite.stops = append(suite.stops, wh.Stop)
-	if err := wh.WaitForCacheSync(ctx); err != nil {
-		return err
-	}
-	return framework.Poll(ctx, "the default profile in the webhook's cache", func() error {
-		return wh.Manager.GetCache().Get(ctx, client.ObjectKey{Name: v1alpha1.DefaultProfileName}, &v1alpha1.SGLangProfile{})
-	})
+	return wh.WaitForProfile(ctx, v1alpha1.DefaultProfileName)
 }
 
 // createNodes registers the MI300X nodes and a CPU node, Ready. Capacity
