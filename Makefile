@@ -156,8 +156,9 @@ KUSTOMIZE_VERSION ?= v5.8.0
 KUSTOMIZE ?= $(LOCALBIN)/kustomize
 
 .PHONY: bench-webhook
-bench-webhook: envtest ## Pod-creation throughput through kube-apiserver with and without the webhook; prints the ratio.
+bench-webhook: envtest ## Pod-creation throughput through kube-apiserver with and without the webhook (ratios), and the handler on a real AdmissionReview.
 	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -run '^$$' -bench BenchmarkPodCreation -benchtime 300x ./test/integration/
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -run '^$$' -bench BenchmarkAdmissionOfARealReview -benchmem ./test/integration/
 
 bench: bench-webhook
 

@@ -32,6 +32,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -434,4 +435,33 @@ func hasDeployment(t *testing.T, file string) bool {
 		t.Fatal(err)
 	}
 	return strings.Contains(string(raw), "kind: Deployment")
+}
+
+// TestPatchLeavesManagedFieldsAlone: the API server sets managedFields
+// before admission; the handler does not decode them, and the patch leaves
+// them exactly as they were.
+func TestPatchLeavesManagedFieldsAlone(t *testing.T) {
+	h, _ := newTestRewriter(t, defaultProfile())
+	pod := vllmPod()
+	pod.ManagedFields = []metav1.ManagedFieldsEntry{{
+		Manager: "kubectl-client-side-apply", Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: "v1",
+		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:containers":{"k:{\"name\":\"vllm\"}":{".":{},"f:image":{}}}}}`)},
+	}}
+	raw := mustJSON(t, pod)
+	resp := h.Handle(t.Context(), createRequest(raw))
+	for _, op := range patchOps(t, resp.Patch) {
+		if strings.HasPrefix(op.Path, "/metadata/managedFields") || op.Path == "/metadata" {
+			t.Errorf("the patch touches the managed fields: %s %s", op.Op, op.Path)
+		}
+	}
+	var got corev1.Pod
+	if err := json.Unmarshal(applied(t, raw, resp), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(pod.ManagedFields, got.ManagedFields); diff != "" {
+		t.Errorf("managed fields changed (-before +after):\n%s", diff)
+	}
+	if container(&got, v1alpha1.ProxyContainerName) == nil {
+		t.Error("the pod was not rewritten")
+	}
 }

@@ -48,22 +48,55 @@ type podReview struct {
 type podRequest struct {
 	admissionv1.AdmissionRequest `json:",inline"`
 	// Object shadows AdmissionRequest.Object (a shallower field wins).
-	Object *corev1.Pod `json:"object,omitempty"`
+	Object *admittedPod `json:"object,omitempty"`
+}
+
+// admittedPod is a Pod decoded without metadata.managedFields: the API
+// server sets them before admission, they are often half of the pod's
+// bytes, and the rewrite never reads them. Left out of both the pod and
+// its rewritten copy, they are left alone by the patch too.
+type admittedPod struct {
+	corev1.Pod `json:",inline"`
+	// Metadata shadows Pod.ObjectMeta.
+	Metadata admittedMeta `json:"metadata"`
+}
+
+type admittedMeta struct {
+	metav1.ObjectMeta `json:",inline"`
+	// ManagedFields shadows ObjectMeta.ManagedFields.
+	ManagedFields skipped `json:"managedFields"`
+}
+
+// skipped is a JSON value that is checked (the whole document is) but not
+// decoded.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
+// pod returns the decoded pod (nil for none).
+func (p *admittedPod) pod() *corev1.Pod {
+	if p == nil {
+		return nil
+	}
+	p.Pod.ObjectMeta = p.Metadata.ObjectMeta
+	return &p.Pod
 }
 
 // errNoPod is the decoding error of a request without an object.
 var errNoPod = errors.New("the request has no object")
 
 // decodePod decodes a pod the way the API server encodes it (JSON member
-// names are case-sensitive, as in the API server's own decoder).
+// names are case-sensitive, as in the API server's own decoder), without
+// its managed fields.
 func decodePod(raw []byte) (*corev1.Pod, error) {
 	if len(raw) == 0 {
 		return nil, errNoPod
 	}
-	pod := &corev1.Pod{}
-	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, pod); err != nil {
+	var p admittedPod
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, &p); err != nil {
 		return nil, err
 	}
+	pod := p.pod()
 	return pod, checkPodKind(pod)
 }
 
@@ -106,7 +139,7 @@ func (p *PodRewriter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := review.Request
 	ctx := logf.IntoContext(r.Context(), p.log.WithValues("uid", req.UID))
-	resp := p.admit(ctx, &req.AdmissionRequest, req.Object, review.podErr)
+	resp := p.admit(ctx, &req.AdmissionRequest, req.Object.pod(), review.podErr)
 	resp.UID = req.UID
 	p.writeReview(w, review.TypeMeta, &resp.AdmissionResponse)
 }
@@ -155,7 +188,7 @@ func decodeReview(data []byte) (*podReviewResult, int32, error) {
 	if rv.Request == nil {
 		return nil, http.StatusBadRequest, errors.New("the AdmissionReview holds no request")
 	}
-	rv.podErr = checkPodKind(rv.Request.Object)
+	rv.podErr = checkPodKind(rv.Request.Object.pod())
 	return &rv, 0, nil
 }
 

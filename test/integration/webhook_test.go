@@ -423,13 +423,26 @@ func TestRuntimeClassNamedByThePodMustExistForTheWebhookToSeeIt(t *testing.T) {
 // namespaces labelled nsLabel=on, and waits until the API server uses it.
 func installOtherMutator(t *testing.T, path, nsLabel string) {
 	t.Helper()
+	installMutator(t, "zz-it-other-mutator", path, nsLabel, func(probe *corev1.Pod) error {
+		if probe.Labels["it.example.com/touched"] != "true" {
+			return errors.New("the second webhook was not called yet")
+		}
+		return nil
+	})
+}
+
+// installMutator installs a MutatingWebhookConfiguration named name calling
+// path on the test's webhook server for pod CREATEs in namespaces labelled
+// nsLabel=on, and waits until a dry-run pod created there passes called.
+func installMutator(t testing.TB, name, path, nsLabel string, called func(probe *corev1.Pod) error) {
+	t.Helper()
 	install := suite.env.WebhookInstallOptions
 	url := "https://" + net.JoinHostPort(install.LocalServingHost, strconv.Itoa(install.LocalServingPort)) + path
 	none := admissionregistrationv1.SideEffectClassNone
 	mwc := &admissionregistrationv1.MutatingWebhookConfiguration{
-		ObjectMeta: metav1.ObjectMeta{Name: "zz-it-other-mutator"},
+		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Webhooks: []admissionregistrationv1.MutatingWebhook{{
-			Name:                    "other.it.example.com",
+			Name:                    strings.TrimPrefix(name, "zz-") + ".it.example.com",
 			ClientConfig:            admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: install.LocalServingCAData},
 			Rules:                   []admissionregistrationv1.RuleWithOperations{{Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create}, Rule: admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"pods"}}}},
 			NamespaceSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{nsLabel: "on"}},
@@ -445,65 +458,12 @@ func installOtherMutator(t *testing.T, path, nsLabel string) {
 			t.Error(err)
 		}
 	})
-	probeNS := optedInNamespace(t, nsLabel, "on")
-	eventually(t, "the API server to call the second webhook", func() error {
+	probeNS := newNamespace(t, map[string]string{nsLabel: "on"})
+	eventually(t, "the API server to call webhook "+name, func() error {
 		probe := plainPod(probeNS, "probe")
 		if err := suite.client.Create(t.Context(), probe, client.DryRunAll); err != nil {
 			return err
 		}
-		if probe.Labels["it.example.com/touched"] != "true" {
-			return errors.New("the second webhook was not called yet")
-		}
-		return nil
+		return called(probe)
 	})
-}
-
-// TestPullPolicyIsDerivedAgainFromTheSGLangImage checks what the rewrite
-// relies on: the API server defaults imagePullPolicy from the vLLM image
-// before the webhook runs, the rewrite clears a policy equal to that default,
-// and the API server defaults the patched pod again, from the SGLang image.
-func TestPullPolicyIsDerivedAgainFromTheSGLangImage(t *testing.T) {
-	w := startWebhook(t)
-	floating := profile.Default()
-	floating.Name = "it-floating-image"
-	floating.Spec.Image = "lmsysorg/sglang:latest"
-	createProfile(t, floating)
-	w.waitForProfile(t, floating.Name)
-	ns := optedInNamespace(t)
-
-	cases := map[string]struct {
-		image   string
-		policy  corev1.PullPolicy
-		profile string
-		want    corev1.PullPolicy
-	}{
-		"a :latest vLLM image without a policy gets IfNotPresent for the pinned SGLang image": {
-			image: "vllm/vllm-openai:latest", want: corev1.PullIfNotPresent},
-		"an untagged vLLM image without a policy gets IfNotPresent for the pinned SGLang image": {
-			image: "vllm/vllm-openai", want: corev1.PullIfNotPresent},
-		"a pinned vLLM image without a policy gets Always for a :latest SGLang image": {
-			image: "vllm/vllm-openai:v0.10.1", profile: floating.Name, want: corev1.PullAlways},
-		"a policy the pod chose is kept": {
-			image: "vllm/vllm-openai:latest", policy: corev1.PullNever, want: corev1.PullNever},
-	}
-	i := 0
-	for name, tc := range cases {
-		i++
-		t.Run(name, func(t *testing.T) {
-			pod := vllmPod(ns, "pull-"+strconv.Itoa(i))
-			pod.Spec.Containers[0].Image = tc.image
-			pod.Spec.Containers[0].ImagePullPolicy = tc.policy
-			if tc.profile != "" {
-				pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: tc.profile}
-			}
-			got := create(t, pod)
-			c := findContainer(got, "vllm")
-			if !isRewritten(got) || c == nil {
-				t.Fatalf("the pod was not rewritten: %v", got.Annotations)
-			}
-			if c.ImagePullPolicy != tc.want {
-				t.Errorf("stored imagePullPolicy of %s = %q, want %q", c.Image, c.ImagePullPolicy, tc.want)
-			}
-		})
-	}
 }
