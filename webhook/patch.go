@@ -58,7 +58,7 @@ import (
 func podPatch(original, mutated *corev1.Pod) ([]byte, error) {
 	w := patchWriters.Get().(*patchWriter)
 	defer w.release()
-	if err := w.diffStruct(reflect.ValueOf(original).Elem(), reflect.ValueOf(mutated).Elem()); err != nil {
+	if err := w.diffStruct(reflect.ValueOf(original).Elem(), reflect.ValueOf(mutated).Elem(), podType); err != nil {
 		return nil, err
 	}
 	if w.ops == 0 {
@@ -204,9 +204,8 @@ func (w *patchWriter) set(v reflect.Value, inList bool) error {
 // diffValue writes the operations that turn old into new at the current
 // path, where the document holds a value (an object member that is present,
 // or a list item).
-func (w *patchWriter) diffValue(old, new reflect.Value, inList bool, mergeKey string) error {
-	info := typeInfoOf(old.Type())
-	if info.atomic {
+func (w *patchWriter) diffValue(old, new reflect.Value, t *typeInfo, inList bool, key int) error {
+	if t.atomic {
 		if !reflect.DeepEqual(old.Interface(), new.Interface()) {
 			return w.set(new, inList)
 		}
@@ -221,20 +220,20 @@ func (w *patchWriter) diffValue(old, new reflect.Value, inList bool, mergeKey st
 		}
 		return w.set(new, inList)
 	}
-	switch old.Kind() {
+	switch t.kind {
 	case reflect.Struct:
-		return w.diffStruct(old, new)
+		return w.diffStruct(old, new, t)
 	case reflect.Pointer:
 		// Both set: the document holds an object here (null decodes to
 		// nil), even when the struct it decodes to is all zero.
-		if e := old.Elem(); e.Kind() == reflect.Struct && !typeInfoOf(e.Type()).atomic {
-			return w.diffStruct(e, new.Elem())
+		if t.elem.kind == reflect.Struct && !t.elem.atomic {
+			return w.diffStruct(old.Elem(), new.Elem(), t.elem)
 		}
-		return w.diffValue(old.Elem(), new.Elem(), inList, mergeKey)
+		return w.diffValue(old.Elem(), new.Elem(), t.elem, inList, key)
 	case reflect.Map:
-		return w.diffMap(old, new)
+		return w.diffMap(old, new, t)
 	case reflect.Slice:
-		return w.diffList(old, new, inList, mergeKey)
+		return w.diffList(old, new, t, inList, key)
 	}
 	if !old.Equal(new) {
 		return w.set(new, inList)
@@ -243,13 +242,12 @@ func (w *patchWriter) diffValue(old, new reflect.Value, inList bool, mergeKey st
 }
 
 // diffStruct edits the members of a struct that is present in the document.
-func (w *patchWriter) diffStruct(old, new reflect.Value) error {
-	fields := typeInfoOf(old.Type()).fields
-	for i := range fields {
-		f := &fields[i]
+func (w *patchWriter) diffStruct(old, new reflect.Value, t *typeInfo) error {
+	for i := range t.fields {
+		f := &t.fields[i]
 		o, n := old.Field(f.index), new.Field(f.index)
 		if f.inline {
-			if err := w.diffStruct(o, n); err != nil {
+			if err := w.diffStruct(o, n, f.info); err != nil {
 				return err
 			}
 			continue
@@ -277,13 +275,13 @@ func (w *patchWriter) diffMember(o, n reflect.Value, f *fieldInfo) error {
 	case oldZero:
 		return w.op("add", n, nil)
 	}
-	return w.diffValue(o, n, false, f.mergeKey)
+	return w.diffValue(o, n, f.info, false, f.key)
 }
 
 // diffMap edits a map present in the document, key by key. The pod's maps
 // (labels, annotations, node selectors, resource lists) take a typed path;
 // any other map a reflective one.
-func (w *patchWriter) diffMap(old, new reflect.Value) error {
+func (w *patchWriter) diffMap(old, new reflect.Value, t *typeInfo) error {
 	switch o := old.Interface().(type) {
 	case map[string]string:
 		return diffMapOf(w, o, new.Interface().(map[string]string), func(a, b string) bool { return a == b })
@@ -303,7 +301,7 @@ func (w *patchWriter) diffMap(old, new reflect.Value) error {
 	kt := old.Type().Key()
 	for _, k := range keys {
 		key := reflect.ValueOf(k).Convert(kt)
-		if err := w.diffMapEntry(k, old.MapIndex(key), new.MapIndex(key)); err != nil {
+		if err := w.diffMapEntry(k, old.MapIndex(key), new.MapIndex(key), t.elem); err != nil {
 			return err
 		}
 	}
@@ -344,7 +342,7 @@ func diffMapOf[K ~string, V any](w *patchWriter, old, new map[K]V, equal func(a,
 
 // diffMapEntry writes the change of one map entry: removed (n invalid),
 // added (o invalid), or edited.
-func (w *patchWriter) diffMapEntry(key string, o, n reflect.Value) error {
+func (w *patchWriter) diffMapEntry(key string, o, n reflect.Value, t *typeInfo) error {
 	at := w.push(key)
 	defer w.pop(at)
 	switch {
@@ -353,20 +351,20 @@ func (w *patchWriter) diffMapEntry(key string, o, n reflect.Value) error {
 	case !o.IsValid():
 		return w.op("add", n, nil)
 	}
-	return w.diffValue(o, n, false, "")
+	return w.diffValue(o, n, t, false, noKey)
 }
 
 // diffList edits a list present in the document. A list of scalars is
 // replaced whole when it changed (its items cannot hold unknown fields).
 // A list of objects is edited item by item: see podPatch.
-func (w *patchWriter) diffList(old, new reflect.Value, inList bool, mergeKey string) error {
-	if old.Type().Elem().Kind() != reflect.Struct {
+func (w *patchWriter) diffList(old, new reflect.Value, t *typeInfo, inList bool, key int) error {
+	if t.elem.kind != reflect.Struct || t.elem.atomic {
 		if !reflect.DeepEqual(old.Interface(), new.Interface()) {
 			return w.set(new, inList)
 		}
 		return nil
 	}
-	match := matchItems(old, new, mergeKey)
+	match := matchItems(old, new, key)
 	// Remove the old items nothing matched, last first so the indexes of
 	// the others stay valid; cur tracks which old item is where.
 	cur := make([]int, 0, max(old.Len(), new.Len()))
@@ -395,7 +393,7 @@ func (w *patchWriter) diffList(old, new reflect.Value, inList bool, mergeKey str
 	// matched ones into place, and edit those.
 	for j, m := range match {
 		at := w.pushIndex(j)
-		err := w.placeItem(&cur, j, m, old, new)
+		err := w.placeItem(&cur, j, m, old, new, t.elem)
 		w.pop(at)
 		if err != nil {
 			return err
@@ -406,7 +404,7 @@ func (w *patchWriter) diffList(old, new reflect.Value, inList bool, mergeKey str
 
 // placeItem puts item j of the new list at index j of the document, where
 // the items before it are already in place.
-func (w *patchWriter) placeItem(cur *[]int, j, m int, old, new reflect.Value) error {
+func (w *patchWriter) placeItem(cur *[]int, j, m int, old, new reflect.Value, t *typeInfo) error {
 	if m < 0 {
 		*cur = slices.Insert(*cur, j, -1)
 		return w.op("add", new.Index(j), nil)
@@ -420,22 +418,16 @@ func (w *patchWriter) placeItem(cur *[]int, j, m int, old, new reflect.Value) er
 		}
 		*cur = slices.Insert(slices.Delete(*cur, k, k+1), j, m)
 	}
-	return w.diffValue(old.Index(m), new.Index(j), true, "")
+	return w.diffValue(old.Index(m), new.Index(j), t, true, noKey)
 }
 
 // matchItems pairs each item of new with an item of old (its index), or -1
 // for a new item: by the merge key when the list has one, else by equality.
 // Each old item is used once, first come first served, so duplicates pair
 // in order.
-func matchItems(old, new reflect.Value, mergeKey string) []int {
+func matchItems(old, new reflect.Value, key int) []int {
 	match := make([]int, new.Len())
 	used := make([]bool, old.Len())
-	var key func(reflect.Value) reflect.Value
-	if mergeKey != "" {
-		if f := typeInfoOf(old.Type().Elem()).field(mergeKey); f != nil {
-			key = func(v reflect.Value) reflect.Value { return v.Field(f.index) }
-		}
-	}
 	for j := range new.Len() {
 		match[j] = -1
 		n := new.Index(j)
@@ -445,8 +437,8 @@ func matchItems(old, new reflect.Value, mergeKey string) []int {
 			}
 			o := old.Index(i)
 			same := false
-			if key != nil {
-				same = key(o).Equal(key(n))
+			if key != noKey {
+				same = o.Field(key).Equal(n.Field(key))
 			} else {
 				same = reflect.DeepEqual(o.Interface(), n.Interface())
 			}
@@ -469,12 +461,15 @@ func isZero(v reflect.Value) bool {
 	return v.IsZero()
 }
 
-// typeInfo is what the walk needs to know of a Go type, computed once.
+// typeInfo is what the walk needs to know of a Go type. The graph of them
+// for a Pod is built once, so the walk needs no lookups.
 type typeInfo struct {
+	kind reflect.Kind
 	// atomic types encode themselves (Quantity, IntOrString, Time, ...):
 	// they are compared and set whole.
 	atomic bool
-	fields []fieldInfo
+	fields []fieldInfo // of a struct
+	elem   *typeInfo   // of a pointer, slice or map
 }
 
 // fieldInfo is a struct field as JSON sees it.
@@ -484,44 +479,46 @@ type fieldInfo struct {
 	omitEmpty bool   // omitempty: encoding/json leaves out empty values (not structs)
 	omitZero  bool   // omitzero: encoding/json leaves out zero values
 	inline    bool   // embedded without a name: its members are the parent's
-	mergeKey  string // patchMergeKey of a list field (JSON name of the key)
+	info      *typeInfo
+	// key is, for a list of structs with a strategic-merge key
+	// (patchMergeKey), the index of the key field in the item; else noKey.
+	key int
 }
+
+// noKey: the list has no merge key; items are matched by equality.
+const noKey = -1
 
 // omits reports whether encoding/json leaves the zero value v out.
 func (f *fieldInfo) omits(v reflect.Value) bool {
 	return f.omitZero || (f.omitEmpty && v.Kind() != reflect.Struct)
 }
 
-func (t *typeInfo) field(name string) *fieldInfo {
-	for i := range t.fields {
-		if t.fields[i].name == name && !t.fields[i].inline {
-			return &t.fields[i]
-		}
-	}
-	return nil
-}
+// podType is the walk's view of corev1.Pod.
+var podType = buildTypeInfo(reflect.TypeFor[corev1.Pod](), map[reflect.Type]*typeInfo{})
 
-var (
-	typeInfos     sync.Map // reflect.Type -> *typeInfo
-	marshalerType = reflect.TypeFor[json.Marshaler]()
-)
+var marshalerType = reflect.TypeFor[json.Marshaler]()
 
-func typeInfoOf(t reflect.Type) *typeInfo {
-	if v, ok := typeInfos.Load(t); ok {
-		return v.(*typeInfo)
+// buildTypeInfo describes t and every type reachable from it (seen breaks
+// cycles).
+func buildTypeInfo(t reflect.Type, seen map[reflect.Type]*typeInfo) *typeInfo {
+	if info, ok := seen[t]; ok {
+		return info
 	}
-	info := &typeInfo{atomic: t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType)}
-	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+	info := &typeInfo{kind: t.Kind(), atomic: t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType)}
+	seen[t] = info
+	switch {
+	case info.atomic:
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
 		info.atomic = true // []byte encodes as base64
+	case t.Kind() == reflect.Struct:
+		info.fields = structFields(t, seen)
+	case t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map:
+		info.elem = buildTypeInfo(t.Elem(), seen)
 	}
-	if t.Kind() == reflect.Struct && !info.atomic {
-		info.fields = structFields(t)
-	}
-	v, _ := typeInfos.LoadOrStore(t, info)
-	return v.(*typeInfo)
+	return info
 }
 
-func structFields(t reflect.Type) []fieldInfo {
+func structFields(t reflect.Type, seen map[reflect.Type]*typeInfo) []fieldInfo {
 	var fields []fieldInfo
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -530,7 +527,7 @@ func structFields(t reflect.Type) []fieldInfo {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		f := fieldInfo{index: i, name: name, mergeKey: sf.Tag.Get("patchMergeKey")}
+		f := fieldInfo{index: i, name: name, key: noKey, info: buildTypeInfo(sf.Type, seen)}
 		for opt := range strings.SplitSeq(opts, ",") {
 			f.omitEmpty = f.omitEmpty || opt == "omitempty"
 			f.omitZero = f.omitZero || opt == "omitzero"
@@ -542,7 +539,20 @@ func structFields(t reflect.Type) []fieldInfo {
 				f.name = sf.Name
 			}
 		}
+		if mk := sf.Tag.Get("patchMergeKey"); mk != "" && sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct {
+			f.key = jsonFieldIndex(sf.Type.Elem(), mk)
+		}
 		fields = append(fields, f)
 	}
 	return fields
+}
+
+// jsonFieldIndex is the index of t's field named name in JSON, or noKey.
+func jsonFieldIndex(t reflect.Type, name string) int {
+	for i := range t.NumField() {
+		if n, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); n == name {
+			return i
+		}
+	}
+	return noKey
 }
