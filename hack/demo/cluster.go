@@ -17,6 +17,7 @@ limitations under the License.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 const (
@@ -114,16 +116,30 @@ func (d *demo) installChart(ctx context.Context, vals map[string]any) error {
 	if err != nil {
 		return err
 	}
+	// Helm installs crds/ on its own; they are not in the release manifest.
+	var names []string
+	for _, crd := range rel.Chart.CRDObjects() {
+		objs, err := manifest.Decode(bytes.NewReader(crd.File.Data))
+		if err != nil {
+			return err
+		}
+		names = append(names, kindsAndNames(objs)...)
+	}
 	objs, err := manifest.Decode(strings.NewReader(rel.Manifest))
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, o := range objs {
-		names = append(names, o.GetKind()+" "+o.GetName())
-	}
-	fmt.Fprintf(d.opts.out, "installed: CustomResourceDefinition sglangprofiles.shim.vllm-to-sglang.io, %s\n", strings.Join(names, ", "))
+	names = append(names, kindsAndNames(objs)...)
+	fmt.Fprintf(d.opts.out, "installed: %s\n", strings.Join(names, ", "))
 	return nil
+}
+
+func kindsAndNames(objs []*unstructured.Unstructured) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.GetKind()+" "+o.GetName())
+	}
+	return out
 }
 
 // proxyImage is the image the chart gives its own webhook Deployment's
