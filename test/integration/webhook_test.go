@@ -467,3 +467,53 @@ func installMutator(t testing.TB, name, path, nsLabel string, called func(probe 
 		return called(probe)
 	})
 }
+
+// TestPullPolicyIsDerivedAgainFromTheSGLangImage checks what the rewrite
+// relies on: the API server defaults imagePullPolicy from the vLLM image
+// before the webhook runs, the rewrite clears a policy equal to that default,
+// and the API server defaults the patched pod again, from the SGLang image.
+func TestPullPolicyIsDerivedAgainFromTheSGLangImage(t *testing.T) {
+	w := startWebhook(t)
+	floating := profile.Default()
+	floating.Name = "it-floating-image"
+	floating.Spec.Image = "lmsysorg/sglang:latest"
+	createProfile(t, floating)
+	w.waitForProfile(t, floating.Name)
+	ns := optedInNamespace(t)
+
+	cases := map[string]struct {
+		image   string
+		policy  corev1.PullPolicy
+		profile string
+		want    corev1.PullPolicy
+	}{
+		"a :latest vLLM image without a policy gets IfNotPresent for the pinned SGLang image": {
+			image: "vllm/vllm-openai:latest", want: corev1.PullIfNotPresent},
+		"an untagged vLLM image without a policy gets IfNotPresent for the pinned SGLang image": {
+			image: "vllm/vllm-openai", want: corev1.PullIfNotPresent},
+		"a pinned vLLM image without a policy gets Always for a :latest SGLang image": {
+			image: "vllm/vllm-openai:v0.10.1", profile: floating.Name, want: corev1.PullAlways},
+		"a policy the pod chose is kept": {
+			image: "vllm/vllm-openai:latest", policy: corev1.PullNever, want: corev1.PullNever},
+	}
+	i := 0
+	for name, tc := range cases {
+		i++
+		t.Run(name, func(t *testing.T) {
+			pod := vllmPod(ns, "pull-"+strconv.Itoa(i))
+			pod.Spec.Containers[0].Image = tc.image
+			pod.Spec.Containers[0].ImagePullPolicy = tc.policy
+			if tc.profile != "" {
+				pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: tc.profile}
+			}
+			got := create(t, pod)
+			c := findContainer(got, "vllm")
+			if !isRewritten(got) || c == nil {
+				t.Fatalf("the pod was not rewritten: %v", got.Annotations)
+			}
+			if c.ImagePullPolicy != tc.want {
+				t.Errorf("stored imagePullPolicy of %s = %q, want %q", c.Image, c.ImagePullPolicy, tc.want)
+			}
+		})
+	}
+}
