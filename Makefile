@@ -18,6 +18,10 @@ CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 HELM ?= $(LOCALBIN)/helm
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
 
+# Release version stamped into the binaries, and the image they ship in.
+VERSION ?= dev
+IMG ?= ghcr.io/vllm-to-sglang/vllm-to-sglang:$(VERSION)
+
 GO_TEST_FLAGS ?=
 # Unit tests: every package except the suites that need a control plane.
 UNIT_PKGS = $(shell go list ./... | grep -v -e /test/integration -e /test/e2e -e /test/chart -e /hack/demo -e /test/check)
@@ -90,8 +94,13 @@ bench: ## Run the benchmarks.
 ##@ Build
 
 .PHONY: build
-build: ## Build the binaries into bin/.
-	CGO_ENABLED=0 go build -o $(LOCALBIN)/vllm-to-sglang ./cmd/vllm-to-sglang
+build: ## Build the binaries (vllm-to-sglang, proxy) into bin/.
+	CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(LOCALBIN)/vllm-to-sglang ./cmd/vllm-to-sglang
+	CGO_ENABLED=0 go build -trimpath -o $(LOCALBIN)/proxy ./cmd/proxy
+
+.PHONY: docker-build
+docker-build: ## Build the image holding both binaries (needs a Docker engine).
+	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .
 
 ##@ Dependencies
 
