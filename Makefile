@@ -38,9 +38,10 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRD, RBAC and webhook manifests (config/, chart crds/).
+manifests: controller-gen ## Generate the CRD, RBAC and webhook manifests (config/, chart crds/, the sample profile).
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd webhook paths="./..." output:crd:artifacts:config=config/crd/bases
 	rm -f charts/vllm-to-sglang/crds/*.yaml && cp config/crd/bases/*.yaml charts/vllm-to-sglang/crds/
+	cp webhook/profile/default.yaml config/samples/shim_v1alpha1_sglangprofile.yaml
 
 .PHONY: generate
 generate: controller-gen ## Generate DeepCopy code.

@@ -9,7 +9,8 @@ cd "$root"
 
 generated() {
   find config api charts -type f \( -name 'zz_generated*.go' -o -path 'config/crd/bases/*' \
-    -o -path 'config/rbac/role.yaml' -o -path 'config/webhook/manifests.yaml' -o -path 'charts/*/crds/*' \) \
+    -o -path 'config/rbac/role.yaml' -o -path 'config/webhook/manifests.yaml' -o -path 'charts/*/crds/*' \
+    -o -path 'config/samples/shim_v1alpha1_sglangprofile.yaml' \) \
     2>/dev/null | LC_ALL=C sort | xargs -r sha256sum
 }
 
