@@ -80,7 +80,7 @@ func proxyStartupProbe(port int32) *corev1.Probe {
 // with restartPolicy Always, listening on the vLLM port (which it owns, name
 // included) and forwarding to SGLang on loopback. Its security context passes
 // Pod Security "restricted" whatever the pod sets.
-func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64) corev1.Container {
+func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64, strip []string) corev1.Container {
 	resources := &defaultProxyResources
 	if p.Resources != nil {
 		resources = p.Resources
@@ -90,7 +90,7 @@ func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.Containe
 		Image:                    image,
 		ImagePullPolicy:          p.ImagePullPolicy,
 		Command:                  []string{ProxyCommand},
-		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace),
+		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace, strip),
 		Ports:                    []corev1.ContainerPort{serving},
 		Resources:                *resources.DeepCopy(),
 		RestartPolicy:            ptr.To(corev1.ContainerRestartPolicyAlways),
@@ -114,13 +114,12 @@ func restrictedSecurityContext() *corev1.SecurityContext {
 }
 
 // proxyArgs spells every setting out in the proxy's flag vocabulary, so the
-// pod documents itself and does not depend on the proxy's defaults. The
-// strip list is passed only when the profile sets one (unset means the
-// proxy's default list; an empty list strips nothing). The shutdown grace is
-// always passed: the pod's termination grace period, or the API server's
-// default for it, so a pod rewritten before (the CLI) and after (the
-// webhook) the API server's defaulting gets the same flag.
-func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []string {
+// pod documents itself and does not depend on the proxy's defaults: the
+// strip list too (stripParams decides it), empty when nothing is stripped.
+// The shutdown grace is the pod's termination grace period, or the API
+// server's default for it, so a pod rewritten before (the CLI) and after
+// (the webhook) the API server's defaulting gets the same flag.
+func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64, strip []string) []string {
 	h := &p.Health
 	args := []string{
 		"--listen=:" + strconv.Itoa(int(listen)),
@@ -132,9 +131,7 @@ func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []
 		"--health-rise=" + strconv.Itoa(int(h.Rise)),
 		"--metrics-mode=" + string(p.MetricsMode),
 		"--fix-tool-schemas=" + strconv.FormatBool(ptr.Deref(p.FixToolSchemas, v1alpha1.DefaultFixToolSchemas)),
-	}
-	if p.StripParams != nil {
-		args = append(args, "--strip-params="+strings.Join(p.StripParams, ","))
+		"--strip-params=" + strings.Join(strip, ","),
 	}
 	for _, path := range p.AllowPaths {
 		args = append(args, "--allow-path="+path)
@@ -143,6 +140,50 @@ func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64) []
 		args = append(args, "--max-body-bytes="+strconv.FormatInt(*p.MaxBodyBytes, 10))
 	}
 	return append(args, fmt.Sprintf("--shutdown-grace=%ds", ptr.Deref(grace, DefaultShutdownGrace)))
+}
+
+// mistralToolCallParser is SGLang's --tool-call-parser for Mistral models,
+// the one the earlier shim saw answer 422 to logprobs.
+const mistralToolCallParser = "mistral"
+
+// mistralStripParams is what the proxy strips from chat requests for a
+// SGLang running mistralToolCallParser: the proxy's own default list.
+func mistralStripParams() []string { return []string{"logprobs", "top_logprobs"} }
+
+// stripNote is the report's note when the strip list comes from the parser.
+var stripNote = "the proxy strips " + strings.Join(mistralStripParams(), " and ") +
+	" from chat completion requests, because SGLang's " + mistralToolCallParser +
+	" tool-call parser was reported to reject them with 422, so clients get no logprobs (the profile's proxy.stripParams overrides this)"
+
+// stripParams decides the proxy's --strip-params. A list the profile sets
+// wins, an empty one included. Otherwise the stated reason for stripping,
+// SGLang's mistral tool-call parser rejecting logprobs, decides: with that
+// parser the proxy strips logprobs and top_logprobs; with any other, or
+// none, nothing, so clients keep their logprobs. derived reports the first
+// case, which the report notes since clients lose something.
+func stripParams(p *v1alpha1.ProxySpec, sglangArgs []string) (params []string, derived bool) {
+	if p.StripParams != nil {
+		return p.StripParams, false
+	}
+	if toolCallParser(sglangArgs) == mistralToolCallParser {
+		return mistralStripParams(), true
+	}
+	return nil, false
+}
+
+// toolCallParser is the value of the last --tool-call-parser in SGLang's
+// argv (argparse keeps the last), in either spelling; "" when there is none.
+func toolCallParser(args []string) string {
+	const flag = "--tool-call-parser"
+	parser := ""
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, flag+"="); ok {
+			parser = v
+		} else if a == flag && i+1 < len(args) {
+			parser = args[i+1]
+		}
+	}
+	return parser
 }
 
 func durationOr(d *metav1.Duration, def time.Duration) time.Duration {

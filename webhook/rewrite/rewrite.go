@@ -302,8 +302,12 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 	}
 	rewritePlacement(spec, &profile.Placement)
 	rewriteRuntimeClass(spec, &profile.RuntimeClass)
+	strip, derived := stripParams(&profile.Proxy, p.result.SGLangArgs)
+	if derived {
+		report.Notes = append(report.Notes, stripNote)
+	}
 	spec.InitContainers = append(spec.InitContainers,
-		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds))
+		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds, strip))
 
 	if meta.Annotations[annotationDefaultContainer] == "" {
 		setAnnotation(meta, annotationDefaultContainer, c.Name)

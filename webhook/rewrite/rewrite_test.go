@@ -242,13 +242,13 @@ func TestRewriteProxy(t *testing.T) {
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health",
 				"--health-interval=5s", "--health-timeout=3s", "--health-fall=3", "--health-rise=2",
-				"--metrics-mode=translate", "--fix-tool-schemas=true", "--shutdown-grace=30s"}
+				"--metrics-mode=translate", "--fix-tool-schemas=true", "--strip-params=", "--shutdown-grace=30s"}
 			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
 				t.Errorf("proxy args (-want +got):\n%s", diff)
 			}
 		},
 	}, {
-		name: "passes strip params, allowed paths, the body cap and the pod's grace period when set",
+		name: "passes the profile's strip params, allowed paths, body cap and the pod's grace period when set",
 		pod:  func(p *corev1.Pod) { p.Spec.TerminationGracePeriodSeconds = ptr.To[int64](90) },
 		profile: func(s *v1alpha1.SGLangProfileSpec) {
 			s.Proxy.StripParams = []string{"logprobs", "guided_json"}
@@ -266,14 +266,6 @@ func TestRewriteProxy(t *testing.T) {
 				"--allow-path=/flush_cache", "--allow-path=/get_server_info", "--max-body-bytes=1048576", "--shutdown-grace=90s"}
 			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
 				t.Errorf("proxy args (-want +got):\n%s", diff)
-			}
-		},
-	}, {
-		name:    "passes an empty strip list when the profile sets an empty one (strip nothing)",
-		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.StripParams = []string{} },
-		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
-			if !slices.Contains(proxyOf(t, pod).Args, "--strip-params=") {
-				t.Errorf("args %v lack --strip-params=", proxyOf(t, pod).Args)
 			}
 		},
 	}, {
