@@ -43,7 +43,8 @@ type testProxy struct {
 // unless the options point elsewhere.
 func startProxy(t testing.TB, mutate func(*Options)) *testProxy {
 	t.Helper()
-	fake := fakesglang.New(fakesglang.Options{HealthDelay: -1, EnableMetrics: true})
+	// The mistral tool-call parser is the one the default --strip-params is for.
+	fake := fakesglang.New(fakesglang.Options{HealthDelay: -1, EnableMetrics: true, ToolCallParser: fakesglang.MistralToolCallParser})
 	upstream := httptest.NewServer(fake.Handler())
 	t.Cleanup(upstream.Close)
 	o := NewOptions()

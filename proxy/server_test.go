@@ -96,9 +96,10 @@ func TestRouting(t *testing.T) {
 			method: "POST", path: "/v1/chat/completions", body: "not json", wantCode: 400,
 			wantUpstream: "/v1/chat/completions", wantSent: "not json",
 		},
-		"with an empty --strip-params, logprobs reach SGLang (which rejects them)": {
+		"with an empty --strip-params, logprobs reach SGLang (whose mistral tool-call parser rejects them on a tool call)": {
 			options: func(o *Options) { o.StripParams = nil },
-			method:  "POST", path: "/v1/chat/completions", body: `{"model":"m","messages":[],"logprobs":true}`,
+			method:  "POST", path: "/v1/chat/completions",
+			body:     `{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}],"logprobs":true}`,
 			wantCode: 422, wantUpstream: "/v1/chat/completions", wantBody: `"error":{"message":"logprobs is not supported`,
 		},
 		"repairs array-shaped tool properties": {

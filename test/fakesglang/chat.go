@@ -44,6 +44,8 @@ type completion struct {
 	toolName     string // non-empty: answer with a call of this tool
 	reasoning    bool   // answer with reasoning_content first
 	matchedStop  any    // SGLang's matched_stop: the stop string hit, or the EOS token id
+	logprobs     bool   // answer with the logprobs of the generated tokens
+	topLogprobs  int    // alternatives per token in those logprobs
 	promptTokens int
 	events       int
 	id           string
@@ -78,10 +80,8 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, rec *Request, 
 	s.metrics.finished(c.promptTokens, c.events, ttft, time.Since(start), !ok)
 }
 
-// parseCompletion validates the body the way SGLang (with a Mistral tool
-// parser) would; a non-zero status is the error to answer.
 // completionRequest holds the request fields the fake looks at; a pointer
-// is nil when the field is absent.
+// is nil when the field is absent or null.
 type completionRequest struct {
 	Logprobs      *json.RawMessage `json:"logprobs"`
 	TopLogprobs   *json.RawMessage `json:"top_logprobs"`
@@ -94,26 +94,30 @@ type completionRequest struct {
 	} `json:"stream_options"`
 }
 
+// parseCompletion validates the body the way SGLang would; a non-zero
+// status is the error to answer.
 func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c completion, status int, msg string) {
 	var body completionRequest
 	if err := json.Unmarshal([]byte(rec.Body), &body); err != nil {
 		return c, http.StatusBadRequest, "JSON decode error: " + err.Error()
 	}
-	if !s.opts.AcceptLogprobs && chat {
-		for k, v := range map[string]*json.RawMessage{"logprobs": body.Logprobs, "top_logprobs": body.TopLogprobs} {
-			if v != nil {
-				return c, http.StatusUnprocessableEntity, k + " is not supported with the mistral tool call parser"
-			}
-		}
+	now := time.Now()
+	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: now.Unix(),
+		id: strconv.FormatInt(now.UnixNano(), 16), stream: body.Stream}
+	if chat {
+		c.toolName = calledTool(body.Tools, body.ToolChoice)
+	}
+	if field := s.rejectedLogprobs(c, body); field != "" {
+		return c, http.StatusUnprocessableEntity, field + " is not supported with the mistral tool call parser"
 	}
 	if err := checkToolSchemas(body.Tools); err != nil {
 		return c, http.StatusBadRequest, err.Error()
 	}
-	now := time.Now()
-	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: now.Unix(),
-		id: strconv.FormatInt(now.UnixNano(), 16), stream: body.Stream}
+	var err error
+	if c.logprobs, c.topLogprobs, err = askedLogprobs(body, chat); err != nil {
+		return c, http.StatusBadRequest, err.Error()
+	}
 	c.includeUsage = body.StreamOptions != nil && body.StreamOptions.IncludeUsage
-	c.toolName = calledTool(body.Tools, body.ToolChoice)
 	c.reasoning = chat && s.opts.ReasoningParser != ""
 	c.matchedStop = matchedStop(body.Stop)
 	c.events = s.opts.Events
@@ -121,6 +125,31 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 		c.events = n
 	}
 	return c, 0, ""
+}
+
+// MistralToolCallParser is the --tool-call-parser under which the fake
+// refuses logprobs, as the earlier shim saw SGLang do.
+const MistralToolCallParser = "mistral"
+
+// rejectedLogprobs names the field the fake answers 422 for, or "". The
+// earlier shim saw SGLang's Mistral tool-call parser reject logprobs and
+// top_logprobs with 422, sent by an agent client (OpenClaw) whose chat
+// requests carry tools. SGLang only runs the tool-call parser for a chat
+// request with tools and a tool_choice other than "none" (serving_chat.py),
+// so that is when the fake refuses them: with --tool-call-parser mistral,
+// on a chat completion that will call a tool. Everywhere else logprobs are
+// answered.
+func (s *Server) rejectedLogprobs(c completion, body completionRequest) string {
+	if s.opts.ToolCallParser != MistralToolCallParser || !c.chat || c.toolName == "" {
+		return ""
+	}
+	switch {
+	case body.Logprobs != nil:
+		return "logprobs"
+	case body.TopLogprobs != nil:
+		return "top_logprobs"
+	}
+	return ""
 }
 
 // checkToolSchemas rejects array-shaped "properties" anywhere in a tool's
@@ -266,7 +295,7 @@ type (
 		Index        int          `json:"index"`
 		Text         *string      `json:"text,omitempty"`
 		Message      *fullMessage `json:"message,omitempty"`
-		Logprobs     *any         `json:"logprobs"`
+		Logprobs     any          `json:"logprobs"`
 		FinishReason string       `json:"finish_reason"`
 		MatchedStop  any          `json:"matched_stop"`
 	}
@@ -281,7 +310,7 @@ type (
 // fullResponse is a non-streamed chat.completion or text_completion.
 func (s *Server) fullResponse(c completion) fullAnswer {
 	text := c.text()
-	choice := fullChoice{FinishReason: c.finishReason(), MatchedStop: c.matchedStop}
+	choice := fullChoice{FinishReason: c.finishReason(), MatchedStop: c.matchedStop, Logprobs: c.logprobsFor(c.answerTokens())}
 	object := "text_completion"
 	if c.chat {
 		object = "chat.completion"

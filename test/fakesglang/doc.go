@@ -19,8 +19,20 @@ limitations under the License.
 // /metrics exposition with SGLang's names and labels, OpenAI chat and text
 // completions (plain and streamed as SSE), /v1/models, tokenize/detokenize,
 // some admin endpoints, SGLang's flat error bodies, and two rejections the
-// earlier shim had to work around: 422 on logprobs (as reported for the
-// Mistral tool-call parser) and 400 on array-shaped tool "properties".
+// earlier shim had to work around: 422 on logprobs and 400 on array-shaped
+// tool "properties".
+//
+// Logprobs: the earlier shim saw SGLang's Mistral tool-call parser answer
+// 422 to logprobs/top_logprobs, from an agent client whose chat requests
+// carry tools; SGLang runs the tool-call parser only for a chat request
+// with tools and a tool_choice other than "none". So the fake refuses them
+// (either field present) only when it runs with --tool-call-parser mistral
+// (Options.ToolCallParser) and the chat request will call a tool. Anywhere
+// else it answers them as SGLang does, in OpenAI's shape: chat choices get
+// logprobs.content entries (token, bytes, logprob, top_logprobs), one per
+// generated token and one per streamed token event; completions get
+// text_offset, token_logprobs, tokens and top_logprobs. The numbers are
+// made up but well formed (the sampled token is the likeliest).
 //
 // It records every request it receives. Tests drive and inspect it through
 // the methods of Server or, when it runs as a separate binary

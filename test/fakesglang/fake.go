@@ -49,8 +49,11 @@ type Options struct {
 	Events int
 	// EnableMetrics mounts /metrics, as SGLang's --enable-metrics does.
 	EnableMetrics bool
-	// AcceptLogprobs turns off the 422 on "logprobs"/"top_logprobs".
-	AcceptLogprobs bool
+	// ToolCallParser is SGLang's --tool-call-parser. With
+	// MistralToolCallParser, a chat completion that will call a tool and
+	// asks for logprobs or top_logprobs gets 422, as the earlier shim saw;
+	// otherwise logprobs are answered.
+	ToolCallParser string
 	// ReasoningParser is SGLang's --reasoning-parser: when set, chat answers
 	// carry reasoning text in reasoning_content, as SGLang separates it.
 	ReasoningParser string

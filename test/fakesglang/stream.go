@@ -31,7 +31,10 @@ func (s *Server) chunks(c completion) []map[string]any {
 		object = "chat.completion.chunk"
 	}
 	chunk := func(choice map[string]any) map[string]any {
-		choice["index"], choice["logprobs"] = 0, nil
+		choice["index"] = 0
+		if _, ok := choice["logprobs"]; !ok {
+			choice["logprobs"] = nil
+		}
 		if _, ok := choice["finish_reason"]; !ok {
 			choice["finish_reason"] = nil
 		}
@@ -43,6 +46,17 @@ func (s *Server) chunks(c completion) []map[string]any {
 			return chunk(map[string]any{"text": d["content"]})
 		}
 		return chunk(map[string]any{"delta": d})
+	}
+	// generated is the event of the i-th generated token, with its
+	// logprobs when the request asked for them.
+	offset := 0
+	generated := func(i int, token string, d map[string]any) map[string]any {
+		ev := delta(d)
+		if c.logprobs {
+			ev["choices"].([]any)[0].(map[string]any)["logprobs"] = c.logprobsAt(i, offset, token)
+		}
+		offset += len(token)
+		return ev
 	}
 	var out []map[string]any
 	if c.chat {
@@ -56,11 +70,12 @@ func (s *Server) chunks(c completion) []map[string]any {
 	for i := range c.events {
 		switch {
 		case c.toolName != "" && i == 0:
-			out = append(out, delta(map[string]any{"tool_calls": c.toolCall("", true)}))
+			out = append(out, generated(i, c.toolName, map[string]any{"tool_calls": c.toolCall("", true)}))
 		case c.toolName != "":
-			out = append(out, delta(map[string]any{"tool_calls": c.toolCall(`{"i":`+strconv.Itoa(i)+`}`, false)}))
+			args := `{"i":` + strconv.Itoa(i) + `}`
+			out = append(out, generated(i, args, map[string]any{"tool_calls": c.toolCall(args, false)}))
 		default:
-			out = append(out, delta(map[string]any{"content": words[i%len(words)]}))
+			out = append(out, generated(i, words[i%len(words)], map[string]any{"content": words[i%len(words)]}))
 		}
 	}
 	finish := map[string]any{"finish_reason": c.finishReason(), "matched_stop": c.matchedStop}

@@ -127,11 +127,19 @@ func startFake(t *testing.T, env ...string) *fake {
 	return startFakeWith(t, nil, env...)
 }
 
-// startFakeWith starts the fake with extra SGLang flags.
+// startFakeWith starts the fake with SGLang's mistral tool-call parser (the
+// one the proxy's default --strip-params is for) and extra SGLang flags.
 func startFakeWith(t *testing.T, flags []string, env ...string) *fake {
 	t.Helper()
+	return startFakeFlags(t, append([]string{"--tool-call-parser", "mistral"}, flags...), env...)
+}
+
+// startFakeFlags starts the fake with only these SGLang flags after the
+// model, address and --enable-metrics.
+func startFakeFlags(t *testing.T, flags []string, env ...string) *fake {
+	t.Helper()
 	args := append([]string{"python3", "-m", "sglang.launch_server", "--model-path", "fake/model",
-		"--host", "127.0.0.1", "--port", "0", "--enable-metrics", "--tool-call-parser", "mistral"}, flags...)
+		"--host", "127.0.0.1", "--port", "0", "--enable-metrics"}, flags...)
 	p, url := start(t, env, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	}, fakeBin, args...)

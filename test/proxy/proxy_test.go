@@ -360,3 +360,30 @@ func TestThousandConcurrentStreamsLeakNothing(t *testing.T) {
 		return p.metric(t, "vllm_to_sglang_proxy_go_goroutines") <= baseGoroutines+10
 	})
 }
+
+// What the default strip list protects against: with --strip-params=
+// and SGLang's mistral tool-call parser, a tool call with logprobs gets
+// SGLang's 422, in vLLM's error shape.
+func TestWithoutTheStripListTheMistralParsersRefusalReachesTheClient(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url, "--strip-params=")
+	p.waitHealth(t, 200)
+	body := `{"model":"fake/model","messages":[{"role":"user","content":"Weather in Paris?"}],"logprobs":true,` +
+		`"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{}}}}]}`
+	res, err := client.Post(p.url+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var e struct {
+		Error struct {
+			Message string
+			Code    int
+		}
+	}
+	if res.StatusCode != http.StatusUnprocessableEntity || json.Unmarshal(b, &e) != nil ||
+		e.Error.Code != http.StatusUnprocessableEntity || !strings.Contains(e.Error.Message, "logprobs") {
+		t.Errorf("got %d %s, want 422 with vLLM's error envelope naming logprobs", res.StatusCode, b)
+	}
+}

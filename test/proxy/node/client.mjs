@@ -1,6 +1,7 @@
 // Drives the proxy with the official openai client: /v1/models, a tool call
-// with logprobs (which the proxy strips for SGLang), and a stream. Prints one
-// JSON object with what it saw; exits non-zero on any error.
+// with logprobs (which the proxy strips when SGLang runs the Mistral
+// tool-call parser), and a stream. Prints one JSON object with what it saw;
+// exits non-zero on any error.
 import OpenAI from "openai";
 
 const client = new OpenAI({ baseURL: process.env.PROXY_URL + "/v1", apiKey: "unused", maxRetries: 0 });
@@ -46,6 +47,7 @@ console.log(JSON.stringify({
   toolName: call?.function?.name ?? null,
   finishReason: completion.choices[0].finish_reason,
   modified: response.headers.get("x-vllm-to-sglang-modified"),
+  logprobs: completion.choices[0].logprobs ?? null,
   streamText: text,
   streamChunks: chunks,
   streamUsage: usage,

@@ -22,8 +22,9 @@ limitations under the License.
 //
 // Behaviour not expressible as SGLang flags comes from the environment:
 // FAKESGLANG_HEALTH_DELAY (default 1s), FAKESGLANG_EVENT_DELAY,
-// FAKESGLANG_EVENTS, FAKESGLANG_ACCEPT_LOGPROBS=true and
-// FAKESGLANG_DISCARD_REQUESTS=true (keep no record; for load tests).
+// FAKESGLANG_EVENTS and FAKESGLANG_DISCARD_REQUESTS=true (keep no record;
+// for load tests). Its --tool-call-parser and --reasoning-parser shape the
+// answers as SGLang's would (see package fakesglang).
 package main
 
 import (
@@ -59,7 +60,7 @@ func run(argv []string) error {
 		APIKey:         args.APIKey,
 		HealthDelay:    envDuration("FAKESGLANG_HEALTH_DELAY"),
 		EventDelay:     envDuration("FAKESGLANG_EVENT_DELAY"),
-		AcceptLogprobs: os.Getenv("FAKESGLANG_ACCEPT_LOGPROBS") == "true",
+		ToolCallParser: args.ToolCallParser,
 		// A load generator's requests would pile up in memory.
 		DiscardRequests: os.Getenv("FAKESGLANG_DISCARD_REQUESTS") == "true",
 		ReasoningParser: args.ReasoningParser,
