@@ -90,7 +90,8 @@ func TestProductionStackDeploymentsComeUpAsSGLangPodsThatServeTheVLLMAPI(t *test
 				return
 			}
 			t.Run("the rewritten pod, run on this machine, serves the vLLM API on the pod's port", func(t *testing.T) {
-				assertServesTheVLLMAPI(t, startPod(t, &pods[0]), servedModel(vllmContainer(t, f.deployment)))
+				c := vllmContainer(t, f.deployment)
+				assertServesTheVLLMAPI(t, startPod(t, &pods[0]), servedModel(c), usesMistralToolParser(c))
 			})
 		})
 	}
