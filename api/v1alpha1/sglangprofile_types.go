@@ -314,9 +314,10 @@ type ProxySpec struct {
 	// +kubebuilder:default=translate
 	MetricsMode MetricsMode `json:"metricsMode,omitempty"`
 
-	// stripParams are request parameters removed before SGLang sees them.
-	// Unset means the proxy default (logprobs, top_logprobs: SGLang's Mistral
-	// tool-call parser rejects them with 422); an empty list strips nothing.
+	// stripParams are chat request parameters removed before SGLang sees
+	// them. Unset: logprobs and top_logprobs when SGLang runs the mistral
+	// tool-call parser (it rejects them on tool calls with 422), nothing
+	// otherwise. An empty list strips nothing.
 	// +optional
 	StripParams []string `json:"stripParams,omitempty"`
 
