@@ -25,7 +25,10 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/proxy/loadgen"
 )
 
-const chatBody = `{"model":"fake/model","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hi."}],"max_tokens":8,"temperature":0,"logprobs":true}`
+// chatBody carries "logprobs":false so the proxy has a field to strip (its
+// default list) while every path gets the same answer: a false logprobs
+// asks the fake for none, stripped or not.
+const chatBody = `{"model":"fake/model","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hi."}],"max_tokens":8,"temperature":0,"logprobs":false}`
 
 // target is one server the load is sent to, with the processes whose CPU
 // time a request through it costs besides the fake's and the generator's.

@@ -62,7 +62,7 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin string
 		bins["proxy"] = proxyBin
 	}
 	fakeAddr, proxyAddr := freeAddr(), freeAddr()
-	fake, err := spawn(bins["fake"], []string{"FAKESGLANG_HEALTH_DELAY=1ms", "FAKESGLANG_ACCEPT_LOGPROBS=true",
+	fake, err := spawn(bins["fake"], []string{"FAKESGLANG_HEALTH_DELAY=1ms",
 		"FAKESGLANG_EVENTS=1", "FAKESGLANG_DISCARD_REQUESTS=true"},
 		"python3", "-m", "sglang.launch_server", "--model-path", "fake/model", "--host", "127.0.0.1",
 		"--port", port(fakeAddr), "--enable-metrics")
