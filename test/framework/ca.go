@@ -24,10 +24,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -106,13 +108,19 @@ func (ca *CA) Issue(hosts ...string) (map[string][]byte, error) {
 
 // WriteServingCert issues a serving certificate for hosts and writes
 // tls.crt, tls.key and ca.crt into dir: what --webhook-cert-path reads.
+// Each file is replaced by a rename, as a mounted Secret is updated, so a
+// server watching dir (certificate rotation) never reads half a file.
 func (ca *CA) WriteServingCert(dir string, hosts ...string) error {
 	data, err := ca.Issue(hosts...)
 	if err != nil {
 		return err
 	}
-	for name, content := range data {
-		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(data)) {
+		tmp := filepath.Join(dir, "."+name+".tmp")
+		if err := os.WriteFile(tmp, data[name], 0o600); err != nil {
+			return fmt.Errorf("writing the serving certificate: %w", err)
+		}
+		if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("writing the serving certificate: %w", err)
 		}
 	}

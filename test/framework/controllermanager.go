@@ -22,15 +22,20 @@ import (
 )
 
 // StartControllerManager runs kube-controller-manager with the deployment
-// and replicaset controllers only, as cluster admin, until the returned
-// stop (or Stop) is called. Nothing else runs: no scheduler, no kubelet, so
-// pods are created and stay Pending.
-func (c *ControlPlane) StartControllerManager() (stop func() error, err error) {
+// and replicaset controllers only, as cluster admin, until the process's
+// Stop (or the control plane's) is called; its Output is there for failure
+// reports. Nothing else runs: no scheduler, no kubelet, so pods are
+// created and stay Pending.
+func (c *ControlPlane) StartControllerManager() (*Process, error) {
+	assets := AssetsDir(c.Root)
+	if err := CheckAssets(assets, "kube-controller-manager"); err != nil {
+		return nil, err
+	}
 	kubeconfig, err := c.WriteKubeconfig("kube-controller-manager", "system:masters")
 	if err != nil {
 		return nil, err
 	}
-	p, err := StartProcess("kube-controller-manager", filepath.Join(AssetsDir(c.Root), "kube-controller-manager"), []string{
+	p, err := StartProcess("kube-controller-manager", filepath.Join(assets, "kube-controller-manager"), []string{
 		"--kubeconfig=" + kubeconfig,
 		"--controllers=deployment-controller,replicaset-controller",
 		"--leader-elect=false",
@@ -40,5 +45,5 @@ func (c *ControlPlane) StartControllerManager() (stop func() error, err error) {
 		return nil, fmt.Errorf("starting kube-controller-manager: %w", err)
 	}
 	c.cleanup.Add(p.Stop)
-	return p.Stop, nil
+	return p, nil
 }

@@ -169,6 +169,16 @@ func (c *ControlPlane) WriteKubeconfig(user string, groups ...string) (string, e
 	return f.Name(), nil
 }
 
+// UserConfig adds a user in the groups and returns its REST config. A user
+// in no group may do nothing but what RBAC bindings made for it allow.
+func (c *ControlPlane) UserConfig(user string, groups ...string) (*rest.Config, error) {
+	u, err := c.Env.AddUser(envtest.User{Name: user, Groups: groups}, c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("adding user %s: %w", user, err)
+	}
+	return u.Config(), nil
+}
+
 // TempDir makes a folder that Stop removes.
 func (c *ControlPlane) TempDir(pattern string) (string, error) {
 	return os.MkdirTemp(c.dir, pattern)

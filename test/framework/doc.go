@@ -15,8 +15,8 @@ limitations under the License.
 */
 
 // Package framework holds what the suites that need a control plane share:
-// test/chart, test/e2e, the demo (hack/demo), and later test/integration
-// and the check command's tests.
+// test/integration, test/chart, test/check, test/e2e and the demo
+// (hack/demo). One copy of each helper lives here.
 //
 //   - StartControlPlane: kube-apiserver and etcd (envtest) built from source
 //     into bin/k8s by make envtest, optionally with the SGLangProfile CRD,
@@ -34,10 +34,12 @@ limitations under the License.
 //   - StartProcess: a binary (kube-controller-manager, the webhook command,
 //     the proxy, the fake SGLang) with its output kept for failure reports.
 //   - Eventually and Poll: wait on a condition by polling, never a fixed sleep.
+//   - For tests: CreateForTest and LabelNamespace undo what they did when the
+//     test ends; IsRewritten and FindContainer read a stored pod.
 //
 // Functions return errors rather than taking a testing.T where the demo
 // needs them too; the few that take a testing.TB are for tests only.
 // Everything started returns a stop function (cert-manager's integration
 // framework does the same) that is safe to call more than once.
-// docs/e2e.md lists the helpers and how test/integration maps onto them.
+// docs/e2e.md lists the helpers.
 package framework

@@ -71,15 +71,21 @@ func Poll(ctx context.Context, what string, cond func() error) error {
 // error after WaitTimeout, or shortly before the test's deadline.
 func Eventually(t testing.TB, what string, cond func() error) {
 	t.Helper()
+	ctx, cancel := WaitContext(t)
+	defer cancel()
+	if err := Poll(ctx, what, cond); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WaitContext is the test's context bounded as Eventually bounds a wait:
+// for the functions that wait on a context (StartWebhook, WaitForProfile).
+func WaitContext(t testing.TB) (context.Context, context.CancelFunc) {
 	timeout := WaitTimeout
 	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
 		if deadline, bounded := d.Deadline(); bounded {
 			timeout = min(timeout, time.Until(deadline)-deadlineMargin)
 		}
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), timeout)
-	defer cancel()
-	if err := Poll(ctx, what, cond); err != nil {
-		t.Fatal(err)
-	}
+	return context.WithTimeout(t.Context(), timeout)
 }

@@ -22,8 +22,16 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 func TestIssuedCertificatesServeTheirHostsUnderTheCA(t *testing.T) {
@@ -163,5 +171,72 @@ func TestCleanupStopsLastStartedFirstAndOnlyOnce(t *testing.T) {
 	}
 	if err := c.Run(); err != nil || len(order) != 2 {
 		t.Errorf("a second Run stopped again (%v, %v)", order, err)
+	}
+}
+
+func TestWriteServingCertLeavesAKeyPairAndNoTemporaryFiles(t *testing.T) {
+	ca, err := NewCA("test CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for range 2 { // the second write replaces the first, as a rotation does
+		if err := ca.WriteServingCert(dir, "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tls.LoadX509KeyPair(filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")); err != nil {
+		t.Errorf("tls.crt and tls.key are not a pair: %v", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"ca.crt", "tls.crt", "tls.key"}; !slices.Equal(names, want) {
+		t.Errorf("files %v, want %v", names, want)
+	}
+}
+
+func TestIsRewrittenNeedsTheStatusAnnotationAndTheProxy(t *testing.T) {
+	status := map[string]string{v1alpha1.AnnotationStatus: "{}"}
+	proxy := []corev1.Container{{Name: v1alpha1.ProxyContainerName}}
+	cases := map[string]struct {
+		pod  corev1.Pod
+		want bool
+	}{
+		"the annotation and the proxy as a native sidecar": {
+			corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: status}, Spec: corev1.PodSpec{InitContainers: proxy}}, true},
+		"the annotation and the proxy as a container": {
+			corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: status}, Spec: corev1.PodSpec{Containers: proxy}}, true},
+		"the proxy without the annotation": {corev1.Pod{Spec: corev1.PodSpec{InitContainers: proxy}}, false},
+		"the annotation without the proxy": {
+			corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: status}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "vllm"}}}}, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := IsRewritten(&tc.pod); got != tc.want {
+				t.Errorf("IsRewritten = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFindContainerReturnsTheNamedContainerToEdit(t *testing.T) {
+	pod := &corev1.Pod{Spec: corev1.PodSpec{
+		Containers:     []corev1.Container{{Name: "vllm"}},
+		InitContainers: []corev1.Container{{Name: "init"}},
+	}}
+	if c := FindContainer(pod, "init"); c == nil || c != &pod.Spec.InitContainers[0] {
+		t.Errorf("FindContainer(init) = %v, want the pod's init container", c)
+	}
+	if c := FindContainer(pod, "vllm"); c == nil || c != &pod.Spec.Containers[0] {
+		t.Errorf("FindContainer(vllm) = %v, want the pod's container", c)
+	}
+	if c := FindContainer(pod, "other"); c != nil {
+		t.Errorf("FindContainer(other) = %v, want nil", c)
 	}
 }

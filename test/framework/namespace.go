@@ -19,6 +19,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,6 +49,48 @@ func EnsureNamespace(ctx context.Context, c client.Client, name string, labels m
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
 	if err := c.Create(ctx, ns); client.IgnoreAlreadyExists(err) != nil {
 		return fmt.Errorf("creating namespace %s: %w", name, err)
+	}
+	return nil
+}
+
+// LabelNamespace creates the namespace unless it exists and adds labels to
+// it until the test ends, when they are removed again: namespaces outlive
+// tests in envtest, and other tests may rely on the labels they had.
+func LabelNamespace(t testing.TB, c client.Client, name string, labels map[string]string) {
+	t.Helper()
+	if err := EnsureNamespace(t.Context(), c, name, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := patchNamespaceLabels(t.Context(), c, name, labels, true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// t.Context() is cancelled when cleanups run.
+		if err := patchNamespaceLabels(context.WithoutCancel(t.Context()), c, name, labels, false); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// patchNamespaceLabels adds the labels to the namespace, or removes them.
+func patchNamespaceLabels(ctx context.Context, c client.Client, name string, labels map[string]string, add bool) error {
+	var ns corev1.Namespace
+	if err := c.Get(ctx, client.ObjectKey{Name: name}, &ns); err != nil {
+		return fmt.Errorf("reading namespace %s: %w", name, err)
+	}
+	patch := client.MergeFrom(ns.DeepCopy())
+	if ns.Labels == nil {
+		ns.Labels = map[string]string{}
+	}
+	for k, v := range labels {
+		if add {
+			ns.Labels[k] = v
+		} else {
+			delete(ns.Labels, k)
+		}
+	}
+	if err := c.Patch(ctx, &ns, patch); err != nil {
+		return fmt.Errorf("labelling namespace %s: %w", name, err)
 	}
 	return nil
 }

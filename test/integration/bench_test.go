@@ -24,7 +24,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -36,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
@@ -115,8 +115,8 @@ func BenchmarkPodCreation(b *testing.B) {
 	noop := newRecordingNoop()
 	startWebhook(b, withExtraHandler(noopPath, noop))
 	ensureRuntimeClass(b, "nvidia")
-	input := podTemplates(b, filepath.Join(suite.root, "test", "testdata", tp8Fixture+".yaml"))[0]
-	golden := podTemplates(b, filepath.Join(suite.root, "test", "testdata", tp8Fixture+".golden.yaml"))[0]
+	input := podTemplates(b, fixture(tp8Fixture+".yaml"))[0]
+	golden := podTemplates(b, fixture(tp8Fixture+".golden.yaml"))[0]
 	plain, hooked, noopNS := newNamespace(b, nil), optedInNamespace(b), installNoop(b, noop)
 	run := benchRun.Add(1)
 	n := max(1, b.N/2)
@@ -160,9 +160,9 @@ func BenchmarkAdmissionOfARealReview(b *testing.B) {
 	noop := newRecordingNoop()
 	w := startWebhook(b, withExtraHandler(noopPath, noop))
 	ensureRuntimeClass(b, "nvidia")
-	input := podTemplates(b, filepath.Join(suite.root, "test", "testdata", tp8Fixture+".yaml"))[0]
+	input := podTemplates(b, fixture(tp8Fixture+".yaml"))[0]
 	ns := installNoop(b, noop)
-	if err := suite.client.Create(b.Context(), input.asPod(ns, "recorded"), client.DryRunAll); err != nil {
+	if err := suite.cp.Client.Create(b.Context(), input.asPod(ns, "recorded"), client.DryRunAll); err != nil {
 		b.Fatal(err)
 	}
 	body := noop.recorded()
@@ -173,7 +173,7 @@ func BenchmarkAdmissionOfARealReview(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := webhook.NewPodRewriter(w.mgr.GetCache(), goldenProxyImage, m)
+	h := webhook.NewPodRewriter(w.Manager.GetCache(), framework.GoldenProxyImage, m)
 	if resp := post(h, body); !bytes.Contains(resp, []byte(`"patch"`)) {
 		b.Fatalf("the recorded pod is not rewritten: %s", resp)
 	}
@@ -219,7 +219,7 @@ func createPods(b *testing.B, tmpl podTemplate, ns, prefix string, n int) time.D
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				if err := suite.client.Create(b.Context(), tmpl.asPod(ns, fmt.Sprintf("%s-%d", prefix, i))); err != nil {
+				if err := suite.cp.Client.Create(b.Context(), tmpl.asPod(ns, fmt.Sprintf("%s-%d", prefix, i))); err != nil {
 					mu.Lock()
 					failed = err
 					mu.Unlock()

@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
@@ -47,9 +48,9 @@ func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
 			p := profile.Default()
 			p.Name = "it-invalid"
 			mutate(&p.Spec)
-			err := suite.client.Create(t.Context(), p)
+			err := suite.cp.Client.Create(t.Context(), p)
 			if err == nil {
-				_ = suite.client.Delete(t.Context(), p)
+				_ = suite.cp.Client.Delete(t.Context(), p)
 			}
 			if !apierrors.IsInvalid(err) {
 				t.Fatalf("create = %v, want Invalid", err)
@@ -67,9 +68,9 @@ func TestCRDDefaultsEqualTheGoDefaults(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "it-minimal"},
 		Spec:       v1alpha1.SGLangProfileSpec{Image: image},
 	}
-	createProfile(t, p)
+	framework.CreateForTest(t, suite.cp.Client, p)
 	got := &v1alpha1.SGLangProfile{}
-	if err := suite.client.Get(t.Context(), client.ObjectKey{Name: p.Name}, got); err != nil {
+	if err := suite.cp.Client.Get(t.Context(), client.ObjectKey{Name: p.Name}, got); err != nil {
 		t.Fatal(err)
 	}
 	want := v1alpha1.SGLangProfileSpec{Image: image}

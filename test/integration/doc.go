@@ -19,7 +19,8 @@ limitations under the License.
 // `make manifests` generates (config/webhook), the CRD the one in
 // config/crd/bases, and the webhook runs in-process exactly as
 // `vllm-to-sglang webhook` builds it (webhook.NewManager). One test, one
-// behaviour a user would notice.
+// behaviour a user would notice. The control plane, the webhook and the
+// waits come from test/framework, which the other suites share.
 //
 // Run it with `make test-integration`, which builds the control plane
 // (kube-apiserver, kube-controller-manager, etcd) into bin/k8s once and sets

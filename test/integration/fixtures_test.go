@@ -34,6 +34,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 )
 
@@ -127,9 +128,14 @@ func comparable(pod *corev1.Pod) *corev1.Pod {
 	}
 }
 
+// fixture is the path of a file under test/testdata.
+func fixture(name string) string {
+	return filepath.Join(suite.cp.Root, "test", "testdata", name)
+}
+
 func fixtureFiles(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(suite.root, "test", "testdata", "*.yaml"))
+	files, err := filepath.Glob(fixture("*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,16 +153,16 @@ func fixtureFiles(t testing.TB) []string {
 func ensureRuntimeClass(t testing.TB, name string) {
 	t.Helper()
 	rc := &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Handler: name}
-	if err := suite.client.Create(t.Context(), rc); err != nil && !apierrors.IsAlreadyExists(err) {
+	if err := suite.cp.Client.Create(t.Context(), rc); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("creating RuntimeClass %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		if err := suite.client.Delete(context.Background(), rc); err != nil && !apierrors.IsNotFound(err) {
+		if err := suite.cp.Client.Delete(context.Background(), rc); err != nil && !apierrors.IsNotFound(err) {
 			t.Errorf("deleting RuntimeClass %s: %v", name, err)
 		}
 	})
-	eventually(t, "RuntimeClass "+name, func() error {
-		return suite.client.Get(t.Context(), client.ObjectKey{Name: name}, &nodev1.RuntimeClass{})
+	framework.Eventually(t, "RuntimeClass "+name, func() error {
+		return suite.cp.Client.Get(t.Context(), client.ObjectKey{Name: name}, &nodev1.RuntimeClass{})
 	})
 }
 
@@ -190,8 +196,8 @@ func TestEveryFixtureIsStoredAsItsGolden(t *testing.T) {
 				if diff := cmp.Diff(comparable(want), comparable(got)); diff != "" {
 					t.Errorf("%s: stored pod differs from the golden's (-golden +webhook):\n%s", in.ref, diff)
 				}
-				if isRewritten(want) != isRewritten(got) {
-					t.Errorf("%s: rewritten by the webhook = %v, in the golden = %v", in.ref, isRewritten(got), isRewritten(want))
+				if framework.IsRewritten(want) != framework.IsRewritten(got) {
+					t.Errorf("%s: rewritten by the webhook = %v, in the golden = %v", in.ref, framework.IsRewritten(got), framework.IsRewritten(want))
 				}
 			}
 		})

@@ -40,10 +40,10 @@ func kustomizeBuild(t *testing.T) []*unstructured.Unstructured {
 	t.Helper()
 	bin := os.Getenv("KUSTOMIZE")
 	if bin == "" {
-		bin = filepath.Join(suite.root, "bin", "kustomize")
+		bin = filepath.Join(suite.cp.Root, "bin", "kustomize")
 	}
 	var out, errOut bytes.Buffer
-	cmd := exec.CommandContext(t.Context(), bin, "build", filepath.Join(suite.root, "config", "default"))
+	cmd := exec.CommandContext(t.Context(), bin, "build", filepath.Join(suite.cp.Root, "config", "default"))
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("kustomize build config/default (run `make kustomize`): %v\n%s", err, errOut.String())
@@ -122,7 +122,7 @@ func TestKustomizeInstallIsConsistent(t *testing.T) {
 			if o.GetKind() == "Namespace" || o.GetKind() == "CustomResourceDefinition" {
 				// Namespaced objects below are dry-run into the real namespace,
 				// which must exist; the CRD is already installed.
-				err := suite.client.Create(t.Context(), o.DeepCopy(), client.DryRunAll)
+				err := suite.cp.Client.Create(t.Context(), o.DeepCopy(), client.DryRunAll)
 				if err != nil && !strings.Contains(err.Error(), "already exists") {
 					t.Errorf("%s %s: %v", o.GetKind(), o.GetName(), err)
 				}
@@ -132,7 +132,7 @@ func TestKustomizeInstallIsConsistent(t *testing.T) {
 			if obj.GetNamespace() != "" {
 				obj.SetNamespace("default")
 			}
-			if err := suite.client.Create(t.Context(), obj, client.DryRunAll); err != nil {
+			if err := suite.cp.Client.Create(t.Context(), obj, client.DryRunAll); err != nil {
 				t.Errorf("%s %s: %v", o.GetKind(), o.GetName(), err)
 			}
 		}

@@ -17,17 +17,12 @@ limitations under the License.
 package integration
 
 import (
+	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -35,13 +30,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
@@ -69,8 +64,8 @@ func TestHealthReadinessAndMetricsEndpoints(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			eventually(t, tc.url, func() error {
-				code, body, err := httpGet(t.Context(), tc.url)
+			framework.Eventually(t, tc.url, func() error {
+				code, body, err := framework.HTTPGet(t.Context(), tc.url)
 				if err != nil {
 					return err
 				}
@@ -90,20 +85,20 @@ func TestHealthReadinessAndMetricsEndpoints(t *testing.T) {
 
 // userConfig returns the REST config of a user in no group, so only RBAC
 // bindings made by the test apply.
-func userConfig(t testing.TB, name string) *envtest.AuthenticatedUser {
+func userConfig(t testing.TB, name string) *rest.Config {
 	t.Helper()
-	user, err := suite.env.AddUser(envtest.User{Name: name}, suite.cfg)
+	cfg, err := suite.cp.UserConfig(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return user
+	return cfg
 }
 
 // bindGeneratedRole binds config/rbac/role.yaml (generated from the
 // +kubebuilder:rbac markers) to the user.
 func bindGeneratedRole(t testing.TB, user string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(suite.root, "config", "rbac", "role.yaml"))
+	data, err := os.ReadFile(filepath.Join(suite.cp.Root, "config", "rbac", "role.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,24 +112,15 @@ func bindGeneratedRole(t testing.TB, user string) {
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
 		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: user}},
 	}
-	if err := suite.client.Create(t.Context(), role); err != nil {
-		t.Fatal(err)
-	}
-	if err := suite.client.Create(t.Context(), binding); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = suite.client.Delete(context.Background(), binding)
-		_ = suite.client.Delete(context.Background(), role)
-	})
+	framework.CreateForTest(t, suite.cp.Client, role, binding)
 }
 
 func TestGeneratedRBACIsAllTheWebhookNeeds(t *testing.T) {
 	const name = "it-webhook-sa"
 	user := userConfig(t, name)
 	bindGeneratedRole(t, name)
-	startWebhook(t, withRESTConfig(user.Config()))
-	if got := create(t, vllmPod(optedInNamespace(t), "llama")); !isRewritten(got) {
+	startWebhook(t, withRESTConfig(user))
+	if got := create(t, vllmPod(optedInNamespace(t), "llama")); !framework.IsRewritten(got) {
 		t.Error("the webhook running with the generated ClusterRole did not rewrite the pod")
 	}
 }
@@ -145,11 +131,11 @@ func TestReadyOnlyOnceTheProfileCacheHasSynced(t *testing.T) {
 	const name = "it-late-rbac"
 	user := userConfig(t, name)
 	health := freeAddr(t)
-	startWebhook(t, withRESTConfig(user.Config()), withoutWaitingForSync(),
+	startWebhook(t, withRESTConfig(user), withoutWaitingForSync(),
 		withOptions(func(o *webhook.Options) { o.HealthProbeBindAddress = health }))
 	readyz := func(wantReady bool, want ...string) func() error {
 		return func() error {
-			code, body, err := httpGet(t.Context(), "http://"+health+"/readyz?verbose=true")
+			code, body, err := framework.HTTPGet(t.Context(), "http://"+health+"/readyz?verbose=true")
 			if err != nil {
 				return err
 			}
@@ -164,97 +150,79 @@ func TestReadyOnlyOnceTheProfileCacheHasSynced(t *testing.T) {
 			return nil
 		}
 	}
-	eventually(t, "/readyz to fail on the unsynced cache while the server serves",
+	framework.Eventually(t, "/readyz to fail on the unsynced cache while the server serves",
 		readyz(false, "[+]webhook ok", "[-]profiles failed"))
 	bindGeneratedRole(t, name)
-	eventually(t, "/readyz to pass once the cache synced", readyz(true))
+	framework.Eventually(t, "/readyz to pass once the cache synced", readyz(true))
 }
 
-// writeServingCert writes a self-signed certificate for 127.0.0.1 with the
-// given serial into dir as tls.crt/tls.key, replacing files atomically the
-// way a mounted Secret is updated.
-func writeServingCert(t testing.TB, dir string, serial int64) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: "vllm-to-sglang-webhook-it"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, block := range map[string]*pem.Block{
-		"tls.key": {Type: "EC PRIVATE KEY", Bytes: keyDER},
-		"tls.crt": {Type: "CERTIFICATE", Bytes: der},
-	} {
-		tmp := filepath.Join(dir, "."+name+".tmp")
-		if err := os.WriteFile(tmp, pem.EncodeToMemory(block), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// servedSerial is the serial of the certificate the server presents.
-func servedSerial(ctx context.Context, addr string) (int64, error) {
-	d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec // the test only reads the served certificate
+// handshake is what a TLS handshake with addr negotiated, offering protos.
+// Only what the server presents is read, so its certificate is not verified.
+func handshake(ctx context.Context, addr string, protos ...string) (tls.ConnectionState, error) {
+	d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true, NextProtos: protos}} //nolint:gosec // see above
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return 0, err
+		return tls.ConnectionState{}, err
 	}
 	defer conn.Close()
-	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
-	if len(certs) == 0 {
-		return 0, errors.New("no certificate")
+	return conn.(*tls.Conn).ConnectionState(), nil
+}
+
+// writtenCert is the certificate in dir's tls.crt.
+func writtenCert(t testing.TB, dir string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "tls.crt"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return certs[0].SerialNumber.Int64(), nil
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatalf("no PEM block in %s/tls.crt", dir)
+	}
+	return block.Bytes
 }
 
 func TestRotatedServingCertificateIsServedWithoutRestart(t *testing.T) {
-	dir := t.TempDir()
-	writeServingCert(t, dir, 1)
-	addr := freeAddr(t)
-	host, port, err := net.SplitHostPort(addr)
+	ca, err := framework.NewCA("vllm-to-sglang-webhook-it")
 	if err != nil {
 		t.Fatal(err)
 	}
-	portNumber, err := strconv.Atoi(port)
+	dir := t.TempDir()
+	if err := ca.WriteServingCert(dir, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	first := writtenCert(t, dir)
+	port, err := framework.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	startWebhook(t, withOptions(func(o *webhook.Options) {
-		o.WebhookHost, o.WebhookPort, o.WebhookCertPath = host, portNumber, dir
+		o.WebhookHost, o.WebhookPort, o.WebhookCertPath = "127.0.0.1", port, dir
 	}))
-	for _, serial := range []int64{1, 2} {
-		if serial > 1 {
-			writeServingCert(t, dir, serial)
-		}
-		eventually(t, fmt.Sprintf("certificate %d to be served", serial), func() error {
-			got, err := servedSerial(t.Context(), addr)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	served := func(what string, want []byte) {
+		t.Helper()
+		framework.Eventually(t, what+" to be served", func() error {
+			state, err := handshake(t.Context(), addr)
 			if err != nil {
 				return err
 			}
-			if got != serial {
-				return fmt.Errorf("serving certificate %d", got)
+			if len(state.PeerCertificates) == 0 || !bytes.Equal(state.PeerCertificates[0].Raw, want) {
+				return errors.New("serving another certificate")
 			}
 			return nil
 		})
 	}
+	served("the first certificate", first)
+	// Replaced the way a mounted Secret is updated, while the server runs.
+	if err := ca.WriteServingCert(dir, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	rotated := writtenCert(t, dir)
+	if bytes.Equal(rotated, first) {
+		t.Fatal("the rotated certificate equals the first")
+	}
+	served("the rotated certificate", rotated)
 }
 
 func TestHTTP2IsOffUnlessEnabled(t *testing.T) {
@@ -268,16 +236,14 @@ func TestHTTP2IsOffUnlessEnabled(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			w := startWebhook(t, withOptions(func(o *webhook.Options) { o.EnableHTTP2 = tc.enable }))
-			defer w.stop()
-			install := suite.env.WebhookInstallOptions
+			defer w.Stop()
+			install := suite.cp.Env.WebhookInstallOptions
 			addr := net.JoinHostPort(install.LocalServingHost, strconv.Itoa(install.LocalServingPort))
-			d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}}} //nolint:gosec // only the negotiated protocol is read
-			conn, err := d.DialContext(t.Context(), "tcp", addr)
+			state, err := handshake(t.Context(), addr, "h2", "http/1.1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer conn.Close()
-			if got := conn.(*tls.Conn).ConnectionState().NegotiatedProtocol; got != tc.want {
+			if got := state.NegotiatedProtocol; got != tc.want {
 				t.Errorf("negotiated %q, want %q", got, tc.want)
 			}
 		})

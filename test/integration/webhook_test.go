@@ -22,7 +22,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +37,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
@@ -46,54 +46,16 @@ import (
 // renders for one Llama on one GPU.
 func productionStackPod(t testing.TB, ns, name string) *corev1.Pod {
 	t.Helper()
-	tmpl := podTemplates(t, filepath.Join(suite.root, "test", "testdata", "production-stack-helm-single-gpu-llama.yaml"))
+	tmpl := podTemplates(t, fixture("production-stack-helm-single-gpu-llama.yaml"))
 	return tmpl[0].asPod(ns, name)
-}
-
-// labelNamespace labels an existing namespace for the test's duration.
-func labelNamespace(t testing.TB, name string, labels map[string]string) {
-	t.Helper()
-	ns := &corev1.Namespace{}
-	if err := suite.client.Get(t.Context(), client.ObjectKey{Name: name}, ns); apierrors.IsNotFound(err) {
-		ns = &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-		if err := suite.client.Create(t.Context(), ns); err != nil {
-			t.Fatal(err)
-		}
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	before := ns.DeepCopy()
-	if ns.Labels == nil {
-		ns.Labels = map[string]string{}
-	}
-	for k, v := range labels {
-		ns.Labels[k] = v
-	}
-	if err := suite.client.Patch(t.Context(), ns, client.MergeFrom(before)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		current := &corev1.Namespace{}
-		if err := suite.client.Get(context.Background(), client.ObjectKey{Name: name}, current); err != nil {
-			t.Error(err)
-			return
-		}
-		patch := client.MergeFrom(current.DeepCopy())
-		for k := range labels {
-			delete(current.Labels, k)
-		}
-		if err := suite.client.Patch(context.Background(), current, patch); err != nil {
-			t.Error(err)
-		}
-	})
 }
 
 func TestOnlyOptedInNamespacesAreRewritten(t *testing.T) {
 	w := startWebhook(t)
-	labelNamespace(t, "kube-system", map[string]string{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteEnabled})
+	framework.LabelNamespace(t, suite.cp.Client, "kube-system", framework.OptedIn())
 	// "system" is the webhook's own namespace in config/webhook (config/default
 	// replaces it with the real one).
-	labelNamespace(t, "system", map[string]string{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteEnabled})
+	framework.LabelNamespace(t, suite.cp.Client, "system", framework.OptedIn())
 	cases := []struct {
 		name       string
 		pod        func(t *testing.T) *corev1.Pod
@@ -127,9 +89,9 @@ func TestOnlyOptedInNamespacesAreRewritten(t *testing.T) {
 			image := pod.Spec.Containers[0].Image
 			before := w.requests(t)
 			got := create(t, pod)
-			t.Cleanup(func() { _ = suite.client.Delete(context.Background(), got) })
-			if isRewritten(got) != tc.rewritten {
-				t.Errorf("rewritten = %v, want %v (annotations %v)", isRewritten(got), tc.rewritten, got.Annotations)
+			t.Cleanup(func() { _ = suite.cp.Client.Delete(context.Background(), got) })
+			if framework.IsRewritten(got) != tc.rewritten {
+				t.Errorf("rewritten = %v, want %v (annotations %v)", framework.IsRewritten(got), tc.rewritten, got.Annotations)
 			}
 			if !tc.rewritten && got.Spec.Containers[0].Image != image {
 				t.Errorf("image changed to %s", got.Spec.Containers[0].Image)
@@ -146,7 +108,7 @@ func TestProfileIsPickedByAnnotation(t *testing.T) {
 	mi325 := profile.Default()
 	mi325.Name = "it-mi325x"
 	mi325.Spec.Image = "lmsysorg/sglang:v0.5.9-rocm700-mi35x"
-	createProfile(t, mi325)
+	framework.CreateForTest(t, suite.cp.Client, mi325)
 	w.waitForProfile(t, mi325.Name)
 	ns := optedInNamespace(t)
 
@@ -165,7 +127,7 @@ func TestProfileIsPickedByAnnotation(t *testing.T) {
 				pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: tc.annotation}
 			}
 			got := create(t, pod)
-			if c := findContainer(got, "vllm"); c == nil || c.Image != tc.image {
+			if c := framework.FindContainer(got, "vllm"); c == nil || c.Image != tc.image {
 				t.Fatalf("vllm container = %+v, want image %s", c, tc.image)
 			}
 			status, _, err := rewrite.ReadStatus(&got.ObjectMeta)
@@ -187,7 +149,7 @@ func TestMissingProfileIsADenialNamingIt(t *testing.T) {
 	startWebhook(t)
 	pod := vllmPod(optedInNamespace(t), "llama")
 	pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: "no-such-profile"}
-	err := suite.client.Create(t.Context(), pod)
+	err := suite.cp.Client.Create(t.Context(), pod)
 	if !apierrors.IsForbidden(err) {
 		t.Fatalf("create = %v, want a Forbidden denial", err)
 	}
@@ -205,8 +167,8 @@ func TestDroppedFlagsAreKubectlWarnings(t *testing.T) {
 	if err := c.Create(t.Context(), pod); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(warnings.all(), func(w string) bool { return strings.Contains(w, "--fingerprint-value") }) {
-		t.Errorf("warnings %q do not mention --fingerprint-value", warnings.all())
+	if !slices.ContainsFunc(warnings.Warnings(), func(w string) bool { return strings.Contains(w, "--fingerprint-value") }) {
+		t.Errorf("warnings %q do not mention --fingerprint-value", warnings.Warnings())
 	}
 	status, _, err := rewrite.ReadStatus(&stored(t, pod).ObjectMeta)
 	if err != nil {
@@ -222,12 +184,12 @@ func TestRejectProfileDeniesWithTheReason(t *testing.T) {
 	strict := profile.Default()
 	strict.Name = "it-strict"
 	strict.Spec.Args.UnsafeFlags = v1alpha1.UnsafeFlagReject
-	createProfile(t, strict)
+	framework.CreateForTest(t, suite.cp.Client, strict)
 	w.waitForProfile(t, strict.Name)
 
 	pod := vllmPod(optedInNamespace(t), "llama", "--fingerprint-value", "abc")
 	pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: strict.Name}
-	err := suite.client.Create(t.Context(), pod)
+	err := suite.cp.Client.Create(t.Context(), pod)
 	if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "--fingerprint-value") {
 		t.Fatalf("create = %v, want a denial naming --fingerprint-value", err)
 	}
@@ -239,13 +201,13 @@ func TestRejectProfileDeniesWithTheReason(t *testing.T) {
 func TestDryRunCreateIsRewrittenAndNothingIsStored(t *testing.T) {
 	w := startWebhook(t)
 	pod := vllmPod(optedInNamespace(t), "llama")
-	if err := suite.client.Create(t.Context(), pod, client.DryRunAll); err != nil {
+	if err := suite.cp.Client.Create(t.Context(), pod, client.DryRunAll); err != nil {
 		t.Fatal(err)
 	}
-	if !isRewritten(pod) {
+	if !framework.IsRewritten(pod) {
 		t.Errorf("the dry-run answer is not rewritten: %v", pod.Annotations)
 	}
-	err := suite.client.Get(t.Context(), client.ObjectKeyFromObject(pod), &corev1.Pod{})
+	err := suite.cp.Client.Get(t.Context(), client.ObjectKeyFromObject(pod), &corev1.Pod{})
 	if !apierrors.IsNotFound(err) {
 		t.Errorf("get after a dry run = %v, want NotFound", err)
 	}
@@ -285,13 +247,13 @@ func TestReinvocationAfterAnotherWebhookLeavesACorrectPod(t *testing.T) {
 	installOtherMutator(t, path, "it.example.com/other-mutator")
 
 	got := create(t, vllmPod(ns, "llama"))
-	if !isRewritten(got) || got.Labels["it.example.com/touched"] != "true" {
+	if !framework.IsRewritten(got) || got.Labels["it.example.com/touched"] != "true" {
 		t.Fatalf("want our rewrite and the other webhook's label; annotations %v labels %v", got.Annotations, got.Labels)
 	}
 	if n := countContainers(got, v1alpha1.ProxyContainerName); n != 1 {
 		t.Errorf("%d %s containers, want exactly 1", n, v1alpha1.ProxyContainerName)
 	}
-	if c := findContainer(got, "vllm"); c == nil || !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "TOUCHED_BY_OTHER" }) {
+	if c := framework.FindContainer(got, "vllm"); c == nil || !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "TOUCHED_BY_OTHER" }) {
 		t.Errorf("the other webhook's env var is lost: %+v", c)
 	}
 	if got := w.count(t, "rewritten", ""); got != 1 {
@@ -308,7 +270,7 @@ func TestAlreadyRewrittenPodIsStoredUnchanged(t *testing.T) {
 	w := startWebhook(t)
 	ns := optedInNamespace(t)
 	first := create(t, vllmPod(ns, "first"))
-	if !isRewritten(first) {
+	if !framework.IsRewritten(first) {
 		t.Fatal("the first pod was not rewritten")
 	}
 	again := comparable(first)
@@ -350,17 +312,17 @@ func TestPodSecurityRestrictedNamespaceGetsNoViolationFromTheProxy(t *testing.T)
 		if err := c.Create(t.Context(), pod); err != nil {
 			t.Fatalf("the rewritten pod was refused: %v", err)
 		}
-		if !isRewritten(stored(t, pod)) {
+		if !framework.IsRewritten(stored(t, pod)) {
 			t.Error("the pod was not rewritten")
 		}
-		for _, w := range warnings.all() {
+		for _, w := range warnings.Warnings() {
 			if strings.Contains(w, "PodSecurity") {
 				t.Errorf("Pod Security warning: %s", w)
 			}
 		}
 	})
 	t.Run("a non-compliant pod is refused (Pod Security is enforced here)", func(t *testing.T) {
-		err := suite.client.Create(t.Context(), vllmPod(ns, "root"))
+		err := suite.cp.Client.Create(t.Context(), vllmPod(ns, "root"))
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "PodSecurity") {
 			t.Fatalf("create = %v, want a PodSecurity refusal", err)
 		}
@@ -371,13 +333,13 @@ func TestFailurePolicyWhenTheWebhookIsDown(t *testing.T) {
 	w := startWebhook(t)
 	optedIn, plain := optedInNamespace(t), newNamespace(t, nil)
 	// Prove the webhook answered before it goes away.
-	if !isRewritten(create(t, vllmPod(optedIn, "before"))) {
+	if !framework.IsRewritten(create(t, vllmPod(optedIn, "before"))) {
 		t.Fatal("the webhook does not rewrite while running")
 	}
-	w.stop()
+	w.Stop()
 
 	t.Run("a vLLM pod in an opted-in namespace is refused with a clear error", func(t *testing.T) {
-		err := suite.client.Create(t.Context(), vllmPod(optedIn, "down"))
+		err := suite.cp.Client.Create(t.Context(), vllmPod(optedIn, "down"))
 		if err == nil {
 			t.Fatal("the pod was created without the webhook")
 		}
@@ -404,7 +366,7 @@ func TestRuntimeClassNamedByThePodMustExistForTheWebhookToSeeIt(t *testing.T) {
 		return p
 	}
 	t.Run("without the RuntimeClass the API server refuses the pod before any webhook", func(t *testing.T) {
-		err := suite.client.Create(t.Context(), pod("no-class"))
+		err := suite.cp.Client.Create(t.Context(), pod("no-class"))
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `RuntimeClass "nvidia" not found`) {
 			t.Fatalf("create = %v, want the RuntimeClass admission refusal", err)
 		}
@@ -412,8 +374,8 @@ func TestRuntimeClassNamedByThePodMustExistForTheWebhookToSeeIt(t *testing.T) {
 	t.Run("with it the pod is rewritten and loses runtimeClassName", func(t *testing.T) {
 		ensureRuntimeClass(t, "nvidia")
 		got := create(t, pod("with-class"))
-		if !isRewritten(got) || got.Spec.RuntimeClassName != nil {
-			t.Fatalf("rewritten = %v, runtimeClassName = %v", isRewritten(got), got.Spec.RuntimeClassName)
+		if !framework.IsRewritten(got) || got.Spec.RuntimeClassName != nil {
+			t.Fatalf("rewritten = %v, runtimeClassName = %v", framework.IsRewritten(got), got.Spec.RuntimeClassName)
 		}
 	})
 }
@@ -436,7 +398,7 @@ func installOtherMutator(t *testing.T, path, nsLabel string) {
 // nsLabel=on, and waits until a dry-run pod created there passes called.
 func installMutator(t testing.TB, name, path, nsLabel string, called func(probe *corev1.Pod) error) {
 	t.Helper()
-	install := suite.env.WebhookInstallOptions
+	install := suite.cp.Env.WebhookInstallOptions
 	url := "https://" + net.JoinHostPort(install.LocalServingHost, strconv.Itoa(install.LocalServingPort)) + path
 	none := admissionregistrationv1.SideEffectClassNone
 	mwc := &admissionregistrationv1.MutatingWebhookConfiguration{
@@ -450,18 +412,11 @@ func installMutator(t testing.TB, name, path, nsLabel string, called func(probe 
 			AdmissionReviewVersions: []string{"v1"},
 		}},
 	}
-	if err := suite.client.Create(t.Context(), mwc); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := suite.client.Delete(context.Background(), mwc); err != nil {
-			t.Error(err)
-		}
-	})
+	framework.CreateForTest(t, suite.cp.Client, mwc)
 	probeNS := newNamespace(t, map[string]string{nsLabel: "on"})
-	eventually(t, "the API server to call webhook "+name, func() error {
+	framework.Eventually(t, "the API server to call webhook "+name, func() error {
 		probe := plainPod(probeNS, "probe")
-		if err := suite.client.Create(t.Context(), probe, client.DryRunAll); err != nil {
+		if err := suite.cp.Client.Create(t.Context(), probe, client.DryRunAll); err != nil {
 			return err
 		}
 		return called(probe)
@@ -477,7 +432,7 @@ func TestPullPolicyIsDerivedAgainFromTheSGLangImage(t *testing.T) {
 	floating := profile.Default()
 	floating.Name = "it-floating-image"
 	floating.Spec.Image = "lmsysorg/sglang:latest"
-	createProfile(t, floating)
+	framework.CreateForTest(t, suite.cp.Client, floating)
 	w.waitForProfile(t, floating.Name)
 	ns := optedInNamespace(t)
 
@@ -507,8 +462,8 @@ func TestPullPolicyIsDerivedAgainFromTheSGLangImage(t *testing.T) {
 				pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: tc.profile}
 			}
 			got := create(t, pod)
-			c := findContainer(got, "vllm")
-			if !isRewritten(got) || c == nil {
+			c := framework.FindContainer(got, "vllm")
+			if !framework.IsRewritten(got) || c == nil {
 				t.Fatalf("the pod was not rewritten: %v", got.Annotations)
 			}
 			if c.ImagePullPolicy != tc.want {
