@@ -358,7 +358,7 @@ func breakRuntimeClass(t *testing.T) func(*testing.T) {
 		framework.Eventually(t, "the production stack's pod to be admitted", func() error {
 			return suite.cp.Client.Create(t.Context(), pod)
 		})
-		if _, ok := pod.Annotations[v1alpha1.AnnotationStatus]; !ok || !hasContainer(pod, v1alpha1.ProxyContainerName) {
+		if !framework.IsRewritten(pod) {
 			t.Errorf("the admitted pod was not rewritten: annotations %v", pod.Annotations)
 		}
 		if pod.Spec.RuntimeClassName != nil {
@@ -386,17 +386,6 @@ func productionStackPod(t *testing.T) *corev1.Pod {
 	meta.GenerateName = deps[0].Name + "-"
 	meta.Namespace = appNamespace
 	return &corev1.Pod{ObjectMeta: meta, Spec: tmpl.Spec}
-}
-
-func hasContainer(pod *corev1.Pod, name string) bool {
-	for _, list := range [][]corev1.Container{pod.Spec.InitContainers, pod.Spec.Containers} {
-		for _, c := range list {
-			if c.Name == name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // deleteCRD deletes the SGLangProfile CRD, and with it every profile. The

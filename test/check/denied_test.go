@@ -17,7 +17,6 @@ limitations under the License.
 package checktest
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,7 +24,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
@@ -41,7 +39,7 @@ import (
 func TestAWorkloadTheProfileRejectsFailsWithTheWebhooksReason(t *testing.T) {
 	const ns = "team-c"
 	c := suite.cp.Client
-	optIn(t, ns)
+	framework.LabelNamespace(t, c, ns, framework.OptedIn())
 	strict := profile.Default()
 	strict.ObjectMeta = metav1.ObjectMeta{Name: "strict"}
 	strict.Spec.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--enforce-eager", Action: v1alpha1.FlagReject}}
@@ -49,16 +47,7 @@ func TestAWorkloadTheProfileRejectsFailsWithTheWebhooksReason(t *testing.T) {
 		c.Args = append(c.Args, "--enforce-eager")
 	}))
 	eager.Spec.Template.Annotations = map[string]string{v1alpha1.AnnotationProfile: "strict"}
-	for _, obj := range []client.Object{strict, eager} {
-		if err := c.Create(t.Context(), obj); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := c.Delete(context.WithoutCancel(t.Context()), obj); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	framework.CreateForTest(t, c, strict, eager)
 	want := []failing{{check.CheckWorkload, "Deployment team-c/eager"}}
 	var rs []check.Result
 	// The webhook's profile cache sees the new profile a moment later.
@@ -78,37 +67,5 @@ func TestAWorkloadTheProfileRejectsFailsWithTheWebhooksReason(t *testing.T) {
 			!strings.Contains(r.Hint, "args.overrides") {
 			t.Errorf("%s: %s\n%s\nhint: %s", r.Subject, r.Message, details, r.Hint)
 		}
-	}
-}
-
-// optIn creates the namespace, or labels it again, opted in for the test.
-// Namespaces are never deleted in envtest, so the label is removed when the
-// test ends, and the other tests' set-up stays as it was.
-func optIn(t *testing.T, ns string) {
-	t.Helper()
-	if err := framework.EnsureNamespace(t.Context(), suite.cp.Client, ns, nil); err != nil {
-		t.Fatal(err)
-	}
-	setOptInLabel(t.Context(), t, ns, true)
-	t.Cleanup(func() { setOptInLabel(context.WithoutCancel(t.Context()), t, ns, false) })
-}
-
-func setOptInLabel(ctx context.Context, t *testing.T, ns string, on bool) {
-	t.Helper()
-	var n corev1.Namespace
-	if err := suite.cp.Client.Get(ctx, client.ObjectKey{Name: ns}, &n); err != nil {
-		t.Fatal(err)
-	}
-	patch := client.MergeFrom(n.DeepCopy())
-	if n.Labels == nil {
-		n.Labels = map[string]string{}
-	}
-	if on {
-		n.Labels[v1alpha1.LabelRewrite] = v1alpha1.LabelRewriteEnabled
-	} else {
-		delete(n.Labels, v1alpha1.LabelRewrite)
-	}
-	if err := suite.cp.Client.Patch(ctx, &n, patch); err != nil {
-		t.Fatalf("labelling namespace %s: %v", ns, err)
 	}
 }

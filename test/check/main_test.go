@@ -18,7 +18,6 @@ package checktest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,9 +46,6 @@ const (
 	appNamespace = "team-a"
 	// gpuResource is what the default profile requests.
 	gpuResource corev1.ResourceName = "amd.com/gpu"
-	// setUpTimeout bounds building the binary, starting the control plane,
-	// installing the chart and starting the webhook.
-	setUpTimeout = 5 * time.Minute
 	// checkTimeout bounds one run of the checks.
 	checkTimeout = time.Minute
 )
@@ -65,36 +61,19 @@ var suite struct {
 	webhook  *framework.Webhook
 	vals     map[string]any // the chart's values (URL mode)
 	cliBin   string         // vllm-to-sglang, built from ./cmd/vllm-to-sglang
-	stops    []func() error
+	cleanup  *framework.Cleanup
 	workload string // the production stack Deployment's name
 }
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
+func TestMain(m *testing.M) { os.Exit(framework.RunSuite(m, "the check suite", setUp)) }
 
-func run(m *testing.M) int {
-	framework.SetLogger()
-	ctx, cancel := context.WithTimeout(context.Background(), setUpTimeout)
-	err := setUp(ctx)
-	cancel()
-	code := 1
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: setting up the check suite: %v\n", err)
-	} else {
-		code = m.Run()
-	}
-	if err := tearDown(); err != nil {
-		fmt.Fprintf(os.Stderr, "tearing down: %v\n", err)
-		code = max(code, 1)
-	}
-	return code
-}
-
-func setUp(ctx context.Context) error {
+func setUp(ctx context.Context, cleanup *framework.Cleanup) error {
+	suite.cleanup = cleanup
 	dir, err := os.MkdirTemp("", "vllm-to-sglang-check-")
 	if err != nil {
 		return err
 	}
-	suite.stops = append(suite.stops, func() error { return os.RemoveAll(dir) })
+	cleanup.Add(func() error { return os.RemoveAll(dir) })
 	suite.cliBin = filepath.Join(dir, "vllm-to-sglang")
 	var g errgroup.Group
 	g.Go(func() error {
@@ -118,7 +97,7 @@ func startCluster(ctx context.Context) error {
 		return err
 	}
 	suite.cp = cp
-	suite.stops = append(suite.stops, cp.Stop)
+	suite.cleanup.Add(cp.Stop)
 	if suite.ca, err = framework.NewCA("vllm-to-sglang check CA"); err != nil {
 		return err
 	}
@@ -165,7 +144,7 @@ func startWebhook(ctx context.Context) error {
 		return err
 	}
 	suite.webhook = wh
-	suite.stops = append(suite.stops, wh.Stop)
+	suite.cleanup.Add(wh.Stop)
 	return wh.WaitForProfile(ctx, v1alpha1.DefaultProfileName)
 }
 
@@ -235,15 +214,6 @@ func createWorkload(ctx context.Context, cp *framework.ControlPlane) error {
 
 func productionStackFixture(root string) string {
 	return filepath.Join(root, "test", "testdata", "production-stack-helm-tp8-devstral-tools.yaml")
-}
-
-// tearDown stops what setUp started, last first.
-func tearDown() error {
-	var errs []error
-	for i := len(suite.stops) - 1; i >= 0; i-- {
-		errs = append(errs, suite.stops[i]())
-	}
-	return errors.Join(errs...)
 }
 
 // runCheck runs every check as the user cfg authenticates.

@@ -26,7 +26,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check/inspect"
@@ -59,15 +58,7 @@ func applyDocumentedRBAC(t *testing.T) (*rest.Config, error) {
 			return nil, err
 		}
 	}
-	return userConfig(t, "checker", checkerGroup)
-}
-
-func userConfig(t *testing.T, user string, groups ...string) (*rest.Config, error) {
-	path, err := suite.cp.WriteKubeconfig(user, groups...)
-	if err != nil {
-		return nil, err
-	}
-	return clientcmd.BuildConfigFromFlags("", path)
+	return suite.cp.UserConfig("checker", checkerGroup)
 }
 
 // documentedRBAC reads the RBAC block of docs/check.md.
@@ -99,7 +90,7 @@ func TestTheDocumentedRBACIsEnough(t *testing.T) {
 }
 
 func TestWithoutTheRBACTheHintPointsToIt(t *testing.T) {
-	cfg, err := userConfig(t, "nobody")
+	cfg, err := suite.cp.UserConfig("nobody")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ limitations under the License.
 package checktest
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -25,11 +24,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check/inspect"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
 // TestStatefulSetsAndSkippedWorkloads looks at one namespace (--namespace)
@@ -39,7 +38,7 @@ import (
 func TestStatefulSetsAndSkippedWorkloads(t *testing.T) {
 	const ns = "team-b"
 	c := suite.cp.Client
-	optIn(t, ns)
+	framework.LabelNamespace(t, c, ns, framework.OptedIn())
 	sts := &appsv1.StatefulSet{
 		ObjectMeta: metav1.ObjectMeta{Name: "llama", Namespace: ns},
 		Spec: appsv1.StatefulSetSpec{
@@ -59,16 +58,7 @@ func TestStatefulSetsAndSkippedWorkloads(t *testing.T) {
 	noGPU := deployment(ns, "cpu-only", vllmTemplate("cpu-only", "", nil))
 	optedOut := deployment(ns, "opted-out", vllmTemplate("opted-out", "1", nil))
 	optedOut.Spec.Template.Labels[v1alpha1.LabelRewrite] = v1alpha1.LabelRewriteDisabled
-	for _, obj := range []client.Object{sts, noGPU, optedOut} {
-		if err := c.Create(t.Context(), obj); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := c.Delete(context.WithoutCancel(t.Context()), obj); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	framework.CreateForTest(t, c, sts, noGPU, optedOut)
 
 	rs := runCheck(t, suite.cp.Config, inspect.Options{Namespace: ns})
 	want := map[string]struct {
