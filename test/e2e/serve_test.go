@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -37,18 +36,13 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
-// hangGuard bounds one HTTP exchange so that a server that never answers
-// fails the test with a message instead of hanging it. It is not a
-// latency assertion: the answers expected take milliseconds.
-const hangGuard = 30 * time.Second
-
 // assertServesTheVLLMAPI drives the pod's port the way the vLLM stack's
 // users, router and kubelet do; mistral says the Deployment serves with
 // the mistral tool-call parser (assertLogprobs).
 func assertServesTheVLLMAPI(t *testing.T, pod *localPod, model string, mistral bool) {
 	t.Run("the pod's health endpoint turns 200 once SGLang answers its health check", func(t *testing.T) {
 		framework.Eventually(t, "the pod's /health to answer 200", func() error {
-			code, _, err := get(t.Context(), pod.url+"/health")
+			code, _, err := framework.HTTPGet(t.Context(), pod.url+"/health")
 			if err == nil && code != http.StatusOK {
 				err = fmt.Errorf("status %d", code)
 			}
@@ -169,7 +163,7 @@ func gauge(f *dto.MetricFamily) float64 {
 }
 
 func scrape(ctx context.Context, url string) (map[string]*dto.MetricFamily, error) {
-	code, body, err := get(ctx, url)
+	code, body, err := framework.HTTPGet(ctx, url)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +210,7 @@ func assertHealthDoesNotWaitForSGLang(t *testing.T, pod *localPod) {
 		if err != nil || before.HealthHeld == 0 {
 			return errors.Join(err, errors.New("no SGLang health check held yet"))
 		}
-		code, _, err := get(t.Context(), pod.url+"/health")
+		code, _, err := framework.HTTPGet(t.Context(), pod.url+"/health")
 		if err != nil {
 			return err
 		}
@@ -241,27 +235,11 @@ type fakeHealthState struct {
 
 func fakeState(ctx context.Context, fakeURL string) (fakeHealthState, error) {
 	var s fakeHealthState
-	_, body, err := get(ctx, fakeURL+"/_fake/state")
+	_, body, err := framework.HTTPGet(ctx, fakeURL+"/_fake/state")
 	if err == nil {
 		err = json.Unmarshal([]byte(body), &s)
 	}
 	return s, err
-}
-
-func get(ctx context.Context, url string) (int, string, error) {
-	ctx, cancel := context.WithTimeout(ctx, hangGuard)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(body), err
 }
 
 func post(t *testing.T, url, body string) {
