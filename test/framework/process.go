@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -131,6 +132,19 @@ func (p *Process) WaitForLine(ctx context.Context, match func(line string) (stri
 			return "", fmt.Errorf("waiting for %s: %w; its output:\n%s", p.name, ctx.Err(), p.Output())
 		}
 	}
+}
+
+// StopAtCleanup stops the process when the test ends, failing the test if
+// it had failed on its own, and logs its output when the test failed.
+func (p *Process) StopAtCleanup(t testing.TB) {
+	t.Cleanup(func() {
+		if err := p.Stop(); err != nil {
+			t.Error(err)
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s", p.name, p.Output())
+		}
+	})
 }
 
 // Signal sends sig to the process.

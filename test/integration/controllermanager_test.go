@@ -38,14 +38,7 @@ func TestDeploymentPodsAreRewrittenThroughTheControllerManager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := kcm.Stop(); err != nil {
-			t.Error(err)
-		}
-		if t.Failed() {
-			t.Logf("kube-controller-manager output:\n%s", kcm.Output())
-		}
-	})
+	kcm.StopAtCleanup(t)
 	ns := optedInNamespace(t)
 	// The Deployment the vLLM production-stack chart renders for one Llama on one GPU.
 	deps, err := framework.Deployments(fixture("production-stack-helm-single-gpu-llama.yaml"))

@@ -29,8 +29,10 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
 // runningWebhook is the webhook server under test (framework.StartWebhook:
@@ -106,14 +108,21 @@ func startWebhook(t testing.TB, options ...webhookOption) *runningWebhook {
 	return &runningWebhook{Webhook: w, metrics: metrics}
 }
 
-// waitForProfile waits until the webhook's cache holds the profile.
-func (w *runningWebhook) waitForProfile(t testing.TB, name string) {
+// createProfile creates the built-in profile under another name, changed
+// by edit, deletes it when the test ends, and waits until the webhook's
+// cache holds it.
+func (w *runningWebhook) createProfile(t testing.TB, name string, edit func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
 	t.Helper()
+	p := profile.Default()
+	p.Name = name
+	edit(&p.Spec)
+	framework.CreateForTest(t, suite.cp.Client, p)
 	ctx, cancel := framework.WaitContext(t)
 	defer cancel()
 	if err := w.WaitForProfile(ctx, name); err != nil {
 		t.Fatal(err)
 	}
+	return p
 }
 
 // podCounts are the values of vllm_to_sglang_webhook_pods_total, one per

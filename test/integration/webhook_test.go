@@ -105,11 +105,7 @@ func TestOnlyOptedInNamespacesAreRewritten(t *testing.T) {
 
 func TestProfileIsPickedByAnnotation(t *testing.T) {
 	w := startWebhook(t)
-	mi325 := profile.Default()
-	mi325.Name = "it-mi325x"
-	mi325.Spec.Image = "lmsysorg/sglang:v0.5.9-rocm700-mi35x"
-	framework.CreateForTest(t, suite.cp.Client, mi325)
-	w.waitForProfile(t, mi325.Name)
+	mi325 := w.createProfile(t, "it-mi325x", func(s *v1alpha1.SGLangProfileSpec) { s.Image = "lmsysorg/sglang:v0.5.9-rocm700-mi35x" })
 	ns := optedInNamespace(t)
 
 	cases := map[string]struct {
@@ -181,11 +177,7 @@ func TestDroppedFlagsAreKubectlWarnings(t *testing.T) {
 
 func TestRejectProfileDeniesWithTheReason(t *testing.T) {
 	w := startWebhook(t)
-	strict := profile.Default()
-	strict.Name = "it-strict"
-	strict.Spec.Args.UnsafeFlags = v1alpha1.UnsafeFlagReject
-	framework.CreateForTest(t, suite.cp.Client, strict)
-	w.waitForProfile(t, strict.Name)
+	strict := w.createProfile(t, "it-strict", func(s *v1alpha1.SGLangProfileSpec) { s.Args.UnsafeFlags = v1alpha1.UnsafeFlagReject })
 
 	pod := vllmPod(optedInNamespace(t), "llama", "--fingerprint-value", "abc")
 	pod.Annotations = map[string]string{v1alpha1.AnnotationProfile: strict.Name}
@@ -429,11 +421,7 @@ func installMutator(t testing.TB, name, path, nsLabel string, called func(probe 
 // and the API server defaults the patched pod again, from the SGLang image.
 func TestPullPolicyIsDerivedAgainFromTheSGLangImage(t *testing.T) {
 	w := startWebhook(t)
-	floating := profile.Default()
-	floating.Name = "it-floating-image"
-	floating.Spec.Image = "lmsysorg/sglang:latest"
-	framework.CreateForTest(t, suite.cp.Client, floating)
-	w.waitForProfile(t, floating.Name)
+	floating := w.createProfile(t, "it-floating-image", func(s *v1alpha1.SGLangProfileSpec) { s.Image = "lmsysorg/sglang:latest" })
 	ns := optedInNamespace(t)
 
 	cases := map[string]struct {
