@@ -103,14 +103,7 @@ func start(t *testing.T, bin string, argv, env []string) *framework.Process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := p.Stop(); err != nil {
-			t.Error(err)
-		}
-		if t.Failed() {
-			t.Logf("%s output:\n%s", bin, p.Output())
-		}
-	})
+	p.StopAtCleanup(t)
 	return p
 }
 
