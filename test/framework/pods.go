@@ -17,7 +17,12 @@ limitations under the License.
 package framework
 
 import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
@@ -40,4 +45,21 @@ func FindContainer(pod *corev1.Pod, name string) *corev1.Container {
 func IsRewritten(pod *corev1.Pod) bool {
 	_, annotated := pod.Annotations[v1alpha1.AnnotationStatus]
 	return annotated && FindContainer(pod, v1alpha1.ProxyContainerName) != nil
+}
+
+// DeploymentPods waits until the Deployment's ReplicaSet has created at
+// least n pods (kube-controller-manager runs the controllers) and returns
+// the pods its selector matches.
+func DeploymentPods(ctx context.Context, c client.Client, d *appsv1.Deployment, n int) ([]corev1.Pod, error) {
+	var pods corev1.PodList
+	err := Poll(ctx, fmt.Sprintf("%d pods of Deployment %s/%s", n, d.Namespace, d.Name), func() error {
+		if err := c.List(ctx, &pods, client.InNamespace(d.Namespace), client.MatchingLabels(d.Spec.Selector.MatchLabels)); err != nil {
+			return err
+		}
+		if len(pods.Items) < n {
+			return fmt.Errorf("%d pods", len(pods.Items))
+		}
+		return nil
+	})
+	return pods.Items, err
 }

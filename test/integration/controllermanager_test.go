@@ -18,11 +18,9 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
@@ -50,19 +48,13 @@ func TestDeploymentPodsAreRewrittenThroughTheControllerManager(t *testing.T) {
 	if err := suite.cp.Client.Create(t.Context(), dep); err != nil {
 		t.Fatal(err)
 	}
-	var pod corev1.Pod
-	framework.Eventually(t, "the Deployment's pod", func() error {
-		var pods corev1.PodList
-		if err := suite.cp.Client.List(t.Context(), &pods, client.InNamespace(ns),
-			client.MatchingLabels(dep.Spec.Selector.MatchLabels)); err != nil {
-			return err
-		}
-		if len(pods.Items) == 0 {
-			return fmt.Errorf("no pod yet")
-		}
-		pod = pods.Items[0]
-		return nil
-	})
+	ctx, cancel := framework.WaitContext(t)
+	defer cancel()
+	pods, err := framework.DeploymentPods(ctx, suite.cp.Client, dep, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod := pods[0]
 	if !framework.IsRewritten(&pod) {
 		t.Errorf("the ReplicaSet's pod %s was not rewritten", pod.Name)
 	}
