@@ -17,7 +17,6 @@ limitations under the License.
 package e2e
 
 import (
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -114,18 +113,13 @@ func apply(t *testing.T, d *appsv1.Deployment) []corev1.Pod {
 	if err := c.Create(t.Context(), d); err != nil {
 		t.Fatalf("creating Deployment %s: %v", d.Name, err)
 	}
-	want := int(ptrOr(d.Spec.Replicas, 1))
-	var pods corev1.PodList
-	framework.Eventually(t, fmt.Sprintf("%d pods of Deployment %s/%s", want, ns, d.Name), func() error {
-		if err := c.List(t.Context(), &pods, client.InNamespace(ns), client.MatchingLabels(d.Spec.Selector.MatchLabels)); err != nil {
-			return err
-		}
-		if len(pods.Items) < want {
-			return fmt.Errorf("%d pods", len(pods.Items))
-		}
-		return nil
-	})
-	return pods.Items
+	ctx, cancel := framework.WaitContext(t)
+	defer cancel()
+	pods, err := framework.DeploymentPods(ctx, c, d, int(ptrOr(d.Spec.Replicas, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pods
 }
 
 func ptrOr[T any](p *T, def T) T {
