@@ -18,19 +18,12 @@ package check
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 )
 
-const (
-	docsPath     = "../docs/check.md"
-	exampleBegin = "<!-- BEGIN check-example -->\n"
-	exampleEnd   = "<!-- END check-example -->\n"
-)
+const docsPath = "../docs/check.md"
 
 // TestDocsExampleIsTheBrokenGolden keeps the example in docs/check.md equal
 // to what the command prints for the broken cluster; -update rewrites it.
@@ -39,24 +32,7 @@ func TestDocsExampleIsTheBrokenGolden(t *testing.T) {
 	if err := Write(&out, NewReport(Run(broken(t))), OutputText); err != nil {
 		t.Fatal(err)
 	}
-	want := exampleBegin + "```console\n$ vllm-to-sglang check\n" + out.String() + "```\n" + exampleEnd
-	doc, err := os.ReadFile(filepath.Clean(docsPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := strings.Index(string(doc), exampleBegin), strings.Index(string(doc), exampleEnd)
-	if i < 0 || j < i {
-		t.Fatalf("%s has no %q ... %q block", docsPath, exampleBegin, exampleEnd)
-	}
-	got := string(doc[i : j+len(exampleEnd)])
-	if *update {
-		updated := string(doc[:i]) + want + string(doc[j+len(exampleEnd):])
-		if err := os.WriteFile(docsPath, []byte(updated), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("the example in %s is stale (go test ./check -update rewrites it; -want +got):\n%s", docsPath, diff)
-	}
+	golden.Sections(t, docsPath, map[string]string{
+		"check-example": "```console\n$ vllm-to-sglang check\n" + out.String() + "```\n",
+	})
 }

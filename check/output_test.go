@@ -19,8 +19,6 @@ package check
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,28 +26,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./check -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; go test ./check -update rewrites it):\n%s", path, diff)
-	}
-}
 
 // broken is a cluster with three problems at once: a floating image tag,
 // no nvidia RuntimeClass, and no AMD GPU node; plus a workload left alone.
@@ -75,7 +54,7 @@ func TestOutputGoldens(t *testing.T) {
 				if err := Write(&b, report, format); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, name+"."+format+".golden", b.Bytes())
+				golden.File(t, filepath.Join("testdata", name+"."+format+".golden"), b.Bytes())
 			})
 		}
 	}

@@ -20,7 +20,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,11 +27,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// update rewrites the example in docs/rewrite.md from the golden file
-// (which `go test ./webhook/rewrite/manifest -update` regenerates).
-var update = flag.Bool("update", false, "rewrite the docs/rewrite.md example from the golden")
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
+)
 
 const testdata = "../../test/testdata"
 
@@ -348,42 +345,10 @@ func lines(s string) []string {
 // command prints (the golden file); -update rewrites it.
 func TestDocsExample(t *testing.T) {
 	const path = "../../docs/rewrite.md"
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	wantStderr, wantYAML := splitGolden(t, tp8+".golden.yaml")
 	command := fmt.Sprintf("$ vllm-to-sglang rewrite -f test/testdata/%s.yaml\n", tp8)
-	want := string(doc)
-	for _, block := range []struct{ name, body string }{
-		{"tp8-rewrite-warnings", "```console\n" + command + strings.Join(wantStderr, "\n") + "\n```\n"},
-		{"tp8-rewrite-output", "```yaml\n" + wantYAML + "```\n"},
-	} {
-		want, err = replaceBlock(want, block.name, block.body)
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if want == string(doc) {
-		return
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("docs/rewrite.md's example is stale: run go test ./cmd/vllm-to-sglang -update")
-}
-
-// replaceBlock replaces what stands between <!-- BEGIN name --> and
-// <!-- END name --> lines.
-func replaceBlock(doc, name, body string) (string, error) {
-	begin, end := "<!-- BEGIN "+name+" -->\n", "<!-- END "+name+" -->"
-	before, rest, ok := strings.Cut(doc, begin)
-	_, after, ok2 := strings.Cut(rest, end)
-	if !ok || !ok2 {
-		return "", fmt.Errorf("no %s block", name)
-	}
-	return before + begin + body + end + after, nil
+	golden.Sections(t, path, map[string]string{
+		"tp8-rewrite-warnings": "```console\n" + command + strings.Join(wantStderr, "\n") + "\n```\n",
+		"tp8-rewrite-output":   "```yaml\n" + wantYAML + "```\n",
+	})
 }

@@ -18,17 +18,14 @@ package body
 
 import (
 	"encoding/json"
-	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestGolden runs realistic requests (testdata/NAME.json; NAME starting with
 // "completions-" goes to /v1/completions, anything else to chat) through
@@ -69,8 +66,8 @@ func TestGolden(t *testing.T) {
 			for _, c := range changes {
 				report.WriteString(c.Kind + " " + c.Field + ": " + c.Detail + "\n")
 			}
-			compareGolden(t, "testdata/"+name+".golden.json", out)
-			compareGolden(t, "testdata/"+name+".changes.golden", []byte(report.String()))
+			golden.File(t, "testdata/"+name+".golden.json", out)
+			golden.File(t, "testdata/"+name+".changes.golden", []byte(report.String()))
 		})
 	}
 	goldens, _ := filepath.Glob("testdata/*golden*")
@@ -79,22 +76,5 @@ func TestGolden(t *testing.T) {
 		if !seen[name] {
 			t.Errorf("%s has no input testdata/%s.json; delete it", g, name)
 		}
-	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }

@@ -17,35 +17,32 @@ limitations under the License.
 package metrics
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/pmezard/go-difflib/difflib"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.prom from the current output")
 
 // TestGoldenExpositions runs real SGLang expositions (written by the real
 // prometheus_client, see testdata/gen_sglang_expositions.py) through each
 // mode and compares the text the handler would serve.
 func TestGoldenExpositions(t *testing.T) {
 	tests := map[string]struct {
-		input, golden string
-		mode          string
+		input, want string
+		mode        string
 	}{
 		"translate adds vLLM families to a single-GPU SGLang exposition and keeps SGLang's": {
-			input: "sglang-single.prom", golden: "sglang-single.golden.prom", mode: ModeTranslate,
+			input: "sglang-single.prom", want: "sglang-single.golden.prom", mode: ModeTranslate,
 		},
 		"translate folds data-parallel ranks, tensor-parallel replicas, priorities and custom labels into one series per model": {
-			input: "sglang-dp2-priority.prom", golden: "sglang-dp2-priority.golden.prom", mode: ModeTranslate,
+			input: "sglang-dp2-priority.prom", want: "sglang-dp2-priority.golden.prom", mode: ModeTranslate,
 		},
 		"translate reads an older SGLang's cache_config_info labels": {
-			input: "sglang-mid2025.prom", golden: "sglang-mid2025.golden.prom", mode: ModeTranslate,
+			input: "sglang-mid2025.prom", want: "sglang-mid2025.golden.prom", mode: ModeTranslate,
 		},
 		"passthrough serves the SGLang families unchanged": {
-			input: "sglang-single.prom", golden: "sglang-single.passthrough.golden.prom", mode: ModePassthrough,
+			input: "sglang-single.prom", want: "sglang-single.passthrough.golden.prom", mode: ModePassthrough,
 		},
 	}
 	for name, tc := range tests {
@@ -59,29 +56,7 @@ func TestGoldenExpositions(t *testing.T) {
 				fams = Translate(fams, Rules)
 			}
 			got := encodeText(t, fams)
-			compareGolden(t, filepath.Join("testdata", tc.golden), got)
+			golden.File(t, filepath.Join("testdata", tc.want), []byte(got))
 		})
 	}
-}
-
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./proxy/metrics -run Golden -update to create it)", err)
-	}
-	if got == string(want) {
-		return
-	}
-	diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(want)), B: difflib.SplitLines(got),
-		FromFile: path, ToFile: "got", Context: 2,
-	})
-	t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", path, diff)
 }

@@ -18,7 +18,6 @@ package checktest
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check/inspect"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 )
 
@@ -64,17 +64,10 @@ func applyDocumentedRBAC(t *testing.T) (*rest.Config, error) {
 // documentedRBAC reads the RBAC block of docs/check.md.
 func documentedRBAC(t *testing.T) []*unstructured.Unstructured {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(suite.cp.Root, "docs", "check.md"))
+	block, err := golden.Section(filepath.Join(suite.cp.Root, "docs", "check.md"), "check-rbac")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const begin, end = "<!-- BEGIN check-rbac -->", "<!-- END check-rbac -->"
-	doc := string(data)
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	if i < 0 || j < i {
-		t.Fatalf("docs/check.md has no %s ... %s block", begin, end)
-	}
-	block := doc[i+len(begin) : j]
 	block = strings.TrimSpace(block)
 	block = strings.TrimPrefix(block, "```yaml")
 	block = strings.TrimSuffix(block, "```")

@@ -17,43 +17,19 @@ limitations under the License.
 package argv
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated table in docs/flag-translation.md")
-
-const (
-	docPath    = "../../docs/flag-translation.md"
-	tableBegin = "<!-- BEGIN GENERATED TABLE: go test ./webhook/argv -run TestDocTable -update -->"
-	tableEnd   = "<!-- END GENERATED TABLE -->"
-)
+const docPath = "../../docs/flag-translation.md"
 
 // TestDocTable keeps the decision table in docs/flag-translation.md equal
 // to the code's; `-update` regenerates it.
 func TestDocTable(t *testing.T) {
-	raw, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
-	begin, end := strings.Index(doc, tableBegin), strings.Index(doc, tableEnd)
-	if begin < 0 || end < begin {
-		t.Fatalf("%s lacks the generated table markers", docPath)
-	}
-	want := doc[:begin+len(tableBegin)] + "\n" + docTable() + doc[end:]
-	if *update {
-		if err := os.WriteFile(docPath, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if want != doc {
-		t.Fatalf("%s is stale: run go test ./webhook/argv -run TestDocTable -update", docPath)
-	}
+	golden.Sections(t, docPath, map[string]string{"flag-table": docTable()})
 }
 
 var docKinds = map[kind]string{

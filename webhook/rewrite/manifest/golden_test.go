@@ -18,7 +18,6 @@ package manifest
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,7 +25,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pmezard/go-difflib/difflib"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -34,11 +32,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 // testdata holds the fixtures (inputs) and their goldens.
 const testdata = "../../../test/testdata"
@@ -66,14 +63,13 @@ func TestGolden(t *testing.T) {
 	}
 	used := sets.New[string]()
 	for _, in := range inputs {
-		golden := strings.TrimSuffix(in, ".yaml") + ".golden.yaml"
-		used.Insert(golden)
+		want := strings.TrimSuffix(in, ".yaml") + ".golden.yaml"
+		used.Insert(want)
 		t.Run(filepath.Base(in), func(t *testing.T) {
-			got := rewriteFixture(t, in)
-			compareGolden(t, golden, got)
-			t.Run("rewriting the golden changes nothing", func(t *testing.T) { checkIdempotent(t, golden) })
-			t.Run("the golden decodes strictly as Kubernetes objects", func(t *testing.T) { checkStrict(t, golden) })
-			t.Run("every rewritten pod is well formed", func(t *testing.T) { checkPods(t, golden) })
+			golden.File(t, want, rewriteFixture(t, in))
+			t.Run("rewriting the golden changes nothing", func(t *testing.T) { checkIdempotent(t, want) })
+			t.Run("the golden decodes strictly as Kubernetes objects", func(t *testing.T) { checkStrict(t, want) })
+			t.Run("every rewritten pod is well formed", func(t *testing.T) { checkPods(t, want) })
 		})
 	}
 	t.Run("no stale golden files", func(t *testing.T) {
@@ -82,7 +78,7 @@ func TestGolden(t *testing.T) {
 			if used.Has(g) {
 				continue
 			}
-			if *update {
+			if golden.Updating() {
 				if err := os.Remove(g); err != nil {
 					t.Fatal(err)
 				}
@@ -126,28 +122,6 @@ func rewriteFixture(t *testing.T, in string) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
-}
-
-func compareGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("reading golden: %v (run with -update to create it)", err)
-	}
-	if bytes.Equal(want, got) {
-		return
-	}
-	diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
-		FromFile: golden, ToFile: "rewrite output", Context: 3,
-	})
-	t.Errorf("output differs from %s (run with -update if the change is intended):\n%s", golden, diff)
 }
 
 func readObjects(t *testing.T, path string) []byte {
