@@ -90,7 +90,7 @@ func TestProductionStackDeploymentsComeUpAsSGLangPodsThatServeTheVLLMAPI(t *test
 			}
 			t.Run("the rewritten pod, run on this machine, serves the vLLM API on the pod's port", func(t *testing.T) {
 				c := vllmContainer(t, f.deployment)
-				assertServesTheVLLMAPI(t, startPod(t, &pods[0]), servedModel(c), usesMistralToolParser(c))
+				assertServesTheVLLMAPI(t, startPod(t, &pods[0]), servedModel(c))
 			})
 		})
 	}

@@ -20,8 +20,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	corev1 "k8s.io/api/core/v1"
 )
 
 // clientLogprobs is the logprobs of the client's tool call, as the openai
@@ -41,11 +39,12 @@ type clientLogprobs struct {
 // topLogprobsAsked is the top_logprobs test/proxy/node/client.mjs sends.
 const topLogprobsAsked = 2
 
-// usesMistralToolParser tells whether the vLLM Deployment serves with the
-// mistral tool-call parser, the one SGLang was reported to reject logprobs
-// under. It reads the user's manifest, not the rewritten pod.
-func usesMistralToolParser(c *corev1.Container) bool {
-	argv := append(slices.Clone(c.Command), c.Args...)
+// mistralToolCallParser is the tool-call parser (the same name in vLLM and
+// SGLang) SGLang was reported to reject logprobs under.
+const mistralToolCallParser = "mistral"
+
+// toolCallParser is the --tool-call-parser of a vLLM or SGLang argv, or "".
+func toolCallParser(argv []string) string {
 	parser := ""
 	for i, a := range argv {
 		if v, ok := strings.CutPrefix(a, "--tool-call-parser="); ok {
@@ -54,7 +53,7 @@ func usesMistralToolParser(c *corev1.Container) bool {
 			parser = argv[i+1]
 		}
 	}
-	return parser == "mistral"
+	return parser
 }
 
 // assertLogprobs checks what the client of a pod sees of the logprobs it
@@ -94,7 +93,8 @@ func assertLogprobs(t *testing.T, got clientReport, mistral bool) {
 func TestFixturesCoverBothLogprobsCases(t *testing.T) {
 	var with, without []string
 	for _, f := range productionStackFixtures(t) {
-		if usesMistralToolParser(vllmContainer(t, f.deployment)) {
+		c := vllmContainer(t, f.deployment)
+		if toolCallParser(append(slices.Clone(c.Command), c.Args...)) == mistralToolCallParser {
 			with = append(with, f.name)
 		} else {
 			without = append(without, f.name)

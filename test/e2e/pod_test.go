@@ -36,6 +36,8 @@ import (
 // processes on this machine.
 type localPod struct {
 	fake, proxy *framework.Process
+	// toolCallParser is SGLang's --tool-call-parser in the rewritten argv.
+	toolCallParser string
 	// fakeURL is SGLang's address, url the pod's port (the proxy's).
 	fakeURL, url string
 }
@@ -62,7 +64,7 @@ func startPod(t *testing.T, pod *corev1.Pod) *localPod {
 	if !slices.Equal(vllm.Command, sglangLauncher) || !slices.Equal(proxy.Command, proxyCommand) {
 		t.Fatalf("commands %q and %q; this test runs %q and %q", vllm.Command, proxy.Command, sglangLauncher, proxyCommand)
 	}
-	lp := &localPod{}
+	lp := &localPod{toolCallParser: toolCallParser(append(slices.Clone(vllm.Command), vllm.Args...))}
 
 	env := containerEnv(t, pod, vllm)
 	argv, changed := localSGLangArgv(expandAll(append(slices.Clone(vllm.Command), vllm.Args...), env), status.SGLangPort)

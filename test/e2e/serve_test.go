@@ -37,9 +37,8 @@ import (
 )
 
 // assertServesTheVLLMAPI drives the pod's port the way the vLLM stack's
-// users, router and kubelet do; mistral says the Deployment serves with
-// the mistral tool-call parser (assertLogprobs).
-func assertServesTheVLLMAPI(t *testing.T, pod *localPod, model string, mistral bool) {
+// users, router and kubelet do.
+func assertServesTheVLLMAPI(t *testing.T, pod *localPod, model string) {
 	t.Run("the pod's health endpoint turns 200 once SGLang answers its health check", func(t *testing.T) {
 		framework.Eventually(t, "the pod's /health to answer 200", func() error {
 			code, _, err := framework.HTTPGet(t.Context(), pod.url+"/health")
@@ -49,8 +48,8 @@ func assertServesTheVLLMAPI(t *testing.T, pod *localPod, model string, mistral b
 			return err
 		})
 	})
-	t.Run("the official openai client lists the model, makes a tool call with logprobs and streams", func(t *testing.T) {
-		assertOpenAIClient(t, pod, model, mistral)
+	t.Run("the official openai client lists the model, asks for a tool call with logprobs and streams", func(t *testing.T) {
+		assertOpenAIClient(t, pod, model)
 	})
 	t.Run("the pod's /metrics carries SGLang's numbers under vLLM's names", func(t *testing.T) {
 		assertVLLMMetrics(t, pod, model)
@@ -76,7 +75,7 @@ type clientReport struct {
 
 // assertOpenAIClient runs the openai npm client of test/proxy (the one
 // make proxy-node-deps installs) against the pod's port.
-func assertOpenAIClient(t *testing.T, pod *localPod, model string, mistral bool) {
+func assertOpenAIClient(t *testing.T, pod *localPod, model string) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatalf("node is not on PATH; this test runs the official openai npm client with Node.js: %v", err)
@@ -101,12 +100,26 @@ func assertOpenAIClient(t *testing.T, pod *localPod, model string, mistral bool)
 	if len(got.Models) != 1 || got.Models[0] != model {
 		t.Errorf("/v1/models lists %q, want the Deployment's model %q", got.Models, model)
 	}
-	if got.ToolName != "get_weather" || got.FinishReason != "tool_calls" {
-		t.Errorf("tool call %q (finish_reason %q), want get_weather (tool_calls)", got.ToolName, got.FinishReason)
-	}
-	assertLogprobs(t, got, mistral)
+	assertToolCall(t, got, pod.toolCallParser)
+	assertLogprobs(t, got, pod.toolCallParser == mistralToolCallParser)
 	if got.StreamText == "" || got.StreamChunks < 2 || got.StreamUsage == nil || got.StreamUsage.TotalTokens == 0 {
 		t.Errorf("stream: text %q in %d chunks, usage %+v; want text in several chunks and the usage", got.StreamText, got.StreamChunks, got.StreamUsage)
+	}
+}
+
+// assertToolCall checks the answer to the client's request with tools: a
+// tool call where SGLang runs a tool-call parser, the model's text where it
+// runs none (SGLang does not parse tool calls then; neither would vLLM).
+func assertToolCall(t *testing.T, got clientReport, parser string) {
+	t.Helper()
+	if parser == "" {
+		if got.ToolName != "" || got.FinishReason != "stop" {
+			t.Errorf("tool call %q (finish_reason %q) from SGLang without --tool-call-parser, want the text (stop)", got.ToolName, got.FinishReason)
+		}
+		return
+	}
+	if got.ToolName != "get_weather" || got.FinishReason != "tool_calls" {
+		t.Errorf("tool call %q (finish_reason %q) with --tool-call-parser %s, want get_weather (tool_calls)", got.ToolName, got.FinishReason, parser)
 	}
 }
 

@@ -104,7 +104,10 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 	now := time.Now()
 	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: now.Unix(),
 		id: strconv.FormatInt(now.UnixNano(), 16), stream: body.Stream}
-	if chat {
+	// SGLang parses tool calls out of the model's text only when it runs
+	// with --tool-call-parser (serving_chat.py); without one the text is
+	// the message content.
+	if chat && s.opts.ToolCallParser != "" {
 		c.toolName = calledTool(body.Tools, body.ToolChoice)
 	}
 	if field := s.rejectedLogprobs(c, body); field != "" {

@@ -52,7 +52,8 @@ type chatAnswer struct {
 		Message struct {
 			ToolCalls []any `json:"tool_calls"`
 		} `json:"message"`
-		Logprobs *chatLogprobs `json:"logprobs"`
+		Logprobs     *chatLogprobs `json:"logprobs"`
+		FinishReason string        `json:"finish_reason"`
 	} `json:"choices"`
 }
 
@@ -98,10 +99,10 @@ func TestLogprobs(t *testing.T) {
 		body:     `{"messages":[],` + toolsJSON + `,"logprobs":true,"top_logprobs":2}`,
 		wantCode: http.StatusOK, wantLP: len(toolCallTokens), wantTop: 2,
 	}, {
-		name:     "answers a tool call with logprobs without a tool-call parser",
+		name:     "answers the text with logprobs to a request with tools without a tool-call parser",
 		path:     "/v1/chat/completions",
 		body:     `{"messages":[],` + toolsJSON + `,"logprobs":true,"top_logprobs":3}`,
-		wantCode: http.StatusOK, wantLP: len(toolCallTokens), wantTop: 3,
+		wantCode: http.StatusOK, wantLP: DefaultEvents, wantTop: 3,
 	}, {
 		name: "answers logprobs null when the request asks for none",
 		opts: mistral, path: "/v1/chat/completions",
@@ -225,13 +226,13 @@ func TestStreamedLogprobs(t *testing.T) {
 		"a streamed answer carries the logprobs of each generated token in its event": {
 			body: `{"messages":[],"stream":true,"logprobs":true,"top_logprobs":2}`,
 		},
-		"a streamed tool call carries them too, without the mistral parser": {
+		"a streamed tool call carries them too, under a parser other than mistral": {
 			body: `{"messages":[],"stream":true,` + toolsJSON + `,"logprobs":true,"top_logprobs":2}`, wantTool: true,
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			code, body := post(t, Options{}, "/v1/chat/completions", tc.body)
+			code, body := post(t, Options{ToolCallParser: "hermes"}, "/v1/chat/completions", tc.body)
 			if code != http.StatusOK {
 				t.Fatalf("status %d: %s", code, body)
 			}
@@ -276,6 +277,42 @@ func TestStreamedLogprobs(t *testing.T) {
 			}
 			if generated != DefaultEvents {
 				t.Errorf("%d events with logprobs, want %d", generated, DefaultEvents)
+			}
+		})
+	}
+}
+
+// TestToolCalls: SGLang turns the model's text into tool calls only when it
+// runs a tool-call parser.
+func TestToolCalls(t *testing.T) {
+	tests := map[string]struct {
+		opts     Options
+		body     string
+		wantCall bool
+	}{
+		"a request with tools gets a tool call under a tool-call parser": {
+			opts: Options{ToolCallParser: "hermes"}, body: `{"messages":[],` + toolsJSON + `}`, wantCall: true,
+		},
+		"a request with tools gets the text without a tool-call parser": {
+			body: `{"messages":[],` + toolsJSON + `}`,
+		},
+		"tool_choice none gets the text under a tool-call parser": {
+			opts: Options{ToolCallParser: "hermes"}, body: `{"messages":[],` + toolsJSON + `,"tool_choice":"none"}`,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, body := post(t, tc.opts, "/v1/chat/completions", tc.body)
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %s", code, body)
+			}
+			var got chatAnswer
+			if err := json.Unmarshal(body, &got); err != nil || len(got.Choices) != 1 {
+				t.Fatalf("answer %s: %v", body, err)
+			}
+			c := got.Choices[0]
+			if called := len(c.Message.ToolCalls) > 0; called != tc.wantCall || (c.FinishReason == "tool_calls") != tc.wantCall {
+				t.Errorf("tool calls %v, finish_reason %q; want a tool call: %v", c.Message.ToolCalls, c.FinishReason, tc.wantCall)
 			}
 		})
 	}

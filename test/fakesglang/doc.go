@@ -22,6 +22,10 @@ limitations under the License.
 // earlier shim had to work around: 422 on logprobs and 400 on array-shaped
 // tool "properties".
 //
+// Tool calls: like SGLang (serving_chat.py), the fake answers a chat request
+// with tools with a tool call only when it runs with a --tool-call-parser
+// and tool_choice is not "none"; otherwise it answers with text.
+//
 // Logprobs: the earlier shim saw SGLang's Mistral tool-call parser answer
 // 422 to logprobs/top_logprobs, from an agent client whose chat requests
 // carry tools; SGLang runs the tool-call parser only for a chat request
