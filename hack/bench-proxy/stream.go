@@ -18,6 +18,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
 )
 
 const streamBody = `{"model":"fake/model","messages":[{"role":"user","content":"hi"}],"stream":true}`
@@ -101,27 +104,20 @@ func rssWithStreams(pid int, proxy, fake string, n int) (float64, error) {
 			res.Body.Close()
 		}()
 	}
+	ctx, ctl := context.Background(), fakesglang.Control{URL: fake}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var st map[string]int64
-		res, err := http.Get(fake + "/_fake/state")
-		if err == nil {
-			_ = json.NewDecoder(res.Body).Decode(&st)
-			res.Body.Close()
-		}
-		if st["activeStreams"] >= int64(n) {
+		st, _ := ctl.State(ctx)
+		if st.ActiveStreams >= int64(n) {
 			break
 		}
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("only %d of %d streams opened", st["activeStreams"], n)
+			return 0, fmt.Errorf("only %d of %d streams opened", st.ActiveStreams, n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	rss := rssMiB(pid)
-	res, err := http.Post(fmt.Sprintf("%s/_fake/gates/rss?n=%d", fake, n*10), "", nil)
-	if err == nil {
-		res.Body.Close()
-	}
+	_ = ctl.Release(ctx, "rss", n*10)
 	wg.Wait()
 	return rss, nil
 }

@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,6 +32,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
@@ -213,13 +213,19 @@ func label(m *dto.Metric, name string) string {
 // /health meanwhile: the kubelet's probe must get its answer while the
 // same check is still held, so it cannot have waited for it.
 func assertHealthDoesNotWaitForSGLang(t *testing.T, pod *localPod) {
-	post(t, pod.fakeURL+"/_fake/health", `{"status":200,"hold":true}`)
+	fake := fakesglang.Control{URL: pod.fakeURL, Client: &http.Client{Timeout: framework.HangGuard}}
+	if err := fake.SetHealth(t.Context(), http.StatusOK, 0, true); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		post(t, pod.fakeURL+"/_fake/health", `{"status":200}`)
-		post(t, pod.fakeURL+"/_fake/health/release", "")
+		// t.Context() is done by now.
+		ctx := context.Background()
+		if err := errors.Join(fake.SetHealth(ctx, http.StatusOK, 0, false), fake.ReleaseHealth(ctx)); err != nil {
+			t.Error(err)
+		}
 	})
 	framework.Eventually(t, "a 200 from the pod's /health while one SGLang health check stays held", func() error {
-		before, err := fakeState(t.Context(), pod.fakeURL)
+		before, err := fake.State(t.Context())
 		if err != nil || before.HealthHeld == 0 {
 			return errors.Join(err, errors.New("no SGLang health check held yet"))
 		}
@@ -227,7 +233,7 @@ func assertHealthDoesNotWaitForSGLang(t *testing.T, pod *localPod) {
 		if err != nil {
 			return err
 		}
-		after, err := fakeState(t.Context(), pod.fakeURL)
+		after, err := fake.State(t.Context())
 		if err != nil {
 			return err
 		}
@@ -239,31 +245,4 @@ func assertHealthDoesNotWaitForSGLang(t *testing.T, pod *localPod) {
 		}
 		return nil
 	})
-}
-
-type fakeHealthState struct {
-	HealthHeld   int64 `json:"healthHeld"`
-	HealthChecks int64 `json:"healthChecks"`
-}
-
-func fakeState(ctx context.Context, fakeURL string) (fakeHealthState, error) {
-	var s fakeHealthState
-	_, body, err := framework.HTTPGet(ctx, fakeURL+"/_fake/state")
-	if err == nil {
-		err = json.Unmarshal([]byte(body), &s)
-	}
-	return s, err
-}
-
-func post(t *testing.T, url, body string) {
-	t.Helper()
-	res, err := http.Post(url, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("POST %s: %s", url, res.Status)
-	}
 }

@@ -66,10 +66,7 @@ func (s *Server) controlRoutes() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	m.HandleFunc("GET /_fake/state", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]int64{
-			"healthInFlight": s.healthInFlight.Load(), "healthHeld": s.healthHeld.Load(), "healthChecks": s.healthChecks.Load(),
-			"activeStreams": s.activeStreams.Load(),
-		})
+		writeJSON(w, http.StatusOK, s.State())
 	})
 	m.HandleFunc("POST /_fake/health", s.handleSetHealth)
 	m.HandleFunc("POST /_fake/health/release", func(w http.ResponseWriter, _ *http.Request) {

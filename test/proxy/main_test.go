@@ -119,6 +119,7 @@ func (p *process) pid() int { return p.cmd.Process.Pid }
 type fake struct {
 	*process
 	url string
+	ctl fakesglang.Control
 }
 
 // startFake starts the fake with SGLang's own argv; env sets FAKESGLANG_*.
@@ -143,7 +144,7 @@ func startFakeFlags(t *testing.T, flags []string, env ...string) *fake {
 	p, url := start(t, env, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	}, fakeBin, args...)
-	return &fake{process: p, url: url}
+	return &fake{process: p, url: url, ctl: fakesglang.Control{URL: url, Client: client}}
 }
 
 // proxyProc is a running proxy binary.
@@ -216,45 +217,39 @@ func get(t *testing.T, url string) *http.Response {
 	return res
 }
 
-func post(t *testing.T, url, body string) {
-	t.Helper()
-	res, err := client.Post(url, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("POST %s: %s", url, res.Status)
-	}
-}
+// The fake's controls; a failure to reach them fails the test.
 
-func getJSON(t *testing.T, url string, v any) {
-	t.Helper()
-	res, err := client.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer res.Body.Close()
-	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
-		t.Fatalf("decoding %s: %v", url, err)
-	}
-}
-
-func (f *fake) state(t *testing.T) map[string]int64 {
-	var s map[string]int64
-	getJSON(t, f.url+"/_fake/state", &s)
+func (f *fake) state(t *testing.T) fakesglang.State {
+	s, err := f.ctl.State(t.Context())
+	mustControl(t, err)
 	return s
 }
 
 func (f *fake) requests(t *testing.T) []fakesglang.Request {
-	var r []fakesglang.Request
-	getJSON(t, f.url+"/_fake/requests", &r)
+	r, err := f.ctl.Requests(t.Context())
+	mustControl(t, err)
 	return r
 }
 
 func (f *fake) release(t *testing.T, gate string, n int) {
-	post(t, fmt.Sprintf("%s/_fake/gates/%s?n=%d", f.url, gate, n), "")
+	mustControl(t, f.ctl.Release(t.Context(), gate, n))
+}
+
+// setHealth makes the fake's /health answer status, holding each check
+// until releaseHealth when hold is set.
+func (f *fake) setHealth(t *testing.T, status int, hold bool) {
+	mustControl(t, f.ctl.SetHealth(t.Context(), status, 0, hold))
+}
+
+func (f *fake) releaseHealth(t *testing.T) {
+	mustControl(t, f.ctl.ReleaseHealth(t.Context()))
+}
+
+func mustControl(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("controlling the fake SGLang: %v", err)
+	}
 }
 
 // streamBody is the chat request stream sends.

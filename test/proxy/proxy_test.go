@@ -66,7 +66,7 @@ func TestHealthFollowsFallAndRiseAndNeverWaitsForTheUpstream(t *testing.T) {
 	// Checks never overlap and a held check answers the status set before
 	// it arrived, so each step below sets the next check's status while
 	// the current one is held: no step depends on how fast anything runs.
-	post(t, f.url+"/_fake/health", `{"status":200,"hold":true}`)
+	f.setHealth(t, 200, true)
 
 	// step waits for the held check, asserts that /health answers
 	// wantHealth at once while that check is still held, sets the status of
@@ -74,17 +74,17 @@ func TestHealthFollowsFallAndRiseAndNeverWaitsForTheUpstream(t *testing.T) {
 	// has counted it in series.
 	step := func(wantHealth int, next int, series string) {
 		t.Helper()
-		eventually(t, "a health check is held in the fake", func() bool { return f.state(t)["healthHeld"] == 1 })
+		eventually(t, "a health check is held in the fake", func() bool { return f.state(t).HealthHeld == 1 })
 		// Every earlier check is counted: the proxy counts one before it starts the next.
 		before := p.metric(t, series)
 		if got := get(t, p.url+"/health").StatusCode; got != wantHealth {
 			t.Fatalf("/health = %d while a check was held, want %d", got, wantHealth)
 		}
-		if f.state(t)["healthHeld"] != 1 {
+		if f.state(t).HealthHeld != 1 {
 			t.Fatal("the held check ended before /health answered")
 		}
-		post(t, f.url+"/_fake/health", fmt.Sprintf(`{"status":%d,"hold":true}`, next))
-		post(t, f.url+"/_fake/health/release", "")
+		f.setHealth(t, next, true)
+		f.releaseHealth(t)
 		eventually(t, "the proxy counted the released check", func() bool { return p.metric(t, series) > before })
 	}
 
@@ -100,8 +100,8 @@ func TestHealthFollowsFallAndRiseAndNeverWaitsForTheUpstream(t *testing.T) {
 	if got := get(t, p.url+"/health").StatusCode; got != 200 {
 		t.Fatalf("/health = %d after 2 successes (rise 2), want 200", got)
 	}
-	post(t, f.url+"/_fake/health", `{"status":200}`)
-	post(t, f.url+"/_fake/health/release", "")
+	f.setHealth(t, 200, false)
+	f.releaseHealth(t)
 }
 
 // choice is the part of a chat answer or chunk that vLLM names differently.
@@ -325,7 +325,7 @@ func TestThousandConcurrentStreamsLeakNothing(t *testing.T) {
 	p.waitHealth(t, 200)
 	settle := func() {
 		client.CloseIdleConnections()
-		post(t, f.url+"/_fake/close-idle", "")
+		mustControl(t, f.ctl.CloseIdle(t.Context()))
 	}
 	settle()
 	baseFDs := fds(t, p.pid())

@@ -1,0 +1,122 @@
+/*
+Copyright 2026 The vllm-to-sglang Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package fakesglang
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// State is what GET /_fake/state answers.
+type State struct {
+	HealthInFlight int64 `json:"healthInFlight"`
+	HealthHeld     int64 `json:"healthHeld"`
+	HealthChecks   int64 `json:"healthChecks"`
+	ActiveStreams  int64 `json:"activeStreams"`
+}
+
+// State reports the health checks in flight and held and the open streams.
+func (s *Server) State() State {
+	return State{
+		HealthInFlight: s.healthInFlight.Load(), HealthHeld: s.healthHeld.Load(),
+		HealthChecks: s.healthChecks.Load(), ActiveStreams: s.activeStreams.Load(),
+	}
+}
+
+// Control drives a fake that runs as a separate process (cmd/fakesglang)
+// through its /_fake/ endpoints.
+type Control struct {
+	// URL is the fake's base URL, e.g. http://127.0.0.1:30000.
+	URL string
+	// Client sends the requests; nil means http.DefaultClient.
+	Client *http.Client
+}
+
+// SetHealth makes /health answer status after delay; hold keeps each
+// check open until ReleaseHealth.
+func (c Control) SetHealth(ctx context.Context, status int, delay time.Duration, hold bool) error {
+	body, err := json.Marshal(map[string]any{"status": status, "delay": delay.String(), "hold": hold})
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, http.MethodPost, "/_fake/health", string(body), nil)
+}
+
+// ReleaseHealth lets the held health checks answer.
+func (c Control) ReleaseHealth(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/_fake/health/release", "", nil)
+}
+
+// Release lets n requests waiting at the named gate go on.
+func (c Control) Release(ctx context.Context, gate string, n int) error {
+	return c.do(ctx, http.MethodPost, fmt.Sprintf("/_fake/gates/%s?n=%d", gate, n), "", nil)
+}
+
+// CloseIdle closes the fake's idle keep-alive connections.
+func (c Control) CloseIdle(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/_fake/close-idle", "", nil)
+}
+
+// State returns the fake's state.
+func (c Control) State(ctx context.Context) (State, error) {
+	var s State
+	err := c.do(ctx, http.MethodGet, "/_fake/state", "", &s)
+	return s, err
+}
+
+// Requests returns the requests the fake received so far.
+func (c Control) Requests(ctx context.Context) ([]Request, error) {
+	var r []Request
+	err := c.do(ctx, http.MethodGet, "/_fake/requests", "", &r)
+	return r, err
+}
+
+func (c Control) do(ctx context.Context, method, path, body string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	client := c.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer res.Body.Close() //nolint:errcheck // read fully below
+	if res.StatusCode >= 300 {
+		msg, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("%s %s: %s: %s", method, path, res.Status, msg)
+	}
+	if out == nil {
+		_, err = io.Copy(io.Discard, res.Body)
+		return err
+	}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return fmt.Errorf("decoding %s %s: %w", method, path, err)
+	}
+	return nil
+}
