@@ -22,23 +22,6 @@ import (
 	"testing"
 )
 
-// clientLogprobs is the logprobs of the client's tool call, as the openai
-// client hands them to the user.
-type clientLogprobs struct {
-	Content []struct {
-		Token       string
-		Logprob     float64
-		Bytes       []int
-		TopLogprobs []struct {
-			Token   string
-			Logprob float64
-		} `json:"top_logprobs"`
-	}
-}
-
-// topLogprobsAsked is the top_logprobs test/proxy/node/client.mjs sends.
-const topLogprobsAsked = 2
-
 // mistralToolCallParser is the tool-call parser (the same name in vLLM and
 // SGLang) SGLang was reported to reject logprobs under.
 const mistralToolCallParser = "mistral"
@@ -54,37 +37,6 @@ func toolCallParser(argv []string) string {
 		}
 	}
 	return parser
-}
-
-// assertLogprobs checks what the client of a pod sees of the logprobs it
-// asked for with its tool call. Under the Mistral tool-call parser they are
-// stripped and the response header says so (SGLang would refuse the
-// request otherwise); under any other parser, or none, they come back and
-// nothing is stripped.
-func assertLogprobs(t *testing.T, got clientReport, mistral bool) {
-	t.Helper()
-	if mistral {
-		for _, change := range []string{"stripped=logprobs", "stripped=top_logprobs"} {
-			if !strings.Contains(got.Modified, change) {
-				t.Errorf("x-vllm-to-sglang-modified %q does not say %s for SGLang's Mistral tool-call parser", got.Modified, change)
-			}
-		}
-		if got.Logprobs != nil {
-			t.Errorf("the client got logprobs %+v, though the header says they were stripped", got.Logprobs)
-		}
-		return
-	}
-	if strings.Contains(got.Modified, "stripped=") {
-		t.Errorf("x-vllm-to-sglang-modified %q: something was stripped from a pod without the Mistral tool-call parser", got.Modified)
-	}
-	if got.Logprobs == nil || len(got.Logprobs.Content) == 0 {
-		t.Fatalf("the client got no logprobs (%+v) from a pod without the Mistral tool-call parser", got.Logprobs)
-	}
-	for _, e := range got.Logprobs.Content {
-		if e.Token == "" || len(e.Bytes) == 0 || e.Logprob > 0 || len(e.TopLogprobs) != topLogprobsAsked {
-			t.Errorf("logprobs entry %+v: want a token, its bytes, a logprob <= 0 and the %d top_logprobs asked for", e, topLogprobsAsked)
-		}
-	}
 }
 
 // TestFixturesCoverBothLogprobsCases keeps the suite honest: the fixtures
