@@ -341,8 +341,9 @@ func lines(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
-// TestDocsExample keeps the example in docs/rewrite.md equal to what the
-// command prints (the golden file); -update rewrites it.
+// TestDocsExample keeps the example in docs/rewrite.md, and its warnings
+// in the README, equal to what the command prints (the golden file);
+// -update rewrites them.
 func TestDocsExample(t *testing.T) {
 	const path = "../../docs/rewrite.md"
 	wantStderr, wantYAML := splitGolden(t, tp8+".golden.yaml")
@@ -350,5 +351,9 @@ func TestDocsExample(t *testing.T) {
 	golden.Sections(t, path, map[string]string{
 		"tp8-rewrite-warnings": "```console\n" + command + strings.Join(wantStderr, "\n") + "\n```\n",
 		"tp8-rewrite-output":   "```yaml\n" + wantYAML + "```\n",
+	})
+	command = strings.TrimSuffix(command, "\n") + " > rewritten.yaml\n"
+	golden.Sections(t, "../../README.md", map[string]string{
+		"tp8-rewrite-warnings": "```console\n" + command + strings.Join(wantStderr, "\n") + "\n```\n",
 	})
 }
