@@ -33,9 +33,9 @@ func TestChartRefusesKubernetesVersionsWithoutWhatItNeeds(t *testing.T) {
 		refused bool
 	}{
 		"1.29 lacks GA webhook matchConditions and is refused": {version: "v1.29.4", refused: true},
-		"1.30 is accepted":                                     {version: "v1.30.0"},
-		"a vendor build of 1.30 is accepted":                   {version: "v1.30.2-eks-1234abc"},
-		"a release candidate of 1.31 is accepted":              {version: "v1.31.0-rc.1"},
+		"1.30 is accepted":                        {version: "v1.30.0"},
+		"a vendor build of 1.30 is accepted":      {version: "v1.30.2-eks-1234abc"},
+		"a release candidate of 1.31 is accepted": {version: "v1.31.0-rc.1"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
