@@ -55,6 +55,11 @@ verify-generated: ## Fail when generated files are stale (regenerates them, so r
 fmt: ## Run go fmt against code.
 	go fmt ./...
 
+.PHONY: fmt-check
+fmt-check: ## Fail when a Go file is not gofmt-formatted.
+	@files="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$files" ]; then echo "not gofmt-formatted (run make fmt):" $$files >&2; exit 1; fi
+
 .PHONY: vet
 vet: ## Run go vet against code.
 	go vet ./...
@@ -77,7 +82,7 @@ update-golden: ## Regenerate golden files and generated doc sections (review the
 ##@ Test
 
 .PHONY: test
-test: verify-generated vet test-unit test-integration test-chart test-e2e test-check ## Run every suite (what CI runs).
+test: verify-generated fmt-check vet test-unit test-integration test-chart test-e2e test-check ## Run every suite (what CI runs).
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests (no control plane).
