@@ -67,7 +67,7 @@ func writeText(w io.Writer, r Report) error {
 	for _, res := range r.Checks {
 		if res.Group != group {
 			if group != "" {
-				b.WriteString("\n")
+				_ = b.WriteByte('\n') // bufio keeps the first error for Flush
 			}
 			group = res.Group
 			title := group.Title()

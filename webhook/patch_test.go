@@ -445,7 +445,7 @@ func TestPatchLeavesManagedFieldsAlone(t *testing.T) {
 	pod := vllmPod()
 	pod.ManagedFields = []metav1.ManagedFieldsEntry{{
 		Manager: "kubectl-client-side-apply", Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: "v1",
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:containers":{"k:{\"name\":\"vllm\"}":{".":{},"f:image":{}}}}}`)},
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:containers":{"k:{\"name\":\"vllm\"}":{".":{},"f:image":{}}}}}`),
 	}}
 	raw := mustJSON(t, pod)
 	resp := h.Handle(t.Context(), createRequest(raw))

@@ -399,7 +399,3 @@ type SGLangProfileList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []SGLangProfile `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&SGLangProfile{}, &SGLangProfileList{})
-}

@@ -236,7 +236,7 @@ func TestHTTP2IsOffUnlessEnabled(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			w := startWebhook(t, withOptions(func(o *webhook.Options) { o.EnableHTTP2 = tc.enable }))
-			defer w.Stop()
+			defer func() { _ = w.Stop() }() // stop before the next case; startWebhook's cleanup reports an error
 			install := suite.cp.Env.WebhookInstallOptions
 			addr := net.JoinHostPort(install.LocalServingHost, strconv.Itoa(install.LocalServingPort))
 			state, err := handshake(t.Context(), addr, "h2", "http/1.1")

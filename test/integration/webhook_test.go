@@ -328,7 +328,9 @@ func TestFailurePolicyWhenTheWebhookIsDown(t *testing.T) {
 	if !framework.IsRewritten(create(t, vllmPod(optedIn, "before"))) {
 		t.Fatal("the webhook does not rewrite while running")
 	}
-	w.Stop()
+	if err := w.Stop(); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("a vLLM pod in an opted-in namespace is refused with a clear error", func(t *testing.T) {
 		err := suite.cp.Client.Create(t.Context(), vllmPod(optedIn, "down"))

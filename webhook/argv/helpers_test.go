@@ -59,17 +59,3 @@ func hasFlag(args []string, flag string) bool {
 		return a == flag || len(a) > len(flag) && a[:len(flag)+1] == flag+"="
 	})
 }
-
-// valuesOf returns the words following the last use of flag in args.
-func valuesOf(args []string, flag string) []string {
-	i := slices.Index(args, flag)
-	for j := i + 1; i >= 0 && j < len(args); j++ {
-		if j < len(args) && len(args[j]) > 2 && args[j][:2] == "--" {
-			return args[i+1 : j]
-		}
-	}
-	if i < 0 {
-		return nil
-	}
-	return args[i+1:]
-}

@@ -86,8 +86,6 @@ func (r rule) repeated() rule             { r.repeat = true; return r }
 func (r rule) old() rule                  { r.legacy = true; return r }
 func (r rule) multi(f multiNodeFunc) rule { r.multiNode = f; return r }
 func (r rule) why(reason string) rule     { r.reason = reason; return r }
-func (r rule) takes(n arity) rule         { r.arity = n; return r }
-func (r rule) with(fn xlateFunc) rule     { r.xlate = fn; return r }
 func (r rule) String() string             { return r.flag + " (" + r.kind.String() + ")" }
 func same(flag string, n arity) rule      { return rule{flag: flag, arity: n, kind: kindSame, to: flag} }
 func rename(flag, to string, n arity) rule {

@@ -358,7 +358,7 @@ var vllmTable = []rule{
 	tuning("--override-neuron-config", oneValue, "AWS Neuron setting").old(),
 	drop("--override-pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").old(),
 	byDefault("--disable-frontend-multiprocessing", switchArg, whyNoEffect).old(),
-	byDefault("--intial-incremental-detokenization-offset", oneValue, whyNoEffect).old(),
+	byDefault("--intial-incremental-detokenization-offset", oneValue, whyNoEffect).old(), //nolint:misspell // vLLM's own spelling
 	reject("--worker-use-ray", switchArg, "Ray workers: "+whyMultiNode).old().multi(always("--worker-use-ray")),
 	reject("--engine-use-ray", switchArg, "Ray engine: "+whyMultiNode).old().multi(always("--engine-use-ray")),
 }

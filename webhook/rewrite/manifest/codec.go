@@ -67,7 +67,7 @@ func decodeDocument(doc []byte) (*unstructured.Unstructured, error) {
 		return nil, err
 	}
 	if obj.GetAPIVersion() == "" {
-		return nil, errors.New("Object 'apiVersion' is missing")
+		return nil, errors.New("Object 'apiVersion' is missing") //nolint:staticcheck // apimachinery's own message, as kubectl prints it
 	}
 	return obj, nil
 }
