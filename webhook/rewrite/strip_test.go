@@ -92,15 +92,7 @@ func TestRewriteStripParams(t *testing.T) {
 		want:    "--strip-params=top_logprobs,guided_json",
 	}}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			pod, prof := testPod(), testProfile()
-			if tc.pod != nil {
-				tc.pod(pod)
-			}
-			if tc.profile != nil {
-				tc.profile(prof)
-			}
-			r := mustRewrite(t, pod, prof)
+		t.Run(tc.name, rewriteCase{pod: tc.pod, profile: tc.profile, check: func(t *testing.T, pod *corev1.Pod, r *Report) {
 			if diff := cmp.Diff([]string{tc.want}, stripArgs(t, pod)); diff != "" {
 				t.Errorf("proxy --strip-params (-want +got):\n%s", diff)
 			}
@@ -110,7 +102,7 @@ func TestRewriteStripParams(t *testing.T) {
 			if got := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "no logprobs") }); got != tc.noted {
 				t.Errorf("a warning says clients get no logprobs: %v, want %v (warnings %q)", got, tc.noted, r.Warnings())
 			}
-		})
+		}}.run)
 	}
 }
 
