@@ -20,11 +20,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// mistralToolCallParser is the tool-call parser (the same name in vLLM and
-// SGLang) SGLang was reported to reject logprobs under.
-const mistralToolCallParser = "mistral"
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
+)
 
 // toolCallParser is the --tool-call-parser of a vLLM or SGLang argv, or "".
 func toolCallParser(argv []string) string {
@@ -46,7 +44,7 @@ func TestFixturesCoverBothLogprobsCases(t *testing.T) {
 	var with, without []string
 	for _, f := range productionStackFixtures(t) {
 		c := vllmContainer(t, f.deployment)
-		if toolCallParser(append(slices.Clone(c.Command), c.Args...)) == mistralToolCallParser {
+		if toolCallParser(append(slices.Clone(c.Command), c.Args...)) == fakesglang.MistralToolCallParser {
 			with = append(with, f.name)
 		} else {
 			without = append(without, f.name)

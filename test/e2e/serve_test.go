@@ -70,7 +70,7 @@ func assertOpenAIClient(t *testing.T, pod *localPod, model string) {
 	assertToolCall(t, got, pod.toolCallParser)
 	// SGLang was reported to reject logprobs under the mistral parser: the
 	// proxy strips them there (and says so), nowhere else.
-	for _, problem := range got.LogprobsProblems(pod.toolCallParser == mistralToolCallParser) {
+	for _, problem := range got.LogprobsProblems(pod.toolCallParser == fakesglang.MistralToolCallParser) {
 		t.Errorf("%s (--tool-call-parser %q)", problem, pod.toolCallParser)
 	}
 	if got.StreamText == "" || got.StreamChunks < 2 || got.StreamUsage == nil || got.StreamUsage.TotalTokens == 0 {
