@@ -119,7 +119,6 @@ func (p *process) pid() int { return p.cmd.Process.Pid }
 type fake struct {
 	*process
 	url string
-	ctl fakesglang.Control
 }
 
 // startFake starts the fake with SGLang's own argv; env sets FAKESGLANG_*.
@@ -144,7 +143,7 @@ func startFakeFlags(t *testing.T, flags []string, env ...string) *fake {
 	p, url := start(t, env, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	}, fakeBin, args...)
-	return &fake{process: p, url: url, ctl: fakesglang.Control{URL: url, Client: client}}
+	return &fake{process: p, url: url}
 }
 
 // proxyProc is a running proxy binary.
@@ -219,30 +218,32 @@ func get(t *testing.T, url string) *http.Response {
 
 // The fake's controls; a failure to reach them fails the test.
 
+func (f *fake) ctl() fakesglang.Control { return fakesglang.Control{URL: f.url, Client: client} }
+
 func (f *fake) state(t *testing.T) fakesglang.State {
-	s, err := f.ctl.State(t.Context())
+	s, err := f.ctl().State(t.Context())
 	mustControl(t, err)
 	return s
 }
 
 func (f *fake) requests(t *testing.T) []fakesglang.Request {
-	r, err := f.ctl.Requests(t.Context())
+	r, err := f.ctl().Requests(t.Context())
 	mustControl(t, err)
 	return r
 }
 
 func (f *fake) release(t *testing.T, gate string, n int) {
-	mustControl(t, f.ctl.Release(t.Context(), gate, n))
+	mustControl(t, f.ctl().Release(t.Context(), gate, n))
 }
 
 // setHealth makes the fake's /health answer status, holding each check
 // until releaseHealth when hold is set.
 func (f *fake) setHealth(t *testing.T, status int, hold bool) {
-	mustControl(t, f.ctl.SetHealth(t.Context(), status, 0, hold))
+	mustControl(t, f.ctl().SetHealth(t.Context(), status, 0, hold))
 }
 
 func (f *fake) releaseHealth(t *testing.T) {
-	mustControl(t, f.ctl.ReleaseHealth(t.Context()))
+	mustControl(t, f.ctl().ReleaseHealth(t.Context()))
 }
 
 func mustControl(t *testing.T, err error) {

@@ -325,7 +325,7 @@ func TestThousandConcurrentStreamsLeakNothing(t *testing.T) {
 	p.waitHealth(t, 200)
 	settle := func() {
 		client.CloseIdleConnections()
-		mustControl(t, f.ctl.CloseIdle(t.Context()))
+		mustControl(t, f.ctl().CloseIdle(t.Context()))
 	}
 	settle()
 	baseFDs := fds(t, p.pid())
