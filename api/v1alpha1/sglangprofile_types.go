@@ -91,6 +91,17 @@ type SGLangProfileSpec struct {
 	// +kubebuilder:validation:XValidation:rule="!self.contains(' ')",message="image must not contain spaces"
 	Image string `json:"image"`
 
+	// sglangVersion is the SGLang release the image runs, e.g. 0.5.9. The
+	// translation emits only flags and values that release has (SGLang
+	// exits on any other). Empty: the release in the image's tag
+	// (v0.5.9-rocm700-mi30x is 0.5.9); an image pinned by digest alone, or
+	// whose tag names no release, gets the oldest supported release. A
+	// release older than every supported one is refused; a newer one is
+	// checked against the newest supported release's flags, with a warning.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^v?(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$`
+	SGLangVersion string `json:"sglangVersion,omitempty"`
+
 	// imagePullPolicy of the SGLang container. Empty keeps the pod's.
 	// +optional
 	// +kubebuilder:validation:Enum=Always;IfNotPresent;Never

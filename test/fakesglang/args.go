@@ -60,7 +60,7 @@ const (
 // token that is not a flag).
 func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 	a := Args{Host: DefaultHost, Port: DefaultPort}
-	argv = stripLauncher(argv)
+	argv = ServerArgs(argv)
 	var unknown []string
 	for i := 0; i < len(argv); i++ {
 		tok := argv[i]
@@ -100,8 +100,8 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 	return a, nil
 }
 
-// stripLauncher drops the interpreter and module in front of the flags.
-func stripLauncher(argv []string) []string {
+// ServerArgs drops the interpreter and module in front of the flags.
+func ServerArgs(argv []string) []string {
 	for i, tok := range argv {
 		switch {
 		case tok == "sglang.launch_server" || tok == "serve":

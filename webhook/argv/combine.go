@@ -41,10 +41,12 @@ func (t *translation) finishMemory() {
 // prefill it is SGLang's chunk size (and prefill budget when larger than
 // SGLang's default); without, SGLang's prefill batch budget.
 func (t *translation) finishBatchedTokens() {
-	a := t.st.batchedTokens
-	if a == nil {
-		return
+	if a := t.st.batchedTokens; a != nil {
+		t.attempt(func() { t.batchedTokens(a) }, *a)
 	}
+}
+
+func (t *translation) batchedTokens(a *Arg) {
 	if a.Opaque {
 		t.approximatedTo(*a, "the value is only known at run time; SGLang's nearest setting is the prefill chunk size",
 			emission{"--chunked-prefill-size", a.tokens()})
@@ -68,9 +70,12 @@ func (t *translation) finishBatchedTokens() {
 }
 
 func (t *translation) finishModelOverrides() {
-	if len(t.st.modelOverrides) == 0 {
-		return
+	if len(t.st.modelOverrides) > 0 {
+		t.attempt(t.modelOverrides, t.st.overrideArgs...)
 	}
+}
+
+func (t *translation) modelOverrides() {
 	b, _ := json.Marshal(t.st.modelOverrides)
 	e := em("--json-model-override-args", string(b))
 	words := t.emitAll(e)
@@ -84,25 +89,34 @@ func (t *translation) finishModelOverrides() {
 func (t *translation) finishLoRA() {
 	perBatch := int64(0)
 	if a := t.st.maxLoras; a != nil {
-		n, ok := parseInt(a.Value())
-		if !ok || n < 1 {
-			t.dropped(*a, true, "not an adapter count")
-		} else {
-			perBatch = n + 1
-			t.translatedTo(*a, "SGLang counts the base model as a slot: N adapters need --max-loras-per-batch N+1",
-				em("--max-loras-per-batch", itoa(perBatch)))
-		}
+		t.attempt(func() { perBatch = t.maxLoras(a) }, *a)
 	}
 	if a := t.st.maxCPULoras; a != nil {
-		n, ok := parseInt(a.Value())
-		switch {
-		case !ok || n < 1:
-			t.dropped(*a, true, "not an adapter count")
-		case n < perBatch:
-			t.approximatedTo(*a, "SGLang needs --max-loaded-loras of at least --max-loras-per-batch", em("--max-loaded-loras", itoa(perBatch)))
-		default:
-			t.translatedTo(*a, "SGLang calls it --max-loaded-loras", em("--max-loaded-loras", itoa(n)))
-		}
+		t.attempt(func() { t.maxCPULoras(a, perBatch) }, *a)
+	}
+}
+
+// maxLoras returns the --max-loras-per-batch it emitted, or 0.
+func (t *translation) maxLoras(a *Arg) int64 {
+	n, ok := parseInt(a.Value())
+	if !ok || n < 1 {
+		t.dropped(*a, true, "not an adapter count")
+		return 0
+	}
+	t.translatedTo(*a, "SGLang counts the base model as a slot: N adapters need --max-loras-per-batch N+1",
+		em("--max-loras-per-batch", itoa(n+1)))
+	return n + 1
+}
+
+func (t *translation) maxCPULoras(a *Arg, perBatch int64) {
+	n, ok := parseInt(a.Value())
+	switch {
+	case !ok || n < 1:
+		t.dropped(*a, true, "not an adapter count")
+	case n < perBatch:
+		t.approximatedTo(*a, "SGLang needs --max-loaded-loras of at least --max-loras-per-batch", em("--max-loaded-loras", itoa(perBatch)))
+	default:
+		t.translatedTo(*a, "SGLang calls it --max-loaded-loras", em("--max-loaded-loras", itoa(n)))
 	}
 }
 
@@ -132,11 +146,15 @@ type specConfig struct {
 }
 
 func (t *translation) finishSpeculative() {
-	s := t.st.spec
-	args := s.args()
-	if len(args) == 0 {
-		return
+	if args := t.st.spec.args(); len(args) > 0 {
+		// Speculative decoding only changes speed: a release that lacks a
+		// flag it needs runs without it.
+		t.attemptAs(false, func() { t.speculative(args) }, args...)
 	}
+}
+
+func (t *translation) speculative(args []Arg) {
+	s := t.st.spec
 	cfg, err := s.configFor()
 	if err != nil {
 		for _, a := range args {
@@ -144,7 +162,7 @@ func (t *translation) finishSpeculative() {
 		}
 		return
 	}
-	es, why := speculativeFlags(cfg)
+	es, why := t.speculativeFlags(cfg)
 	if es == nil {
 		for _, a := range args {
 			t.dropped(a, false, why)
@@ -195,7 +213,7 @@ func (s specState) configFor() (specConfig, error) {
 
 // speculativeFlags maps a speculative config to SGLang's flags; nil flags
 // with a reason when SGLang cannot run the method.
-func speculativeFlags(cfg specConfig) ([]emission, string) {
+func (t *translation) speculativeFlags(cfg specConfig) ([]emission, string) {
 	algo, ok := specAlgorithm(cfg)
 	if !ok {
 		return nil, fmt.Sprintf("SGLang has no %s speculative decoding; speculative decoding only changes speed", cfg.Method)
@@ -209,7 +227,7 @@ func speculativeFlags(cfg specConfig) ([]emission, string) {
 			em("--speculative-eagle-topk", "1"),
 			em("--speculative-num-draft-tokens", strconv.Itoa(k+1)))
 	}
-	if spec, _ := SGLangFlag("--speculative-draft-model-quantization"); cfg.Quantization != "" && spec.Accepts(cfg.Quantization) {
+	if cfg.Quantization != "" && t.accepts("--speculative-draft-model-quantization", cfg.Quantization) {
 		es = append(es, em("--speculative-draft-model-quantization", cfg.Quantization))
 	}
 	if cfg.Revision != "" {

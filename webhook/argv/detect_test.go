@@ -19,6 +19,8 @@ package argv
 import (
 	"strings"
 	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // Every container of every fixture is either detected (and translates to
@@ -52,15 +54,17 @@ func TestFixturesAreDetectedOrSkippedWithTheRightReason(t *testing.T) {
 			if reason != NotSkipped {
 				return
 			}
-			res, err := Translate(inv, Options{Host: "127.0.0.1", Port: 8001})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ValidateSGLangArgs(res.SGLangArgs); err != nil {
-				t.Fatalf("SGLang would refuse %q: %v", res.SGLangArgs, err)
-			}
-			if len(res.Rejected()) > 0 {
-				t.Errorf("a fixture is rejected: %+v", res.Rejected())
+			for _, release := range sglang.Releases() {
+				res, err := Translate(inv, Options{Host: "127.0.0.1", Port: 8001, Release: release})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := release.Validate(res.SGLangArgs); err != nil {
+					t.Fatalf("SGLang would refuse %q: %v", res.SGLangArgs, err)
+				}
+				if len(res.Rejected()) > 0 {
+					t.Errorf("a fixture is rejected on SGLang %s: %+v", release.Version(), res.Rejected())
+				}
 			}
 		})
 	}

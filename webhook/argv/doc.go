@@ -37,8 +37,9 @@ limitations under the License.
 // reported as a Finding. Flags vLLM does not know but SGLang does pass
 // through; others are dropped.
 //
-// Every flag Translate emits exists in SGLang's catalog, which is embedded
-// from data/sglang-flags.tsv and exposed through SGLangFlag so other
-// packages (the fake SGLang server of the tests) can validate argv the way
-// SGLang's argparse would. docs/flag-translation.md explains the decisions.
+// Every flag Translate emits, and every value of a flag with choices,
+// exists in the SGLang release the profile runs (Options.Release, a catalog
+// of package sglang): what the release lacks is dropped with a finding that
+// names the release, so the pod never crash-loops on an argparse error.
+// docs/flag-translation.md explains the decisions.
 package argv

@@ -92,6 +92,13 @@ func (t *translation) finishServer() {
 // bucket boundaries, so dashboards and alerts keep their quantiles.
 func (t *translation) emitMetrics() {
 	t.emit("--enable-metrics")
+	// Releases before SGLang PR #23595 record the prompt and generation
+	// token histograms (vLLM's request_prompt_tokens and
+	// request_generation_tokens) only when asked; later ones always do and
+	// keep the flag as a deprecated no-op, or drop it.
+	if f, ok := t.flag("--collect-tokens-histogram"); ok && !f.Deprecated {
+		t.emit("--collect-tokens-histogram")
+	}
 	t.emitTokens("--bucket-time-to-first-token", ttftTokens)
 	t.emitTokens("--bucket-inter-token-latency", itlTokens)
 	t.emitTokens("--bucket-e2e-request-latency", e2eTokens)

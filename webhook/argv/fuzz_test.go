@@ -22,11 +22,13 @@ import (
 	"testing"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // FuzzTranslate feeds arbitrary argv to Detect and Translate: they never
-// panic, and whatever Translate emits is an argv SGLang's argparse accepts
-// (every flag exists, with the values it takes). The seed corpus (the
+// panic, and whatever Translate emits is an argv the argparse of every
+// supported SGLang release accepts (every flag exists there, with the
+// values it takes). The seed corpus (the
 // fixtures' commands and a few tricky lines) runs with plain `go test`.
 // Words are separated by NUL bytes.
 func FuzzTranslate(f *testing.F) {
@@ -51,11 +53,14 @@ func FuzzTranslate(f *testing.F) {
 		if reject {
 			opts.Policy.UnsafeFlags = v1alpha1.UnsafeFlagReject
 		}
-		if image != "" {
-			checkTranslates(t, nil, argv, image, opts)
-			return
+		for _, release := range sglang.Releases() {
+			opts.Release = release
+			if image != "" {
+				checkTranslates(t, nil, argv, image, opts)
+				continue
+			}
+			checkTranslates(t, argv, nil, image, opts)
 		}
-		checkTranslates(t, argv, nil, image, opts)
 	})
 }
 
@@ -74,7 +79,7 @@ func checkTranslates(t *testing.T, command, args []string, image string, opts Op
 	if inv.Shell {
 		return // FuzzDetectShell covers scripts
 	}
-	if err := ValidateSGLangArgs(res.SGLangArgs); err != nil {
+	if err := releaseOf(opts).Validate(res.SGLangArgs); err != nil {
 		t.Fatalf("Translate(%q, %q) emitted %q: %v", command, args, res.SGLangArgs, err)
 	}
 }

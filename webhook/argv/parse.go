@@ -19,6 +19,8 @@ package argv
 import (
 	"regexp"
 	"strings"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // token is one word of a command: a literal string, or (raw) the shell
@@ -43,27 +45,7 @@ var kubeVarRef = regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`)
 // isOption tells an option word from a value: "-1" and "-" are values,
 // as argparse treats them when no option looks like a negative number.
 func isOption(t token) bool {
-	if t.raw || len(t.text) < 2 || t.text[0] != '-' {
-		return false
-	}
-	return !isNegativeNumber(t.text)
-}
-
-// isNegativeNumber matches argparse's ^-\d+$|^-\d*\.\d+$.
-func isNegativeNumber(s string) bool {
-	digits, dot := 0, false
-	for i, r := range s[1:] {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '.' && !dot && i < len(s)-2:
-			dot = true
-			digits = 0
-		default:
-			return false
-		}
-	}
-	return digits > 0
+	return !t.raw && sglang.LooksLikeOption(t.text)
 }
 
 // normalizeLong applies vLLM's FlexibleArgumentParser spelling rule:
@@ -159,13 +141,13 @@ func optionArity(a *Arg, name string) (arity, bool) {
 		}
 		return r.arity, true
 	}
-	if s, ok := SGLangFlag(name); ok {
+	if s, ok := sglang.AnyFlag(name); ok {
 		return sglangArity(s), true
 	}
 	return optValue, false
 }
 
-func sglangArity(s FlagSpec) arity {
+func sglangArity(s sglang.Flag) arity {
 	switch {
 	case !s.TakesValue:
 		return switchArg

@@ -16,16 +16,23 @@ limitations under the License.
 
 package argv
 
+import (
+	"fmt"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+)
+
 // Parser names differ between vLLM and SGLang. These maps hold vLLM name →
-// SGLang name where the names differ or a parser of another name reads the
-// same format; a vLLM name SGLang also has (hermes, mistral, kimi_k2...)
-// needs no entry. docs/flag-translation.md says which entries are verified.
+// SGLang name where the names differ and SGLang's parser reads the same
+// output format; a vLLM name SGLang also has, for the same format (hermes,
+// mistral, kimi_k2...), needs no entry. Whether the release has the SGLang
+// parser is the catalog's business. docs/flag-translation.md gives the
+// source of each entry.
 var (
 	toolParsers = map[string]string{
 		"llama3_json":     "llama3",
 		"llama4_json":     "llama3",
 		"llama4_pythonic": "pythonic",
-		"olmo3":           "pythonic",
 		"deepseek_v3":     "deepseekv3",
 		"deepseek_v31":    "deepseekv31",
 		"deepseek_v32":    "deepseekv32",
@@ -34,7 +41,6 @@ var (
 		"openai":          "gpt-oss",
 		"minimax_m2":      "minimax-m2",
 		"minimax_m3":      "minimax-m3",
-		"hunyuan_a13b":    "hunyuan",
 		"apertus":         "apertus2509",
 	}
 	reasoningParsers = map[string]string{
@@ -47,23 +53,77 @@ var (
 		"minimax_m2_append_think": "minimax-append-think",
 		"minimax_m3":              "minimax-m3",
 		"nemotron_v3":             "nemotron_3",
-		"hunyuan_a13b":            "hunyuan",
-		"granite":                 "granite_thinking_parser",
 	}
 )
 
-// mapParser maps a vLLM parser name: the profile's map first, then the
-// built-in one, then the same name when SGLang has it. ok is false when
-// SGLang has no parser for the name.
-func mapParser(name string, profile, builtin map[string]string, sglangFlag string) (string, bool) {
-	spec, _ := SGLangFlag(sglangFlag)
-	for _, m := range []map[string]string{profile, builtin} {
-		if to, found := m[name]; found {
-			return to, true
+// vLLM parsers whose output format no SGLang parser reads. A parser of
+// another format would not crash: it would find nothing, and tool calls or
+// reasoning would silently stay in the text. So these are dropped (unsafe),
+// and a profile that rejects unsafe drops refuses the pod; a profile can
+// still map them to a parser it knows fits.
+var (
+	toolParsersWithoutEquivalent = map[string]string{
+		"olmo3":        "vLLM's olmo3 parser reads JSON calls one per line; SGLang's pythonic parser reads [f(a=...)] lists, and SGLang has no olmo3 parser",
+		"hunyuan_a13b": "Hunyuan-A13B writes <tool_calls>[...]</tool_calls>; SGLang's hunyuan parser reads the Hunyuan 3 format",
+	}
+	reasoningParsersWithoutEquivalent = map[string]string{
+		"hunyuan_a13b": "Hunyuan-A13B's <think>/<answer> format is not the Hunyuan 3 format SGLang's hunyuan parser reads",
+		"granite":      "vLLM's granite parser reads Granite 3's \"Here's my thought process:\" text; SGLang's granite parser reads Granite 4's <think> tags",
+	}
+)
+
+// parserTable is one of the two parser flags with its name maps.
+type parserTable struct {
+	flag, loss                 string
+	builtin, withoutEquivalent map[string]string
+	profile                    func(*v1alpha1.ArgPolicy) map[string]string
+}
+
+var (
+	toolParserTable = parserTable{flag: "--tool-call-parser",
+		loss:    "tool calls will not be parsed: they stay in the message text",
+		builtin: toolParsers, withoutEquivalent: toolParsersWithoutEquivalent,
+		profile: func(p *v1alpha1.ArgPolicy) map[string]string { return p.ToolCallParsers }}
+	reasoningParserTable = parserTable{flag: "--reasoning-parser",
+		loss:    "reasoning will not be parsed: it stays in the message content",
+		builtin: reasoningParsers, withoutEquivalent: reasoningParsersWithoutEquivalent,
+		profile: func(p *v1alpha1.ArgPolicy) map[string]string { return p.ReasoningParsers }}
+)
+
+// parserName maps a vLLM parser name: the profile's map first, then a
+// parser with no SGLang equivalent, then the built-in map, then the same
+// name; the release must have the result. why says what fails.
+func (t *translation) parserName(pt parserTable, name string) (to, why string) {
+	to, mapped := pt.profile(t.policy)[name]
+	if !mapped {
+		if why, ok := pt.withoutEquivalent[name]; ok {
+			return "", why + "; " + pt.loss
 		}
+		to, mapped = pt.builtin[name]
 	}
-	if spec.Accepts(name) {
-		return name, true
+	if !mapped {
+		to = name
 	}
-	return "", false
+	if !t.accepts(pt.flag, to) {
+		return "", fmt.Sprintf("SGLang %s has no %s %q%s (map one in the profile); %s",
+			t.cat.Version(), pt.flag, to, t.valueHistory(pt.flag, to), pt.loss)
+	}
+	return to, ""
+}
+
+// parser translates --tool-call-parser or --reasoning-parser.
+func (t *translation) parser(a Arg, pt parserTable) {
+	if a.Opaque {
+		t.approximatedTo(a, "the parser name is only known at run time; SGLang's names differ", emission{pt.flag, a.tokens()})
+		return
+	}
+	to, why := t.parserName(pt, a.Value())
+	switch {
+	case why != "":
+		t.dropped(a, true, why)
+	case to == a.Value():
+		t.emit(pt.flag, to)
+	default:
+		t.translatedTo(a, fmt.Sprintf("SGLang's parser for %s is %s", a.Value(), to), em(pt.flag, to))
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // override returns the profile's override for a vLLM flag.
@@ -53,9 +54,9 @@ func (t *translation) applyOverride(a Arg, o v1alpha1.FlagOverride) {
 
 // passAs emits the argument's values under an SGLang flag the profile named.
 func (t *translation) passAs(a Arg, to, reason string) {
-	spec, ok := SGLangFlag(to)
+	spec, ok := t.flag(to)
 	if !ok {
-		t.fail(fmt.Errorf("profile override for %s: SGLang has no flag %s", a.Flag, to))
+		t.fail(fmt.Errorf("profile override for %s: SGLang %s has no flag %s", a.Flag, t.cat.Version(), to))
 		return
 	}
 	if a.Negated {
@@ -120,7 +121,7 @@ func (g gpuPolicy) memFraction(u float64) string {
 // applyExtra appends the profile's extra SGLang arguments; each replaces
 // any translated value of the same flag.
 func (t *translation) applyExtra() error {
-	extra, err := parseExtra(t.policy.Extra)
+	extra, err := parseExtra(t.policy.Extra, t.cat)
 	if err != nil {
 		return err
 	}
@@ -130,17 +131,17 @@ func (t *translation) applyExtra() error {
 	return nil
 }
 
-// parseExtra validates the profile's extra arguments against SGLang's catalog.
-func parseExtra(words []string) ([]emission, error) {
+// parseExtra validates the profile's extra arguments against the release's catalog.
+func parseExtra(words []string, cat *sglang.Catalog) ([]emission, error) {
 	var out []emission
 	for i := 0; i < len(words); i++ {
 		name, inline, hasInline := strings.Cut(words[i], "=")
 		if !strings.HasPrefix(name, "--") {
 			return nil, fmt.Errorf("profile args.extra: %q is not a flag", words[i])
 		}
-		spec, ok := SGLangFlag(name)
+		spec, ok := cat.Flag(name)
 		if !ok {
-			return nil, fmt.Errorf("profile args.extra: SGLang has no flag %s", name)
+			return nil, fmt.Errorf("profile args.extra: SGLang %s has no flag %s", cat.Version(), name)
 		}
 		e := emission{flag: spec.Name}
 		if name != spec.Name && !spec.TakesValue { // --no-X

@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // vllmRow is one row of testdata/vllm-flags.tsv (a copy of
@@ -113,9 +114,9 @@ func TestEverySGLangFlagOfTheTableExists(t *testing.T) {
 		if r.kind != kindSame && r.kind != kindRename {
 			continue
 		}
-		spec, ok := SGLangFlag(r.to)
+		spec, ok := sglang.AnyFlag(r.to)
 		if !ok || spec.Name != r.to {
-			t.Errorf("%s: SGLang has no flag %s (canonical name)", r.flag, r.to)
+			t.Errorf("%s: no supported SGLang release has a flag %s (canonical name)", r.flag, r.to)
 			continue
 		}
 		if spec.TakesValue != (r.arity != switchArg) {
@@ -174,14 +175,18 @@ var sampleValues = map[string][]string{
 // (switches on and off, values from sampleValues) and checks the kind's
 // promise, in Warn and in Reject profiles.
 func TestEveryRowBehavesAsItsDecisionSays(t *testing.T) {
-	for _, r := range vllmTable {
-		for _, use := range rowUses(r) {
-			t.Run(strings.Join(use, " "), func(t *testing.T) {
-				for _, mode := range []v1alpha1.UnsafeFlagAction{v1alpha1.UnsafeFlagWarn, v1alpha1.UnsafeFlagReject} {
-					res := mustTranslate(t, append([]string{"vllm", "serve", "org/model"}, use...), withUnsafe(mode))
-					checkKindPromise(t, &r, use, res, mode)
-				}
-			})
+	for _, release := range sglang.Releases() {
+		for _, r := range vllmTable {
+			for _, use := range rowUses(r) {
+				t.Run(release.Version().String()+"/"+strings.Join(use, " "), func(t *testing.T) {
+					for _, mode := range []v1alpha1.UnsafeFlagAction{v1alpha1.UnsafeFlagWarn, v1alpha1.UnsafeFlagReject} {
+						opts := withUnsafe(mode)
+						opts.Release = release
+						res := mustTranslate(t, append([]string{"vllm", "serve", "org/model"}, use...), opts)
+						checkKindPromise(t, &r, use, res, opts)
+					}
+				})
+			}
 		}
 	}
 }
@@ -201,10 +206,20 @@ func rowUses(r rule) [][]string {
 	return [][]string{append([]string{r.flag}, vals...)}
 }
 
-func checkKindPromise(t *testing.T, r *rule, use []string, res *Result, mode v1alpha1.UnsafeFlagAction) {
+func checkKindPromise(t *testing.T, r *rule, use []string, res *Result, opts Options) {
 	t.Helper()
 	f, found := findingFor(res, r.flag)
 	negated := strings.HasPrefix(use[0], "--no-")
+	mode := opts.Policy.UnsafeFlags
+	unsafeDrop := map[v1alpha1.UnsafeFlagAction]Action{v1alpha1.UnsafeFlagWarn: Dropped, v1alpha1.UnsafeFlagReject: Rejected}[mode]
+	if (r.kind == kindSame || r.kind == kindRename) && !negated && !opts.Release.Has(r.to) {
+		// The release lacks the flag: dropped as unsafe, naming the release.
+		wantFinding(t, f, found, unsafeDrop)
+		if want := "SGLang " + opts.Release.Version().String() + " has no " + r.to; !strings.Contains(f.Reason, want) {
+			t.Errorf("reason %q does not say %q", f.Reason, want)
+		}
+		return
+	}
 	switch r.kind {
 	case kindSame:
 		if found {
@@ -225,12 +240,11 @@ func checkKindPromise(t *testing.T, r *rule, use []string, res *Result, mode v1a
 	case kindTuning:
 		wantFinding(t, f, found, Dropped)
 	case kindDrop:
-		wantFinding(t, f, found, map[v1alpha1.UnsafeFlagAction]Action{
-			v1alpha1.UnsafeFlagWarn: Dropped, v1alpha1.UnsafeFlagReject: Rejected}[mode])
+		wantFinding(t, f, found, unsafeDrop)
 	case kindReject:
 		wantFinding(t, f, found, Rejected)
 	case kindTranslate:
-		if !found && !hasFlagBeyondBaseline(t, res) {
+		if !found && !hasFlagBeyondBaseline(t, res, opts.Release) {
 			t.Errorf("translation left no trace: no finding, no emitted flag: %v", res.SGLangArgs)
 		}
 	}
@@ -246,13 +260,9 @@ func wantFinding(t *testing.T, f Finding, found bool, action Action) {
 	}
 }
 
-var baseline []string
-
 // hasFlagBeyondBaseline reports whether res emits something a bare
-// `vllm serve org/model` does not.
-func hasFlagBeyondBaseline(t *testing.T, res *Result) bool {
-	if baseline == nil {
-		baseline = mustTranslate(t, []string{"vllm", "serve", "org/model"}, Options{}).SGLangArgs
-	}
+// `vllm serve org/model` does not, on the same release.
+func hasFlagBeyondBaseline(t *testing.T, res *Result, release *sglang.Catalog) bool {
+	baseline := mustTranslate(t, []string{"vllm", "serve", "org/model"}, Options{Release: release}).SGLangArgs
 	return !slices.Equal(baseline, res.SGLangArgs)
 }

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 var (
@@ -63,11 +64,13 @@ type translation struct {
 	inv      *Invocation
 	opts     Options
 	policy   *v1alpha1.ArgPolicy
+	cat      *sglang.Catalog // the release's flags
 	gpu      gpuPolicy
 	out      []emission
 	findings []finding
 	st       state
 	err      error
+	pending  *pending // the decision under way (see attempt)
 }
 
 // finding is a Finding plus whether a Reject profile refuses it.
@@ -107,8 +110,11 @@ type state struct {
 }
 
 func newTranslation(inv *Invocation, opts Options) (*translation, error) {
-	t := &translation{inv: inv, opts: opts, policy: &opts.Policy,
+	t := &translation{inv: inv, opts: opts, policy: &opts.Policy, cat: opts.Release,
 		out: make([]emission, 0, len(inv.Args)+16), findings: make([]finding, 0, len(inv.Args))}
+	if t.cat == nil {
+		t.cat = sglang.Oldest()
+	}
 	gpu, err := parseGPUPolicy(opts.Policy.GPUMemoryUtilization)
 	if err != nil {
 		return nil, err
@@ -129,9 +135,23 @@ func (t *translation) emit(flag string, vals ...string) {
 	t.emitTokens(flag, literalTokens(vals))
 }
 
+// A flag or value the release lacks is not emitted: within an attempt the
+// decision is undone; outside one (the settings every pod gets) it is an
+// error, since the pod would not start.
 func (t *translation) emitTokens(flag string, vals []token) {
+	if why := t.unavailable(flag, vals); why != "" {
+		if t.pending == nil {
+			t.fail(fmt.Errorf("%s, which every rewritten pod needs", why))
+			return
+		}
+		t.pending.lacks = append(t.pending.lacks, why)
+		return
+	}
 	t.out = slices.DeleteFunc(t.out, func(e emission) bool { return e.flag == flag })
 	t.out = append(t.out, emission{flag: flag, vals: vals})
+	if t.pending != nil {
+		t.pending.emitted = append(t.pending.emitted, flag)
+	}
 }
 
 // note records a finding about a vLLM argument.
@@ -175,6 +195,10 @@ func (t *translation) rejected(a Arg, reason string) {
 // handle translates one argument: profile override, then the table, then
 // the pass-through rule for flags vLLM does not know.
 func (t *translation) handle(a Arg) {
+	t.attempt(func() { t.decide(a) }, a)
+}
+
+func (t *translation) decide(a Arg) {
 	if a.Flag == "" {
 		t.positional(a)
 		return
@@ -222,13 +246,9 @@ func (t *translation) apply(r *rule, a Arg) {
 
 // pass emits a same-named or renamed flag, checking SGLang's choices.
 func (t *translation) pass(r *rule, a Arg) {
-	spec, _ := SGLangFlag(r.to)
+	spec, _ := t.flag(r.to)
 	if a.Negated {
 		t.negated(a, spec)
-		return
-	}
-	if bad, ok := unacceptedValue(spec, a); ok {
-		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", r.to, bad))
 		return
 	}
 	vals := a.tokens()
@@ -243,23 +263,10 @@ func (t *translation) pass(r *rule, a Arg) {
 
 // negated handles --no-X of a boolean flag SGLang also has: SGLang's
 // store_true switches are off unless given, so nothing is lost.
-func (t *translation) negated(_ Arg, spec FlagSpec) {
+func (t *translation) negated(_ Arg, spec sglang.Flag) {
 	if spec.Negatable {
 		t.emit("--no-" + strings.TrimPrefix(spec.Name, "--"))
 	}
-}
-
-// unacceptedValue returns the first value SGLang's choices refuse.
-func unacceptedValue(spec FlagSpec, a Arg) (string, bool) {
-	if a.Opaque || !spec.TakesValue {
-		return "", false
-	}
-	for _, v := range a.Values {
-		if !spec.Accepts(v) {
-			return v, true
-		}
-	}
-	return "", false
 }
 
 // tokens returns the values as tokens, keeping shell source verbatim.
@@ -273,9 +280,10 @@ func (a Arg) tokens() []token {
 
 // unknown handles a flag vLLM does not have: SGLang flags pass, others drop.
 func (t *translation) unknown(a Arg) {
-	spec, ok := SGLangFlag(a.Flag)
+	spec, ok := t.flag(a.Flag)
 	if !ok {
-		t.dropped(a, true, "neither vLLM nor SGLang has this flag")
+		t.dropped(a, true, "neither vLLM nor SGLang "+t.cat.Version().String()+" has this flag"+
+			history(t.cat, func(c *sglang.Catalog) bool { return c.Has(a.Flag) }))
 		return
 	}
 	if a.Negated || strings.HasPrefix(a.Flag, "--no-") && spec.Name != a.Flag {
@@ -285,10 +293,6 @@ func (t *translation) unknown(a Arg) {
 	}
 	if spec.TakesValue && len(a.Values) == 0 && spec.Nargs != "?" && spec.Nargs != "*" {
 		t.dropped(a, true, "it has no value")
-		return
-	}
-	if bad, ok := unacceptedValue(spec, a); ok {
-		t.dropped(a, true, fmt.Sprintf("SGLang's %s does not accept %q", spec.Name, bad))
 		return
 	}
 	vals := a.tokens()

@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 type wantFindingOf struct {
@@ -216,6 +217,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"passes a flag only SGLang has, under its canonical name": {
 			argv:     []string{"--context-bucket", "8192", "--enable-torch-compile"},
+			opts:     Options{Release: sglang.Newest()},
 			want:     [][]string{{"--cuda-graph-prefill-max-context", "8192"}, {"--enable-torch-compile"}},
 			findings: []wantFindingOf{{"--context-bucket", Translated}, {"--enable-torch-compile", Translated}},
 		},
@@ -253,7 +255,7 @@ func TestTranslate(t *testing.T) {
 			opts: policy(func(p *v1alpha1.ArgPolicy) {
 				p.Overrides = []v1alpha1.FlagOverride{{Flag: "--block-size", Action: v1alpha1.FlagPass}}
 			}),
-			wantErr: "SGLang has no flag --block-size",
+			wantErr: "SGLang 0.5.9 has no flag --block-size",
 		},
 		"appends the profile's extra flags, which win over translated ones": {
 			argv: []string{"--gpu-memory-utilization", "0.9"},
@@ -265,7 +267,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"fails on an extra flag SGLang lacks": {
 			opts:    policy(func(p *v1alpha1.ArgPolicy) { p.Extra = []string{"--max-model-len", "8"} }),
-			wantErr: "SGLang has no flag --max-model-len",
+			wantErr: "SGLang 0.5.9 has no flag --max-model-len",
 		},
 		"fails on an extra flag without its value": {
 			opts:    policy(func(p *v1alpha1.ArgPolicy) { p.Extra = []string{"--tp-size"} }),
@@ -356,14 +358,14 @@ func TestTranslate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkResult(t, res, tc.want, tc.absent, tc.findings)
+			checkResult(t, releaseOf(tc.opts), res, tc.want, tc.absent, tc.findings)
 		})
 	}
 }
 
-func checkResult(t *testing.T, res *Result, want [][]string, absent []string, findings []wantFindingOf) {
+func checkResult(t *testing.T, release *sglang.Catalog, res *Result, want [][]string, absent []string, findings []wantFindingOf) {
 	t.Helper()
-	if err := ValidateSGLangArgs(res.SGLangArgs); err != nil {
+	if err := release.Validate(res.SGLangArgs); err != nil {
 		t.Errorf("SGLang would refuse %q: %v", res.SGLangArgs, err)
 	}
 	for _, seq := range want {

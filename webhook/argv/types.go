@@ -20,6 +20,7 @@ import (
 	"slices"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // Options for one translation.
@@ -31,6 +32,10 @@ type Options struct {
 	Host string
 	// Port is SGLang's --port. Zero keeps vLLM's port (default 8000).
 	Port int32
+	// Release is the catalog of the SGLang release the profile runs (see
+	// sglang.Resolve): nothing it lacks is emitted. Nil means the oldest
+	// supported release.
+	Release *sglang.Catalog
 	// EnvNames are the names of the environment variables the container
 	// sets; VLLM_API_KEY there becomes --api-key $(VLLM_API_KEY).
 	EnvNames []string

@@ -73,30 +73,9 @@ var xlateAutoToolChoice = switchXlate(
 		t.translated(a, "vLLM's default; "+whyNoEffect)
 	})
 
-func xlateToolParser(t *translation, a Arg) {
-	t.parser(a, t.policy.ToolCallParsers, toolParsers, "--tool-call-parser", "tool calls stay in the message text")
-}
+func xlateToolParser(t *translation, a Arg) { t.parser(a, toolParserTable) }
 
-func xlateReasoningParser(t *translation, a Arg) {
-	t.parser(a, t.policy.ReasoningParsers, reasoningParsers, "--reasoning-parser", "reasoning stays in the message content")
-}
-
-func (t *translation) parser(a Arg, profile, builtin map[string]string, flag, loss string) {
-	if a.Opaque {
-		t.approximatedTo(a, "the parser name is only known at run time; SGLang's names differ", emission{flag, a.tokens()})
-		return
-	}
-	to, ok := mapParser(a.Value(), profile, builtin, flag)
-	if !ok {
-		t.dropped(a, true, fmt.Sprintf("SGLang has no %s %q (map one in the profile); %s", flag, a.Value(), loss))
-		return
-	}
-	if to == a.Value() {
-		t.emit(flag, to)
-		return
-	}
-	t.translatedTo(a, fmt.Sprintf("SGLang's parser for %s is %s", a.Value(), to), em(flag, to))
-}
+func xlateReasoningParser(t *translation, a Arg) { t.parser(a, reasoningParserTable) }
 
 var xlateLogOutputs = switchXlate(
 	emitsAs(Approximated, "SGLang logs requests with their outputs at --log-requests-level 2 (partial prompts too)",
@@ -230,12 +209,12 @@ func xlateMaxModelLen(t *translation, a Arg) {
 }
 
 func xlateQuantization(t *translation, a Arg) {
-	spec, _ := SGLangFlag("--quantization")
-	if a.Opaque || spec.Accepts(a.Value()) {
+	if a.Opaque || t.accepts("--quantization", a.Value()) {
 		t.emitTokens("--quantization", a.tokens())
 		return
 	}
-	t.dropped(a, true, fmt.Sprintf("SGLang has no %s quantization (it detects the method a checkpoint declares)", a.Value()))
+	t.dropped(a, true, fmt.Sprintf("SGLang %s has no %s quantization (it detects the method a checkpoint declares)%s",
+		t.cat.Version(), a.Value(), t.valueHistory("--quantization", a.Value())))
 }
 
 var xlateEnforceEager = switchXlate(
@@ -344,18 +323,18 @@ var xlateModelImpl = withValue(func(t *translation, a Arg, v string) {
 })
 
 func xlateLoadFormat(t *translation, a Arg) {
-	spec, _ := SGLangFlag("--load-format")
 	if a.Value() == "mistral" {
 		// Older SGLang releases refuse the value; newer ones detect
 		// params.json + consolidated*.safetensors checkpoints themselves.
 		t.approximated(a, "SGLang detects Mistral-format checkpoints itself (older releases lack --load-format mistral)")
 		return
 	}
-	if a.Opaque || spec.Accepts(a.Value()) {
+	if a.Opaque || t.accepts("--load-format", a.Value()) {
 		t.emitTokens("--load-format", a.tokens())
 		return
 	}
-	t.dropped(a, true, "SGLang cannot load "+a.Value()+" checkpoints")
+	t.dropped(a, true, "SGLang "+t.cat.Version().String()+" cannot load "+a.Value()+" checkpoints"+
+		t.valueHistory("--load-format", a.Value()))
 }
 
 var xlateSafetensorsStrategy = withValue(func(t *translation, a Arg, v string) {
@@ -685,7 +664,7 @@ var xlateStructuredOutputs = withValue(func(t *translation, a Arg, v string) {
 		es = append(es, em("--constrained-json-disable-any-whitespace"))
 	}
 	if p, ok := cfg["reasoning_parser"].(string); ok {
-		if to, ok := mapParser(p, t.policy.ReasoningParsers, reasoningParsers, "--reasoning-parser"); ok {
+		if to, why := t.parserName(reasoningParserTable, p); why == "" {
 			es = append(es, em("--reasoning-parser", to))
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // Kind is the kind a profile document must declare.
@@ -160,4 +161,22 @@ func stripComments(doc []byte) []byte {
 		out.Write(line)
 	}
 	return out.Bytes()
+}
+
+// Release resolves the SGLang release a profile runs: spec.sglangVersion,
+// else the image tag's release, else the oldest supported one (see
+// sglang.Resolve).
+func Release(s *v1alpha1.SGLangProfileSpec) (sglang.Release, error) {
+	return sglang.Resolve(s.SGLangVersion, s.Image)
+}
+
+// Warnings are what a valid profile's author should know: the release its
+// flags are checked against when it is not the one the profile runs, or
+// could not be told.
+func Warnings(p *v1alpha1.SGLangProfile) []string {
+	r, err := Release(&p.Spec)
+	if err != nil || r.Warning == "" {
+		return nil
+	}
+	return []string{"spec.sglangVersion: " + r.Warning}
 }

@@ -236,18 +236,18 @@ func TestParse(t *testing.T) {
 		},
 		"refuses an extra argument SGLang does not have": {
 			doc:     minimal + "  args:\n    extra: [--enable-warp-drive]\n",
-			wantErr: "SGLang has no flag --enable-warp-drive",
+			wantErr: "SGLang 0.5.9 has no flag --enable-warp-drive",
 		},
 		"accepts extra arguments SGLang has": {
 			doc: minimal + "  args:\n    extra: [--enable-torch-compile, --chunked-prefill-size, \"4096\"]\n",
 		},
 		"refuses a Rename override to a flag SGLang does not have": {
 			doc:     minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Rename, sglangFlag: --no-such-flag}\n",
-			wantErr: "spec.args.overrides[0].sglangFlag: Invalid value: \"--no-such-flag\": SGLang has no such flag",
+			wantErr: "spec.args.overrides[0].sglangFlag: Invalid value: \"--no-such-flag\": SGLang 0.5.9 has no such flag",
 		},
 		"refuses a Pass override of a flag SGLang does not have": {
 			doc:     minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Pass}\n",
-			wantErr: "spec.args.overrides[0].flag: Invalid value: \"--block-size\": action Pass needs a flag SGLang has too",
+			wantErr: "spec.args.overrides[0].flag: Invalid value: \"--block-size\": action Pass needs a flag SGLang 0.5.9 has too",
 		},
 		"accepts a Rename override to a flag SGLang has": {
 			doc: minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Rename, sglangFlag: --page-size}\n",

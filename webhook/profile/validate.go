@@ -17,6 +17,7 @@ limitations under the License.
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // The patterns of the CRD schema (kubebuilder markers in api/v1alpha1).
@@ -62,6 +64,8 @@ func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 	spec := field.NewPath("spec")
 	s := &p.Spec
 	errs = append(errs, validateImage(spec, s)...)
+	release, releaseErrs := validateRelease(spec, s)
+	errs = append(errs, releaseErrs...)
 	errs = append(errs, validateGPU(spec.Child("gpu"), &s.GPU)...)
 	errs = append(errs, validateEnv(spec.Child("env"), &s.Env)...)
 	errs = append(errs, uniqueStrings(spec.Child("placement", "removeKeyPrefixes"), s.Placement.RemoveKeyPrefixes)...)
@@ -69,9 +73,9 @@ func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 		errs = append(errs, field.Invalid(spec.Child("shmSize"), s.ShmSize.String(), "must be greater than zero"))
 	}
 	errs = append(errs, validateRuntimeClass(spec.Child("runtimeClass"), &s.RuntimeClass)...)
-	errs = append(errs, validateArgs(spec.Child("args"), &s.Args)...)
+	errs = append(errs, validateArgs(spec.Child("args"), &s.Args, release.Catalog)...)
 	if len(errs) == 0 {
-		errs = append(errs, validateArgsAgainstSGLang(spec.Child("args"), &s.Args)...)
+		errs = append(errs, validateArgsAgainstSGLang(spec.Child("args"), &s.Args, release.Catalog)...)
 	}
 	errs = append(errs, validateProxy(spec.Child("proxy"), &s.Proxy)...)
 	return errs
@@ -86,6 +90,22 @@ func validateImage(spec *field.Path, s *v1alpha1.SGLangProfileSpec) field.ErrorL
 		errs = append(errs, field.Invalid(spec.Child("image"), s.Image, "image must not contain spaces"))
 	}
 	return append(errs, pullPolicy(spec.Child("imagePullPolicy"), s.ImagePullPolicy)...)
+}
+
+// validateRelease resolves the SGLang release the profile runs. A release
+// older than every supported one is refused with the supported list, on
+// the field it came from.
+func validateRelease(spec *field.Path, s *v1alpha1.SGLangProfileSpec) (sglang.Release, field.ErrorList) {
+	release, err := Release(s)
+	if err == nil {
+		return release, nil
+	}
+	p, v := spec.Child("sglangVersion"), s.SGLangVersion
+	var unsupported *sglang.UnsupportedError
+	if errors.As(err, &unsupported) && unsupported.Source == sglang.SourceImageTag {
+		p, v = spec.Child("image"), s.Image
+	}
+	return sglang.Release{}, field.ErrorList{field.Invalid(p, v, err.Error())}
 }
 
 func validateGPU(path *field.Path, g *v1alpha1.GPUSpec) field.ErrorList {
@@ -126,11 +146,13 @@ func validateRuntimeClass(path *field.Path, r *v1alpha1.RuntimeClassSpec) field.
 	return errs
 }
 
-func validateArgs(path *field.Path, a *v1alpha1.ArgPolicy) field.ErrorList {
+// validateArgs checks the argument policy; release is nil when the
+// profile's release could not be resolved.
+func validateArgs(path *field.Path, a *v1alpha1.ArgPolicy, release *sglang.Catalog) field.ErrorList {
 	var errs field.ErrorList
 	seen := sets.New[string]()
 	for i, o := range a.Overrides {
-		errs = append(errs, validateOverride(path.Child("overrides").Index(i), o, seen)...)
+		errs = append(errs, validateOverride(path.Child("overrides").Index(i), o, seen, release)...)
 		seen.Insert(o.Flag)
 	}
 	errs = append(errs, enum(path.Child("unsafeFlags"), a.UnsafeFlags,
@@ -142,18 +164,18 @@ func validateArgs(path *field.Path, a *v1alpha1.ArgPolicy) field.ErrorList {
 // argument policy: it refuses extra arguments and override targets SGLang
 // does not have, which no schema rule can know. The API server accepts such
 // a profile; the webhook then refuses the pods that use it, with this reason.
-func validateArgsAgainstSGLang(path *field.Path, a *v1alpha1.ArgPolicy) field.ErrorList {
+func validateArgsAgainstSGLang(path *field.Path, a *v1alpha1.ArgPolicy, release *sglang.Catalog) field.ErrorList {
 	inv, reason := argv.Detect([]string{"vllm", "serve", "model"}, nil, "")
 	if reason != argv.NotSkipped {
 		return field.ErrorList{field.InternalError(path, fmt.Errorf("probe command not detected: %s", reason))}
 	}
-	if _, err := argv.Translate(inv, argv.Options{Policy: *a}); err != nil {
+	if _, err := argv.Translate(inv, argv.Options{Policy: *a, Release: release}); err != nil {
 		return field.ErrorList{field.Invalid(path, "", err.Error())}
 	}
 	return nil
 }
 
-func validateOverride(path *field.Path, o v1alpha1.FlagOverride, seen sets.Set[string]) field.ErrorList {
+func validateOverride(path *field.Path, o v1alpha1.FlagOverride, seen sets.Set[string], release *sglang.Catalog) field.ErrorList {
 	var errs field.ErrorList
 	switch {
 	case !vllmFlagPattern.MatchString(o.Flag):
@@ -171,17 +193,29 @@ func validateOverride(path *field.Path, o v1alpha1.FlagOverride, seen sets.Set[s
 	}
 	// Beyond the schema: the SGLang flag the value goes to must exist.
 	switch {
-	case o.Action == v1alpha1.FlagRename && o.SGLangFlag != "" && !sglangHas(o.SGLangFlag):
-		errs = append(errs, field.Invalid(path.Child("sglangFlag"), o.SGLangFlag, "SGLang has no such flag"))
-	case o.Action == v1alpha1.FlagPass && vllmFlagPattern.MatchString(o.Flag) && !sglangHas(o.Flag):
-		errs = append(errs, field.Invalid(path.Child("flag"), o.Flag, "action Pass needs a flag SGLang has too"))
+	case o.Action == v1alpha1.FlagRename && o.SGLangFlag != "" && !sglangHas(release, o.SGLangFlag):
+		errs = append(errs, field.Invalid(path.Child("sglangFlag"), o.SGLangFlag, "SGLang "+releaseName(release)+" has no such flag"))
+	case o.Action == v1alpha1.FlagPass && vllmFlagPattern.MatchString(o.Flag) && !sglangHas(release, o.Flag):
+		errs = append(errs, field.Invalid(path.Child("flag"), o.Flag, "action Pass needs a flag SGLang "+releaseName(release)+" has too"))
 	}
 	return errs
 }
 
-func sglangHas(flag string) bool {
-	_, ok := argv.SGLangFlag(flag)
-	return ok
+// sglangHas looks a flag up in the release, or in any supported release
+// when the profile's release is unknown (its own error is reported).
+func sglangHas(release *sglang.Catalog, flag string) bool {
+	if release == nil {
+		_, ok := sglang.AnyFlag(flag)
+		return ok
+	}
+	return release.Has(flag)
+}
+
+func releaseName(release *sglang.Catalog) string {
+	if release == nil {
+		return "(any supported release)"
+	}
+	return release.Version().String()
 }
 
 func validateGPUMemory(path *field.Path, g *v1alpha1.GPUMemoryPolicy) field.ErrorList {

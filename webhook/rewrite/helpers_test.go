@@ -34,7 +34,7 @@ const testProxyImage = "example.com/vllm-to-sglang:test"
 
 // testProfile is a defaulted profile with a fixed image.
 func testProfile() *v1alpha1.SGLangProfileSpec {
-	s := &v1alpha1.SGLangProfileSpec{Image: "example.com/sglang:rocm"}
+	s := &v1alpha1.SGLangProfileSpec{Image: "example.com/sglang:v0.5.9-rocm"}
 	s.Default()
 	return s
 }

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // Report says what Rewrite did.
@@ -38,6 +39,8 @@ type Report struct {
 	// Findings are the translator's, for every flag that was dropped,
 	// approximated or changed.
 	Findings []argv.Finding
+	// Release is the SGLang release the command was translated for.
+	Release sglang.Release
 	// Notes are pod-level approximations (a MIG slice that became a whole
 	// GPU, a removed NVIDIA resource, a grown /dev/shm), one sentence each.
 	Notes []string

@@ -27,6 +27,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 const (
@@ -186,8 +187,12 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	if p.sglangPort == 0 {
 		return untranslatable("no free port is left for SGLang")
 	}
+	release, err := sglang.Resolve(profile.SGLangVersion, profile.Image)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the profile's SGLang release: %w", err)
+	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
-		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env),
+		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("translating container %q: %w", c.Name, err)
@@ -196,7 +201,12 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 		return nil, nil, &RejectedError{Container: c.Name, Findings: rejected}
 	}
 	p.result = res
-	return p, &Report{Outcome: Rewritten, Container: c.Name, ServingPort: vllmPort, SGLangPort: p.sglangPort, Findings: res.Findings}, nil
+	report := &Report{Outcome: Rewritten, Container: c.Name, ServingPort: vllmPort, SGLangPort: p.sglangPort,
+		Findings: res.Findings, Release: release}
+	if release.Warning != "" {
+		report.Notes = append(report.Notes, release.Warning)
+	}
+	return p, report, nil
 }
 
 // detected is a container that runs vLLM's server, rewritable or not.
@@ -281,6 +291,7 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 		InjectedContainers: []string{v1alpha1.ProxyContainerName},
 		ServingPort:        p.vllmPort, SGLangPort: p.sglangPort,
 	}
+	status.release(report.Release)
 	status.flagLists(p.result.Findings)
 
 	c.ImagePullPolicy = pullPolicy(c.ImagePullPolicy, c.Image, profile)

@@ -31,6 +31,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 )
 
@@ -64,7 +65,7 @@ func TestRewriteContainer(t *testing.T) {
 	runCases(t, []rewriteCase{{
 		name: "keeps the vLLM container's name and switches it to the profile's image",
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
-			if c := vllmOf(pod); c.Name != "vllm" || c.Image != "example.com/sglang:rocm" {
+			if c := vllmOf(pod); c.Name != "vllm" || c.Image != "example.com/sglang:v0.5.9-rocm" {
 				t.Errorf("container %q image %q", c.Name, c.Image)
 			}
 		},
@@ -749,7 +750,8 @@ func TestRewriteMetadata(t *testing.T) {
 			s := statusOf(t, pod)
 			orig := testPod().Spec.Containers[0]
 			want := Status{Profile: "test", Container: "vllm", OriginalImage: orig.Image, OriginalCommand: orig.Command,
-				InjectedContainers: []string{"sglang-proxy"}, InjectedVolumes: []string{ShmVolumeName}, ServingPort: 8000, SGLangPort: 8001}
+				InjectedContainers: []string{"sglang-proxy"}, InjectedVolumes: []string{ShmVolumeName}, ServingPort: 8000, SGLangPort: 8001,
+				SGLangVersion: "0.5.9", SGLangVersionSource: "image tag"}
 			if diff := cmp.Diff(want, s, cmpIgnoreFlagLists); diff != "" {
 				t.Errorf("status (-want +got):\n%s", diff)
 			}
@@ -945,7 +947,7 @@ func TestRewriteRejects(t *testing.T) {
 
 	t.Run("defaults a profile that was not defaulted, on a copy", func(t *testing.T) {
 		pod := testPod()
-		prof := &v1alpha1.SGLangProfileSpec{Image: "example.com/sglang:rocm"}
+		prof := &v1alpha1.SGLangProfileSpec{Image: "example.com/sglang:v0.5.9-rocm"}
 		r, err := run(t, pod, prof)
 		if err != nil || r.Outcome != Rewritten {
 			t.Fatalf("Rewrite() = %+v, %v", r, err)
@@ -975,6 +977,71 @@ func TestRewriteRejects(t *testing.T) {
 		r, err := Rewrite(&pod.ObjectMeta, &pod.Spec, testProfile(), Options{})
 		if err != nil || r.Outcome != Skipped || r.SkipReason != SkipNoGPU {
 			t.Errorf("Rewrite() = %+v, %v, want skipped for no-gpu", r, err)
+		}
+	})
+}
+
+func TestRewriteTranslatesForTheProfilesRelease(t *testing.T) {
+	newest := sglang.Newest().Version().String()
+	runCases(t, []rewriteCase{{
+		name: "drops a flag the image's release lacks, naming the release",
+		pod:  func(p *corev1.Pod) { vllmOf(p).Command = append(vllmOf(p).Command, "-dcp", "2") },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if slices.Contains(vllmOf(pod).Args, "--dcp-size") {
+				t.Errorf("SGLang 0.5.9 has no --dcp-size, yet it was emitted: %q", vllmOf(pod).Args)
+			}
+			if !slices.ContainsFunc(r.Warnings(), func(w string) bool {
+				return strings.Contains(w, "--decode-context-parallel-size=2 dropped: SGLang 0.5.9 has no --dcp-size; it came in a later release")
+			}) {
+				t.Errorf("warnings %q do not name the release", r.Warnings())
+			}
+		},
+	}, {
+		name:    "emits the flag on a release that has it, named by spec.sglangVersion",
+		pod:     func(p *corev1.Pod) { vllmOf(p).Command = append(vllmOf(p).Command, "-dcp", "2") },
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.SGLangVersion = newest },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			if i := slices.Index(vllmOf(pod).Args, "--dcp-size"); i < 0 || i+1 == len(vllmOf(pod).Args) || vllmOf(pod).Args[i+1] != "2" {
+				t.Errorf("args %q lack --dcp-size 2", vllmOf(pod).Args)
+			}
+			s := statusOf(t, pod)
+			if s.SGLangVersion != newest || s.SGLangVersionSource != "spec.sglangVersion" || s.SGLangCatalog != "" {
+				t.Errorf("status records release %q from %q (catalog %q)", s.SGLangVersion, s.SGLangVersionSource, s.SGLangCatalog)
+			}
+		},
+	}, {
+		name:    "warns on every pod when the profile's image is pinned by digest alone, and uses the oldest release",
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.Image = "example.com/sglang@sha256:" + strings.Repeat("0", 64) },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			s := statusOf(t, pod)
+			oldest := sglang.Oldest().Version().String()
+			if s.SGLangVersion != oldest || s.SGLangVersionSource != "fallback" {
+				t.Errorf("status records release %q from %q", s.SGLangVersion, s.SGLangVersionSource)
+			}
+			if !slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "using the oldest supported release") }) {
+				t.Errorf("warnings %q do not say the release was not known", r.Warnings())
+			}
+		},
+	}, {
+		name:    "records the catalog used for a release newer than every catalog",
+		profile: func(s *v1alpha1.SGLangProfileSpec) { s.SGLangVersion = "99.0.0" },
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			s := statusOf(t, pod)
+			if s.SGLangVersion != "99.0.0" || s.SGLangCatalog != newest {
+				t.Errorf("status records release %q checked against %q", s.SGLangVersion, s.SGLangCatalog)
+			}
+		},
+	}})
+
+	t.Run("refuses a pod whose profile runs a release older than every supported one", func(t *testing.T) {
+		pod, prof := testPod(), testProfile()
+		prof.Image = "lmsysorg/sglang:v0.4.6.post1-rocm630"
+		_, err := run(t, pod, prof)
+		if err == nil || !strings.Contains(err.Error(), "supported releases: "+sglang.Supported()) {
+			t.Fatalf("Rewrite() error = %v, want one listing the supported releases", err)
+		}
+		if diff := cmp.Diff(testPod(), pod); diff != "" {
+			t.Errorf("the pod changed (-before +after):\n%s", diff)
 		}
 	})
 }

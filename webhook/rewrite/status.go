@@ -24,6 +24,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // Status is the JSON record in the vllm-to-sglang.io/status annotation of
@@ -52,6 +53,25 @@ type Status struct {
 	ServingPort int32 `json:"servingPort"`
 	// SGLangPort is where SGLang listens, on 127.0.0.1.
 	SGLangPort int32 `json:"sglangPort"`
+	// SGLangVersion is the SGLang release the profile runs, and
+	// SGLangVersionSource where that came from: spec.sglangVersion, the
+	// image tag, or a fallback to the oldest supported release.
+	SGLangVersion       string `json:"sglangVersion,omitempty"`
+	SGLangVersionSource string `json:"sglangVersionSource,omitempty"`
+	// SGLangCatalog is the release whose flags the command was checked
+	// against, when it is not SGLangVersion (a release this webhook has no
+	// catalog for).
+	SGLangCatalog string `json:"sglangCatalog,omitempty"`
+}
+
+func (s *Status) release(r sglang.Release) {
+	if r.Catalog == nil {
+		return
+	}
+	s.SGLangVersion, s.SGLangVersionSource = r.Version.String(), string(r.Source)
+	if r.Catalog.Version() != r.Version {
+		s.SGLangCatalog = r.Catalog.Version().String()
+	}
 }
 
 // ReadStatus returns the pod's status record, if it has one.

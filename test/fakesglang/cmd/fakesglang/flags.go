@@ -17,23 +17,47 @@ limitations under the License.
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/fakesglang"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
-// sglangFlag looks flags up in webhook/argv's catalog of SGLang's server
+// release is the SGLang release the fake plays: FAKESGLANG_RELEASE (e.g.
+// 0.5.9, what the pod's status annotation says it runs), else the oldest
+// supported release. The fake refuses what that release's argparse would.
+func release() (*sglang.Catalog, error) {
+	name := os.Getenv("FAKESGLANG_RELEASE")
+	if name == "" {
+		return sglang.Oldest(), nil
+	}
+	v, err := sglang.ParseVersion(name)
+	if err != nil {
+		return nil, fmt.Errorf("FAKESGLANG_RELEASE: %w", err)
+	}
+	c, ok := sglang.For(v)
+	if !ok || c.Version() != v {
+		return nil, fmt.Errorf("FAKESGLANG_RELEASE: no catalog for SGLang %s (supported: %s)", v, sglang.Supported())
+	}
+	return c, nil
+}
+
+// flagLookup looks flags up in the release's catalog of SGLang's server
 // flags, so the fake rejects what SGLang's argparse would reject.
-func sglangFlag(name string) (fakesglang.FlagInfo, bool) {
-	spec, ok := argv.SGLangFlag(name)
-	if !ok {
-		return fakesglang.FlagInfo{}, false
+func flagLookup(c *sglang.Catalog) func(string) (fakesglang.FlagInfo, bool) {
+	return func(name string) (fakesglang.FlagInfo, bool) {
+		spec, ok := c.Flag(name)
+		if !ok {
+			return fakesglang.FlagInfo{}, false
+		}
+		takes := spec.TakesValue
+		if spec.Negatable && name != spec.Name {
+			takes = false // --no-X
+		}
+		return fakesglang.FlagInfo{
+			Name: spec.Name, TakesValue: takes,
+			OptionalValue: spec.Nargs == "?", Multi: spec.Nargs == "*" || spec.Nargs == "+",
+		}, true
 	}
-	takes := spec.TakesValue
-	if spec.Negatable && name != spec.Name {
-		takes = false // --no-X
-	}
-	return fakesglang.FlagInfo{
-		Name: spec.Name, TakesValue: takes,
-		OptionalValue: spec.Nargs == "?", Multi: spec.Nargs == "*" || spec.Nargs == "+",
-	}, true
 }

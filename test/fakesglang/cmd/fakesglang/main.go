@@ -22,8 +22,9 @@ limitations under the License.
 //
 // Behaviour not expressible as SGLang flags comes from the environment:
 // FAKESGLANG_HEALTH_DELAY (default 1s), FAKESGLANG_EVENT_DELAY,
-// FAKESGLANG_EVENTS and FAKESGLANG_DISCARD_REQUESTS=true (keep no record;
-// for load tests). Its --tool-call-parser and --reasoning-parser shape the
+// FAKESGLANG_EVENTS, FAKESGLANG_DISCARD_REQUESTS=true (keep no record;
+// for load tests) and FAKESGLANG_RELEASE (the SGLang release whose flags
+// it accepts; default the oldest supported). Its --tool-call-parser and --reasoning-parser shape the
 // answers as SGLang's would (see package fakesglang).
 package main
 
@@ -50,8 +51,16 @@ func main() {
 }
 
 func run(argv []string) error {
-	args, err := fakesglang.ParseArgs(argv, sglangFlag)
+	rel, err := release()
 	if err != nil {
+		return err
+	}
+	args, err := fakesglang.ParseArgs(argv, flagLookup(rel))
+	if err != nil {
+		return err
+	}
+	// Choices too, as SGLang's argparse checks them before anything starts.
+	if err := rel.Validate(fakesglang.ServerArgs(argv)); err != nil {
 		return err
 	}
 	opts := fakesglang.Options{
