@@ -31,8 +31,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // rewriteCase changes the test pod and profile, rewrites, and checks.
