@@ -121,13 +121,18 @@ func (t *translation) maxCPULoras(a *Arg, perBatch int64) {
 }
 
 // specState gathers speculative decoding settings: --speculative-config,
-// or the legacy flags it replaced.
+// or the legacy flags it replaced, and the --spec-* shorthands that set
+// its keys.
 type specState struct {
-	config    *Arg
-	model     *Arg
-	numTokens *Arg
-	ngramMax  *Arg
-	ngramMin  *Arg
+	config       *Arg
+	model        *Arg
+	numTokens    *Arg
+	ngramMax     *Arg
+	ngramMin     *Arg
+	quantization *Arg // legacy --speculative-model-quantization
+	method       *Arg // --spec-method
+	shortModel   *Arg // --spec-model
+	shortTokens  *Arg // --spec-tokens
 }
 
 func recordSpec(field func(*specState) **Arg) xlateFunc {
@@ -177,7 +182,8 @@ func (t *translation) speculative(args []Arg) {
 
 func (s specState) args() []Arg {
 	var out []Arg
-	for _, a := range []*Arg{s.config, s.model, s.numTokens, s.ngramMax, s.ngramMin} {
+	for _, a := range []*Arg{s.config, s.model, s.numTokens, s.ngramMax, s.ngramMin, s.quantization,
+		s.method, s.shortModel, s.shortTokens} {
 		if a != nil {
 			out = append(out, *a)
 		}
@@ -185,8 +191,31 @@ func (s specState) args() []Arg {
 	return out
 }
 
-// configFor reads --speculative-config, or builds it from the legacy flags.
+// configFor reads --speculative-config, or builds it from the legacy
+// flags; the --spec-* shorthands then set their keys, as in vLLM.
 func (s specState) configFor() (specConfig, error) {
+	cfg, err := s.baseConfig()
+	if err != nil {
+		return cfg, err
+	}
+	for _, a := range []*Arg{s.method, s.shortModel, s.shortTokens} {
+		if a != nil && a.Opaque {
+			return cfg, fmt.Errorf("%s is only known at run time", a.Flag)
+		}
+	}
+	if s.method != nil {
+		cfg.Method = s.method.Value()
+	}
+	if s.shortModel != nil {
+		cfg.Model = s.shortModel.Value()
+	}
+	if s.shortTokens != nil {
+		cfg.NumTokens = json.Number(s.shortTokens.Value())
+	}
+	return cfg, nil
+}
+
+func (s specState) baseConfig() (specConfig, error) {
 	var cfg specConfig
 	if s.config != nil {
 		if s.config.Opaque {
@@ -205,6 +234,9 @@ func (s specState) configFor() (specConfig, error) {
 	if s.numTokens != nil {
 		cfg.NumTokens = json.Number(s.numTokens.Value())
 	}
+	if s.quantization != nil {
+		cfg.Quantization = s.quantization.Value()
+	}
 	if cfg.Model == "[ngram]" || (cfg.Model == "" && (s.ngramMax != nil || s.ngramMin != nil)) {
 		cfg.Method, cfg.Model = "ngram", ""
 	}
@@ -215,6 +247,9 @@ func (s specState) configFor() (specConfig, error) {
 // with a reason when SGLang cannot run the method.
 func (t *translation) speculativeFlags(cfg specConfig) ([]emission, string) {
 	algo, ok := specAlgorithm(cfg)
+	if !ok && cfg.Method == "" {
+		return nil, "no speculative method or draft model is given (vLLM may take one from the model); speculative decoding only changes speed"
+	}
 	if !ok {
 		return nil, fmt.Sprintf("SGLang has no %s speculative decoding; speculative decoding only changes speed", cfg.Method)
 	}

@@ -19,6 +19,14 @@ package argv
 // This file is the decision table: one row for every vLLM server flag of
 // reference/vllm-flags.tsv (testdata/vllm-flags.tsv), current and legacy.
 // docs/flag-translation.md explains the decisions and their sources.
+//
+// Provenance: the current rows match vLLM main of September 2026 (after the
+// v0.29.0 tag, before v0.30.0): vllm/engine/arg_utils.py,
+// vllm/entrypoints/openai/cli_args.py and the vllm/config dataclasses they
+// expand, as stored in the search index (the newest arg_utils.py read has
+// --enable-bf16x3-router-gemm and --spec-method, and none of v0.30.0's
+// flags). docs/flag-translation.md lists the PRs each new row was checked
+// against.
 
 // Reasons shared by many rows.
 const (
@@ -33,6 +41,9 @@ const (
 	whyDisagg     = "disaggregated serving is set up differently in SGLang; rewrite it by hand"
 	whyNoEffect   = "SGLang already behaves this way"
 	whyMMAccuracy = "SGLang has no equivalent; multimodal outputs may differ"
+	// whyFaultTolerance: vLLM's fault tolerance (PR #44428) pauses a faulty engine and serves /fault_tolerance/*.
+	whyFaultTolerance    = "SGLang has no fault-tolerance endpoints (/fault_tolerance/status, /fault_tolerance/apply); engine faults stop the server instead"
+	whyTypicalAcceptance = "a setting of vLLM's typical acceptance sampler, which SGLang lacks (--spec-decoding-acceptance-method carries the decision)"
 )
 
 var vllmTable = []rule{
@@ -139,11 +150,20 @@ var vllmTable = []rule{
 	reject("--logits-processors", manyValues, whyPlugin),
 	reject("--io-processor-plugin", oneValue, whyPlugin),
 	tuning("--renderer-num-workers", oneValue, whyTuning),
+	drop("--quantization-config", oneValue, "SGLang has no per-layer online quantization settings; layers would be quantized differently").asDict(),
+	drop("--return-sampling-mask", switchArg, "SGLang returns no sampling masks; clients replaying them (RL trainers) break").neg(),
+	drop("--use-fp64-gumbel", switchArg, "SGLang has no float64 sampling noise; low-probability tokens are sampled slightly differently").neg(),
+	drop("--enable-trace-replay", switchArg, "SGLang ignores trace_decode_token_ids; replay requests generate freely").neg(),
+	reject("--model-class-overrides", oneValue, whyPlugin).asDict(),
+	tuning("--enable-cumem-allocator", switchArg, "memory allocator setting; SGLang manages GPU memory itself").neg(),
+	tuning("--enable-nccl-comm-suspend", switchArg, "sleep-mode memory setting; SGLang's memory saver releases memory itself").neg(),
 
 	// LoadConfig
 	xlate("--load-format", oneValue, xlateLoadFormat).why("--load-format when SGLang has the format, else dropped (unsafe); mistral approximated by SGLang's own detection"),
 	same("--download-dir", oneValue),
 	xlate("--safetensors-load-strategy", oneValue, xlateSafetensorsStrategy).why("prefetch: --weight-loader-prefetch-checkpoints (approximated); others tuning"),
+	rename("--safetensors-prefetch-num-threads", "--weight-loader-prefetch-num-threads", oneValue),
+	tuning("--safetensors-prefetch-block-size", oneValue, whyTuning),
 	drop("--model-loader-extra-config", oneValue, "its keys belong to vLLM's model loaders; SGLang's differ").asDict(),
 	tuning("--ignore-patterns", manyValues, "SGLang downloads the files it needs itself"),
 	byDefault("--use-tqdm-on-load", switchArg, whyLogging).neg(),
@@ -152,6 +172,7 @@ var vllmTable = []rule{
 	// AttentionConfig, MambaConfig
 	tuning("--attention-backend", oneValue, "SGLang picks its attention backend for the GPU (vLLM's names are CUDA backends)"),
 	same("--mamba-backend", oneValue),
+	tuning("--mamba-ssu-algorithm", oneValue, "SGLang picks its Mamba kernels for the GPU"),
 	same("--enable-mamba-cache-stochastic-rounding", switchArg).neg(),
 	same("--mamba-cache-philox-rounds", oneValue),
 
@@ -167,12 +188,15 @@ var vllmTable = []rule{
 	xlate("--nnodes", oneValue, onlyValueOrReject("1", whyMultiNode)).alias("-n").multi(intAbove("--nnodes", 1)).why("1: nothing; more: multi-node (skipped)"),
 	xlate("--node-rank", oneValue, onlyValueOrReject("0", whyMultiNode)).alias("-r").multi(intAbove("--node-rank", 0)).why("0: nothing; more: multi-node (skipped)"),
 	rename("--distributed-timeout-seconds", "--dist-timeout", oneValue),
+	tuning("--cpu-distributed-timeout-seconds", oneValue, "SGLang sets the timeouts of its CPU process groups itself"),
 	tuning("--numa-bind", switchArg, whyTuning).neg(),
 	rename("--numa-bind-nodes", "--numa-node", manyValues),
 	tuning("--numa-bind-cpus", manyValues, whyTuning),
+	xlate("--device-ids", oneValue, xlateDeviceIDs).why("--base-gpu-id first [--gpu-id-step step] for evenly spaced indexes; other lists (UUIDs) dropped (unsafe)"),
 	xlate("--tensor-parallel-size", oneValue, xlateTensorParallel).alias("-tp").why("--tp-size; reported as Result.TensorParallelSize"),
 	rename("--decode-context-parallel-size", "--dcp-size", oneValue).alias("-dcp"),
 	same("--dcp-comm-backend", oneValue),
+	tuning("--dcp-q-replicate", switchArg, whyTuning).neg(),
 	tuning("--dcp-kv-cache-interleave-size", oneValue, whyTuning),
 	tuning("--cp-kv-cache-interleave-size", oneValue, whyTuning),
 	xlate("--prefill-context-parallel-size", oneValue, onlyValue("1", "SGLang's context parallelism is a different design; the GPU layout would change")).alias("-pcp").why("1: nothing; more dropped (unsafe: GPU layout changes)"),
@@ -185,13 +209,16 @@ var vllmTable = []rule{
 	xlate("--data-parallel-backend", oneValue, onlyValueOrReject("mp", whyMultiNode)).alias("-dpb").multi(valueIs("ray", "--data-parallel-backend ray")).why("mp: nothing; ray: multi-node (skipped)"),
 	reject("--data-parallel-hybrid-lb", switchArg, whyMultiNode).alias("-dph").neg().multi(always("--data-parallel-hybrid-lb")),
 	reject("--data-parallel-external-lb", switchArg, whyMultiNode).alias("-dpe").neg().multi(always("--data-parallel-external-lb")),
+	reject("--data-parallel-multi-port-external-lb", switchArg, "runs one API server per local data-parallel rank on consecutive ports for an external load balancer; "+whyMultiNode).alias("-dpm").multi(always("--data-parallel-multi-port-external-lb")),
 	xlate("--enable-expert-parallel", switchArg, xlateExpertParallel).alias("-ep").neg().why("--ep-size <tensor-parallel size> (approximated)"),
+	tuning("--enable-batch-sharded-sampling", switchArg, whyTuning).neg(),
 	tuning("--enable-ep-weight-filter", switchArg, whyTuning).neg(),
 	xlate("--all2all-backend", oneValue, xlateAll2All).why("--moe-a2a-backend (+ --deepep-mode) (approximated)"),
 	rename("--enable-dbo", "--enable-two-batch-overlap", switchArg).neg(),
 	tuning("--ubatch-size", oneValue, whyTuning),
 	drop("--enable-elastic-ep", switchArg, "SGLang's elastic expert parallelism needs a backend set up by hand").neg(),
 	tuning("--dbo-decode-token-threshold", oneValue, whyTuning),
+	tuning("--dp-sync-interval", oneValue, whyTuning),
 	tuning("--dbo-prefill-token-threshold", oneValue, whyTuning),
 	tuning("--disable-nccl-for-dp-synchronization", switchArg, whyTuning).neg(),
 	same("--enable-eplb", switchArg).neg(),
@@ -202,6 +229,8 @@ var vllmTable = []rule{
 	same("--disable-custom-all-reduce", switchArg).neg(),
 	xlate("--worker-cls", oneValue, onlyValueOrReject("auto", whyPlugin)).why("auto: nothing; a custom class rejected"),
 	xlate("--worker-extension-cls", oneValue, onlyValueOrReject("", whyPlugin)).why("empty: nothing; a custom class rejected"),
+	drop("--enable-fault-tolerance", switchArg, whyFaultTolerance).neg(),
+	drop("--fault-tolerance-config", oneValue, whyFaultTolerance).asDict(),
 
 	// CacheConfig, OffloadConfig
 	tuning("--block-size", oneValue, "SGLang chooses its KV page size per attention backend"),
@@ -211,13 +240,17 @@ var vllmTable = []rule{
 	xlate("--num-gpu-blocks-override", oneValue, xlateNumGPUBlocks).why("--max-total-tokens blocks x block size (approximated)"),
 	xlate("--enable-prefix-caching", switchArg, xlatePrefixCaching).neg().why("nothing (radix cache is on); --no-X: --disable-radix-cache"),
 	byDefault("--prefix-caching-hash-algo", oneValue, "SGLang's radix cache needs no block hashing"),
+	tuning("--prefix-cache-retention-interval", oneValue, whyTuning),
 	drop("--calculate-kv-scales", switchArg, "SGLang reads FP8 KV scales from --quantization-param-path instead").neg(),
 	drop("--kv-cache-dtype-skip-layers", manyValues, "SGLang cannot keep chosen layers' KV cache in full precision"),
 	tuning("--kv-sharing-fast-prefill", switchArg, whyTuning).neg(),
 	xlate("--mamba-cache-dtype", oneValue, xlateMambaDtype(true)).why("--mamba-ssm-dtype (approximated)"),
 	xlate("--mamba-ssm-cache-dtype", oneValue, xlateMambaDtype(false)).why("--mamba-ssm-dtype; auto: nothing"),
 	tuning("--mamba-block-size", oneValue, whyTuning),
+	tuning("--prefix-match-unit", oneValue, whyTuning),
 	tuning("--mamba-cache-mode", oneValue, whyTuning),
+	tuning("--replayssm-buffer-len", oneValue, whyTuning),
+	tuning("--use-replayssm", switchArg, whyTuning).neg(),
 	tuning("--kv-offloading-size", oneValue, "KV offloading to CPU is not carried over (SGLang's hierarchical cache is set up differently)"),
 	tuning("--kv-offloading-backend", oneValue, "KV offloading to CPU is not carried over"),
 	tuning("--offload-backend", oneValue, whyTuning),
@@ -236,6 +269,7 @@ var vllmTable = []rule{
 	drop("--mm-processor-kwargs", oneValue, whyMMAccuracy).asDict(),
 	xlate("--mm-processor-cache-gb", oneValue, xlateMMCache).why("--mm-preprocess-cache-size-mb x1024 (approximated)"),
 	tuning("--mm-processor-cache-type", oneValue, whyTuning),
+	tuning("--mm-hasher-algorithm", oneValue, "SGLang hashes multimodal inputs with its own algorithm"),
 	tuning("--mm-shm-cache-max-object-size-mb", oneValue, whyTuning),
 	reject("--mm-encoder-only", switchArg, "an encoder-only server is part of "+whyDisagg).neg(),
 	xlate("--mm-encoder-tp-mode", oneValue, xlateEncoderTPMode).why("data: --mm-enable-dp-encoder; weights: nothing"),
@@ -247,7 +281,11 @@ var vllmTable = []rule{
 	drop("--interleave-mm-strings", switchArg, "SGLang does not interleave text and media in string prompts").neg(),
 	tuning("--skip-mm-profiling", switchArg, whyTuning).neg(),
 	drop("--video-pruning-rate", oneValue, whyMMAccuracy),
+	drop("--video-pruning-method", oneValue, whyMMAccuracy),
 	tuning("--mm-tensor-ipc", oneValue, whyTuning),
+	tuning("--mm-processor-device", oneValue, "SGLang runs the multimodal processor where it chooses"),
+	tuning("--mm-ipc-gpu-memory-gb", oneValue, whyTuning),
+	tuning("--mm-device-do-normalize", switchArg, whyTuning).neg(),
 
 	// LoRAConfig
 	same("--enable-lora", switchArg).neg(),
@@ -260,21 +298,29 @@ var vllmTable = []rule{
 	same("--lora-target-modules", manyValues),
 	drop("--default-mm-loras", oneValue, "SGLang applies no default LoRA per modality").asDict(),
 	tuning("--specialize-active-lora", switchArg, whyTuning).neg(),
+	drop("--enable-mixed-moe-lora-format", switchArg, "SGLang has no mixed 2D/3D MoE LoRA format; such adapters may not load").neg(),
+	drop("--enable-moe-shared-loras", switchArg, "SGLang has no MoE LoRA adapters shared across experts; such adapters may not load").neg(),
 
 	// ObservabilityConfig
 	tuning("--show-hidden-metrics-for-version", oneValue, "the sglang-proxy sidecar serves the translated vLLM metrics"),
 	xlate("--otlp-traces-endpoint", oneValue, xlateOTLP).why("--enable-trace --otlp-traces-endpoint host:port (approximated)"),
 	tuning("--collect-detailed-traces", oneValue, "SGLang traces requests, not model and worker internals"),
+	xlate("--per-request-spec-decode-metrics", oneValue, onlyValue("none", "SGLang's responses carry no per-request speculative decoding metrics")).why("none: SGLang's behaviour; summary/detailed dropped (unsafe)"),
 	tuning("--kv-cache-metrics", switchArg, "SGLang exports no KV block lifetime metrics").neg(),
 	tuning("--kv-cache-metrics-sample", oneValue, "SGLang exports no KV block lifetime metrics"),
 	tuning("--cudagraph-metrics", switchArg, "SGLang exports no CUDA graph metrics").neg(),
 	rename("--enable-layerwise-nvtx-tracing", "--enable-layerwise-nvtx-marker", switchArg).neg(),
 	same("--enable-mfu-metrics", switchArg).neg(),
 	tuning("--enable-logging-iteration-details", switchArg, whyLogging).neg(),
+	tuning("--jit-monitor-mode", oneValue, "SGLang has no monitor of kernel compilation during inference"),
+	tuning("--jit-monitor-verbose", switchArg, whyLogging).neg(),
 
 	// SchedulerConfig
 	xlate("--max-num-batched-tokens", oneValue, recordArg(func(s *state) **Arg { return &s.batchedTokens })).why("--chunked-prefill-size N (+ --max-prefill-tokens N above 16384); without chunked prefill --max-prefill-tokens N (approximated)"),
+	tuning("--max-num-scheduled-tokens", oneValue, whyTuning),
 	rename("--max-num-seqs", "--max-running-requests", oneValue),
+	xlate("--max-num-queued-reqs", oneValue, xlateMaxQueuedReqs).why("--max-queued-requests (N - --max-num-seqs x dp) / dp, at least 1 (approximated: SGLang counts each scheduler's waiting requests)"),
+	drop("--max-num-queued-tokens", oneValue, "SGLang has no cap on queued prompt tokens; requests vLLM would refuse with 503 wait in the queue"),
 	tuning("--max-num-partial-prefills", oneValue, whyTuning),
 	tuning("--max-long-partial-prefills", oneValue, whyTuning),
 	tuning("--long-prefill-token-threshold", oneValue, whyTuning),
@@ -283,6 +329,8 @@ var vllmTable = []rule{
 	tuning("--disable-chunked-mm-input", switchArg, whyTuning).neg(),
 	reject("--scheduler-cls", oneValue, whyPlugin),
 	tuning("--scheduler-reserve-full-isl", switchArg, whyTuning).neg(),
+	tuning("--watermark", oneValue, whyTuning),
+	tuning("--prefill-schedule-interval", oneValue, whyTuning),
 	xlate("--disable-hybrid-kv-cache-manager", switchArg, xlateHybridKV).neg().why("--disable-hybrid-swa-memory (approximated)"),
 	xlate("--async-scheduling", switchArg, xlateAsyncScheduling).neg().why("nothing (overlap is on); --no-X: --disable-overlap-schedule"),
 	xlate("--stream-interval", oneValue, xlateStreamInterval).why("--stream-interval (when unset, --stream-interval 1)"),
@@ -292,13 +340,20 @@ var vllmTable = []rule{
 	tuning("--max-cudagraph-capture-size", oneValue, "SGLang picks its CUDA graph batch sizes (the flag's name differs across SGLang releases)"),
 	tuning("--ir-op-priority", oneValue, whyTuning).asDict(),
 	xlate("--enable-flashinfer-autotune", switchArg, xlateFlashinferAutotune).neg().why("nothing; --no-X: --disable-flashinfer-autotune"),
+	tuning("--enable-bf16x3-router-gemm", switchArg, "SGLang picks its MoE router kernels for the GPU").neg(),
 	tuning("--moe-backend", oneValue, "SGLang picks its MoE kernels for the GPU"),
+	tuning("--linear-backend", oneValue, "SGLang picks its GEMM kernels for the GPU"),
 
 	// VllmConfig
 	xlate("--speculative-config", oneValue, xlateSpeculativeConfig).alias("-sc").asDict().why("--speculative-algorithm, --speculative-draft-model-path, --speculative-num-steps k, --speculative-eagle-topk 1, --speculative-num-draft-tokens k+1 (approximated); unknown methods dropped (tuning)"),
+	xlate("--spec-method", oneValue, recordSpec(func(s *specState) **Arg { return &s.method })).why("as --speculative-config's method (the shorthands win over its keys)"),
+	xlate("--spec-model", oneValue, recordSpec(func(s *specState) **Arg { return &s.shortModel })).why("as --speculative-config's model"),
+	xlate("--spec-tokens", oneValue, recordSpec(func(s *specState) **Arg { return &s.shortTokens })).why("as --speculative-config's num_speculative_tokens"),
+	drop("--diffusion-config", oneValue, "SGLang's diffusion LLM settings differ (--dllm-algorithm); the denoising would change").alias("-dc").asDict(),
 	xlate("--kv-transfer-config", oneValue, xlateKVTransfer).asDict().why("kv_both (KV offloading, e.g. LMCache): dropped (tuning); prefill/decode roles rejected"),
 	drop("--kv-events-config", oneValue, "KV cache events are not published (SGLang's event schema differs)").asDict(),
 	reject("--ec-transfer-config", oneValue, "encoder cache transfer is part of "+whyDisagg).asDict(),
+	tuning("--ec-manager-config", oneValue, "encoder cache manager settings; SGLang manages its multimodal encoder cache itself").asDict(),
 	tuning("--compilation-config", oneValue, "torch.compile and CUDA graph settings; SGLang compiles differently").alias("-cc").asDict(),
 	tuning("--attention-config", oneValue, "SGLang picks its attention backend for the GPU").alias("-ac").asDict(),
 	drop("--reasoning-config", oneValue, "SGLang has no reasoning budget settings").asDict(),
@@ -316,6 +371,7 @@ var vllmTable = []rule{
 	tuning("--fail-on-environ-validation", switchArg, "vLLM's environment checks do not apply to SGLang").neg(),
 	tuning("--shutdown-timeout", oneValue, "the sglang-proxy sidecar drains requests on shutdown"),
 	rename("--gdn-prefill-backend", "--linear-attn-prefill-backend", oneValue),
+	xlate("--kda-prefill-backend", oneValue, xlateKDAPrefill).why("auto: nothing; triton/flashkda: --linear-attn-prefill-backend"),
 	xlate("--enable-log-requests", switchArg, xlateLogRequests).neg().why("--log-requests --log-requests-level 1 (approximated)"),
 
 	// legacy (removed from current vLLM, still seen in manifests)
@@ -346,6 +402,13 @@ var vllmTable = []rule{
 	xlate("--ngram-prompt-lookup-max", oneValue, recordSpec(func(s *specState) **Arg { return &s.ngramMax })).old().why("NGRAM speculation (approximated)"),
 	xlate("--ngram-prompt-lookup-min", oneValue, recordSpec(func(s *specState) **Arg { return &s.ngramMin })).old().why("NGRAM speculation (approximated)"),
 	xlate("--spec-decoding-acceptance-method", oneValue, onlyValue("rejection_sampler", "SGLang verifies draft tokens by rejection sampling only")).old().why("rejection_sampler: nothing; others dropped (unsafe)"),
+	tuning("--num-lookahead-slots", oneValue, "SGLang reserves its speculative decoding slots itself").old(),
+	xlate("--speculative-model-quantization", oneValue, recordSpec(func(s *specState) **Arg { return &s.quantization })).old().why("as --speculative-config's quantization"),
+	tuning("--speculative-disable-mqa-scorer", switchArg, whyTuning).old(),
+	tuning("--typical-acceptance-sampler-posterior-threshold", oneValue, whyTypicalAcceptance).old(),
+	tuning("--typical-acceptance-sampler-posterior-alpha", oneValue, whyTypicalAcceptance).old(),
+	tuning("--disable-logprobs-during-spec-decoding", optValue, "it only saves time; SGLang returns the requested logprobs with speculative decoding").old(),
+	drop("--logits-processor-pattern", oneValue, "SGLang loads no logits processors named in requests; such requests fail or run without them").old(),
 	reject("--enable-prompt-adapter", switchArg, "SGLang has no prompt adapters").neg().old(),
 	tuning("--max-prompt-adapters", oneValue, "SGLang has no prompt adapters").old(),
 	tuning("--max-prompt-adapter-token", oneValue, "SGLang has no prompt adapters").old(),

@@ -169,6 +169,21 @@ var sampleValues = map[string][]string{
 	"--data-parallel-backend": {"mp"}, "--nnodes": {"1"}, "--node-rank": {"0"}, "--data-parallel-size-local": {"1"},
 	"--spec-decoding-acceptance-method": {"typical_acceptance_sampler"}, "--prefill-context-parallel-size": {"2"},
 	"--seed": {"7"}, "--stream-interval": {"4"}, "--master-addr": {"127.0.0.1"},
+	"--device-ids": {"0,1"}, "--max-num-queued-reqs": {"64"}, "--kda-prefill-backend": {"triton"},
+	"--spec-method": {"mtp"}, "--per-request-spec-decode-metrics": {"summary"},
+	"--speculative-model-quantization": {"awq"}, "--safetensors-prefetch-num-threads": {"16"},
+}
+
+// TestMultiPortExternalLBIsAMultiServerSignal: -dpm starts one API server per
+// local data-parallel rank on consecutive ports; the container is left alone,
+// like the other external load-balancing modes.
+func TestMultiPortExternalLBIsAMultiServerSignal(t *testing.T) {
+	for _, flag := range []string{"--data-parallel-multi-port-external-lb", "-dpm"} {
+		inv, reason := Detect([]string{"vllm", "serve", "m", "-dp", "8", "-dpl", "8", flag}, nil, "")
+		if reason != SkipMultiNode || !strings.Contains(inv.Detail, "--data-parallel-multi-port-external-lb") {
+			t.Errorf("%s: reason %v, detail %q; want %v", flag, reason, inv.Detail, SkipMultiNode)
+		}
+	}
 }
 
 // TestEveryRowBehavesAsItsDecisionSays runs each row through Translate

@@ -124,6 +124,73 @@ func TestTranslate(t *testing.T) {
 			argv: []string{"--speculative-model", "[ngram]", "--num-speculative-tokens", "5", "--ngram-prompt-lookup-max", "4"},
 			want: [][]string{{"--speculative-algorithm", "NGRAM"}, {"--speculative-num-draft-tokens", "6"}},
 		},
+		"translates the --spec-* shorthands like --speculative-config": {
+			argv:     []string{"--spec-method", "mtp", "--spec-tokens", "2"},
+			want:     [][]string{{"--speculative-algorithm", "NEXTN"}, {"--speculative-num-steps", "2"}, {"--speculative-num-draft-tokens", "3"}},
+			absent:   []string{"--speculative-draft-model-path"},
+			findings: []wantFindingOf{{"--spec-method", Approximated}, {"--spec-tokens", Approximated}},
+		},
+		"lets the --spec-* shorthands win over --speculative-config's keys": {
+			argv: []string{"-sc", `{"method":"eagle","model":"org/a","num_speculative_tokens":1}`, "--spec-model", "org/b", "--spec-tokens", "4"},
+			want: [][]string{{"--speculative-algorithm", "EAGLE"}, {"--speculative-draft-model-path", "org/b"}, {"--speculative-num-steps", "4"}},
+		},
+		"drops a token count without a method or draft model as tuning": {
+			argv:     []string{"--spec-tokens", "3"},
+			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			absent:   []string{"--speculative-algorithm"},
+			findings: []wantFindingOf{{"--spec-tokens", Dropped}},
+		},
+		"carries the legacy draft quantization over": {
+			argv: []string{"--speculative-model", "org/d", "--num-speculative-tokens", "2", "--speculative-model-quantization", "awq"},
+			want: [][]string{{"--speculative-algorithm", "STANDALONE"}, {"--speculative-draft-model-quantization", "awq"}},
+		},
+		"selects consecutive GPUs with --base-gpu-id": {
+			argv:   []string{"--device-ids", "2,3,4,5", "-tp", "4"},
+			want:   [][]string{{"--base-gpu-id", "2"}},
+			absent: []string{"--gpu-id-step"},
+		},
+		"selects evenly spaced GPUs with --base-gpu-id and --gpu-id-step": {
+			argv: []string{"--device-ids", "1, 3,5,7"}, want: [][]string{{"--base-gpu-id", "1"}, {"--gpu-id-step", "2"}},
+		},
+		"drops device UUIDs and irregular GPU lists (unsafe)": {
+			argv:     []string{"--device-ids", "GPU-5d4c,GPU-9e1a"},
+			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			absent:   []string{"--base-gpu-id"},
+			findings: []wantFindingOf{{"--device-ids", Rejected}},
+		},
+		"subtracts the running slots from vLLM's in-flight request cap": {
+			argv:     []string{"--max-num-seqs", "16", "--max-num-queued-reqs", "166"},
+			want:     [][]string{{"--max-queued-requests", "150"}},
+			findings: []wantFindingOf{{"--max-num-queued-reqs", Approximated}},
+		},
+		"shares the waiting-request cap among the data-parallel schedulers": {
+			argv: []string{"-dp", "2", "--max-num-seqs", "16", "--max-num-queued-reqs", "100"},
+			want: [][]string{{"--max-queued-requests", "34"}},
+		},
+		"keeps the in-flight request cap when the running slots are unknown": {
+			argv: []string{"--max-num-queued-reqs", "64"}, want: [][]string{{"--max-queued-requests", "64"}},
+		},
+		"keeps at least one waiting request": {
+			argv: []string{"--max-num-seqs", "256", "--max-num-queued-reqs", "100"}, want: [][]string{{"--max-queued-requests", "1"}},
+		},
+		"drops a zero request cap, which SGLang cannot express": {
+			argv:     []string{"--max-num-queued-reqs", "0"},
+			absent:   []string{"--max-queued-requests"},
+			findings: []wantFindingOf{{"--max-num-queued-reqs", Dropped}},
+		},
+		"selects the KDA prefill kernel with --linear-attn-prefill-backend": {
+			argv: []string{"--kda-prefill-backend", "flashkda"}, want: [][]string{{"--linear-attn-prefill-backend", "flashkda"}},
+		},
+		"leaves the KDA prefill kernel to SGLang on auto": {
+			argv:     []string{"--kda-prefill-backend", "auto"},
+			absent:   []string{"--linear-attn-prefill-backend"},
+			findings: []wantFindingOf{{"--kda-prefill-backend", Translated}},
+		},
+		"drops per-request speculative metrics the responses would lack (unsafe)": {
+			argv:     []string{"--per-request-spec-decode-metrics", "summary"},
+			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			findings: []wantFindingOf{{"--per-request-spec-decode-metrics", Rejected}},
+		},
 		"drops speculative methods SGLang lacks without rejecting: they only change speed": {
 			argv:     []string{"--speculative-config", `{"method":"medusa","model":"m"}`},
 			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),

@@ -717,3 +717,87 @@ var xlateDevice = withValue(func(t *translation, a Arg, v string) {
 		t.rejected(a, "SGLang does not run on "+v)
 	}
 })
+
+// xlateDeviceIDs: vLLM takes a list of GPU indexes (or UUIDs); SGLang takes
+// the first index and a step between the indexes its ranks use.
+var xlateDeviceIDs = withValue(func(t *translation, a Arg, v string) {
+	first, step, ok := gpuSequence(v)
+	if !ok {
+		t.dropped(a, true, "SGLang selects GPUs by a first index and a step (--base-gpu-id, --gpu-id-step); "+
+			"these device IDs are not such a sequence, so SGLang may use other GPUs")
+		return
+	}
+	es := []emission{em("--base-gpu-id", itoa(first))}
+	if step != 1 {
+		es = append(es, em("--gpu-id-step", itoa(step)))
+	}
+	t.translatedTo(a, "SGLang selects GPUs by a first index and a step", es...)
+})
+
+// gpuSequence reads comma-separated GPU indexes that are evenly spaced and
+// increasing: the only lists SGLang's --base-gpu-id and --gpu-id-step express.
+func gpuSequence(v string) (first, step int64, ok bool) {
+	parts := strings.Split(v, ",")
+	ids := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, false
+		}
+		ids = append(ids, n)
+	}
+	step = 1
+	if len(ids) > 1 {
+		step = ids[1] - ids[0]
+	}
+	for i := 1; i < len(ids); i++ {
+		if step < 1 || ids[i]-ids[i-1] != step {
+			return 0, 0, false
+		}
+	}
+	return ids[0], step, true
+}
+
+// xlateMaxQueuedReqs: vLLM caps the requests in flight (waiting and
+// running) across the API server's data-parallel ranks; SGLang caps each
+// scheduler's waiting queue. With --max-num-seqs known the running slots
+// are subtracted, and the rest is shared among the data-parallel ranks.
+var xlateMaxQueuedReqs = withValue(func(t *translation, a Arg, v string) {
+	if v == "" || v == "None" {
+		t.translated(a, "no limit, vLLM's default; "+whyNoEffect)
+		return
+	}
+	n, ok := parseInt(v)
+	if !ok || n < 1 {
+		t.dropped(a, true, "SGLang's --max-queued-requests needs at least one request; vLLM would refuse every request")
+		return
+	}
+	dp := int64(1)
+	if d, ok := t.inv.Flag("--data-parallel-size"); ok {
+		if m, ok := parseInt(d.Value()); ok && m > 0 {
+			dp = m
+		}
+	}
+	waiting, reason := n, "SGLang caps each scheduler's waiting requests, not the waiting and running ones (looser)"
+	if s, ok := t.inv.Flag("--max-num-seqs"); ok {
+		if seqs, ok := parseInt(s.Value()); ok && seqs > 0 {
+			waiting, reason = n-dp*seqs, "SGLang caps each scheduler's waiting requests: the running slots (--max-num-seqs) are subtracted"
+		}
+	}
+	waiting = max(waiting/dp, 1)
+	t.approximatedTo(a, reason, em("--max-queued-requests", itoa(waiting)))
+})
+
+// xlateKDAPrefill: SGLang selects the KDA (and GDN) prefill kernel with
+// --linear-attn-prefill-backend.
+var xlateKDAPrefill = withValue(func(t *translation, a Arg, v string) {
+	if v == "auto" {
+		t.translated(a, "vLLM's default; SGLang picks the KDA prefill kernel itself")
+		return
+	}
+	if spec, _ := SGLangFlag("--linear-attn-prefill-backend"); !spec.Accepts(v) {
+		t.dropped(a, false, "SGLang has no "+v+" KDA prefill kernel; "+whyTuning)
+		return
+	}
+	t.translatedTo(a, "SGLang selects the KDA prefill kernel with --linear-attn-prefill-backend", em("--linear-attn-prefill-backend", v))
+})
