@@ -795,8 +795,8 @@ var xlateKDAPrefill = withValue(func(t *translation, a Arg, v string) {
 		t.translated(a, "vLLM's default; SGLang picks the KDA prefill kernel itself")
 		return
 	}
-	if spec, _ := SGLangFlag("--linear-attn-prefill-backend"); !spec.Accepts(v) {
-		t.dropped(a, false, "SGLang has no "+v+" KDA prefill kernel; "+whyTuning)
+	if !t.accepts("--linear-attn-prefill-backend", v) {
+		t.dropped(a, false, "SGLang "+t.cat.Version().String()+" has no "+v+" KDA prefill kernel; "+whyTuning)
 		return
 	}
 	t.translatedTo(a, "SGLang selects the KDA prefill kernel with --linear-attn-prefill-backend", em("--linear-attn-prefill-backend", v))
