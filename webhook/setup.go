@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
@@ -74,6 +75,8 @@ func SetupWithManager(mgr manager.Manager, o Options) error {
 	// decode the pod twice). The server still wraps it in controller-runtime's
 	// webhook request metrics.
 	mgr.GetWebhookServer().Register(MutatePodPath, NewPodRewriter(mgr.GetCache(), o.ProxyImage, m))
+	mgr.GetWebhookServer().Register(ValidateProfilePath,
+		admission.WithValidator[*v1alpha1.SGLangProfile](mgr.GetScheme(), ProfileValidator{}))
 
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return fmt.Errorf("adding the liveness check: %w", err)
