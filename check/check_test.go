@@ -70,7 +70,7 @@ func TestHealthyClusterPassesEveryCheck(t *testing.T) {
 	for _, r := range rs {
 		ids = append(ids, r.Check)
 	}
-	want := []ID{CheckAPIServer, CheckCRD, CheckDefaultProfile, CheckProfileValid, CheckProfileImage,
+	want := []ID{CheckAPIServer, CheckCRD, CheckDefaultProfile, CheckProfileValid, CheckProfileImage, CheckProfileRelease,
 		CheckWebhookConfiguration, CheckWebhookCertificate, CheckWebhookAnswers,
 		CheckOptedInNamespaces, CheckRuntimeClasses, CheckWorkload, CheckGPUCapacity, CheckPlacement}
 	if !slices.Equal(ids, want) {
@@ -151,6 +151,16 @@ func TestEachBrokenSetUpFailsExactlyItsCheck(t *testing.T) {
 				f.Profiles.Items[0].Spec.Image = "lmsysorg/sglang:latest"
 			},
 			wantFail: []failing{{CheckProfileImage, "SGLangProfile default"}}, wantHint: "pin a released tag", wantMessage: "not pinned",
+			wantWarning: []ID{CheckProfileRelease},
+		},
+		"an image of a release older than every supported one fails the validity and release checks": {
+			breakIt: func(_ *testing.T, f *Facts) {
+				f.Profiles.Items[0].Spec.Image = "lmsysorg/sglang:v0.4.6.post1-rocm630"
+				f.Sample = refused(teamNS, `admission webhook "rewrite.vllm-to-sglang.io" denied the request: vllm-to-sglang: the pod cannot be rewritten`)
+			},
+			wantFail:    []failing{{CheckProfileValid, "SGLangProfile default"}, {CheckProfileRelease, "SGLangProfile default"}},
+			wantHint:    "kubectl edit sglangprofile default",
+			wantSkipped: []ID{CheckWebhookAnswers, CheckWorkload},
 		},
 		"an image without a tag fails the image check": {
 			breakIt: func(_ *testing.T, f *Facts) {
@@ -402,6 +412,18 @@ func TestWarnings(t *testing.T) {
 				}
 			},
 			wantWarning: CheckPlacement, wantText: "amd.com/gpu=present:NoSchedule", wantHint: "tolerations",
+		},
+		"an image pinned by digest alone warns that its commands are checked against the oldest release": {
+			change: func(_ *testing.T, f *Facts) {
+				f.Profiles.Items[0].Spec.Image = "lmsysorg/sglang@sha256:" + strings.Repeat("ab", 32)
+			},
+			wantWarning: CheckProfileRelease, wantText: "using the oldest supported release", wantHint: "set spec.sglangVersion",
+		},
+		"a release newer than every catalog warns that flags added since are dropped": {
+			change: func(_ *testing.T, f *Facts) {
+				f.Profiles.Items[0].Spec.SGLangVersion = "99.0.0"
+			},
+			wantWarning: CheckProfileRelease, wantText: "flags added since are dropped", wantHint: "supported:",
 		},
 		"a certificate that cannot be fetched is a warning, not a failure": {
 			change: func(_ *testing.T, f *Facts) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // CRDName is the SGLangProfile CustomResourceDefinition's name.
@@ -49,7 +50,7 @@ func runProfiles(f *Facts, rs *results) {
 	}
 	rs.add(defaultProfile(f))
 	for _, p := range sortedProfiles(f) {
-		rs.add(profileValid(&p), profileImage(&p))
+		rs.add(profileValid(&p), profileImage(&p), profileRelease(&p))
 	}
 }
 
@@ -126,6 +127,30 @@ func profileImage(p *v1alpha1.SGLangProfile) Result {
 	}
 	r.Message = fmt.Sprintf("SGLangProfile %q: image not pinned", p.Name)
 	r.Hint = fmt.Sprintf("pin a released tag (%s) or a digest (REPOSITORY@sha256:...): a floating tag runs whatever it points to when a node pulls, so pods of one Deployment can run different SGLang releases; kubectl edit sglangprofile %s", pinnedExample, p.Name)
+	return r
+}
+
+// profileRelease says which SGLang release the profile's commands are
+// translated for, and where that came from.
+func profileRelease(p *v1alpha1.SGLangProfile) Result {
+	r := Result{Group: GroupProfiles, Check: CheckProfileRelease, Subject: profileSubject(p.Name)}
+	release, err := profile.Release(&p.Spec)
+	switch {
+	case err != nil:
+		r.Status = Failed
+		r.Message = fmt.Sprintf("SGLangProfile %q: %v", p.Name, err)
+		r.Hint = fmt.Sprintf("use an image of a supported SGLang release (%s), or set spec.sglangVersion to the release the image runs; kubectl edit sglangprofile %s",
+			sglang.Supported(), p.Name)
+	case release.Warning != "":
+		r.Status = Warning
+		r.Message = fmt.Sprintf("SGLangProfile %q: SGLang %s", p.Name, release)
+		r.Details = []string{release.Warning}
+		r.Hint = fmt.Sprintf("set spec.sglangVersion to the release the image runs (supported: %s); kubectl edit sglangprofile %s", sglang.Supported(), p.Name)
+	default:
+		r.Status = Passed
+		r.Message = fmt.Sprintf("SGLangProfile %q: SGLang %s; commands are translated for that release's flags (supported: %s)",
+			p.Name, release, sglang.Supported())
+	}
 	return r
 }
 

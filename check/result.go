@@ -71,6 +71,7 @@ const (
 	CheckDefaultProfile       ID = "default-profile"
 	CheckProfileValid         ID = "profile-valid"
 	CheckProfileImage         ID = "profile-image"
+	CheckProfileRelease       ID = "profile-release"
 	CheckWebhookConfiguration ID = "webhook-configuration"
 	CheckWebhookCertificate   ID = "webhook-certificate"
 	CheckWebhookAnswers       ID = "webhook-answers"
