@@ -47,7 +47,7 @@ func TestProfileValidator(t *testing.T) {
 			allowed: true},
 		"refuses an image whose release is older than every supported one, listing them": {
 			edit:    func(p *v1alpha1.SGLangProfile) { p.Spec.Image = "lmsysorg/sglang:v0.4.6.post1-rocm630" },
-			message: "spec.image: Invalid value: \"lmsysorg/sglang:v0.4.6.post1-rocm630\": SGLang 0.4.6 (from the image tag) is older than every supported release; supported releases: " + sglang.Supported()},
+			message: "spec.image: Invalid value: \"lmsysorg/sglang:v0.4.6.post1-rocm630\": SGLang 0.4.6 (image tag) is older than every supported release; supported releases: " + sglang.Supported()},
 		"refuses a spec.sglangVersion older than every supported release": {
 			edit:    func(p *v1alpha1.SGLangProfile) { p.Spec.SGLangVersion = "0.1.0" },
 			message: "spec.sglangVersion: Invalid value: \"0.1.0\""},

@@ -23,12 +23,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 const testdata = "../../test/testdata"
@@ -266,6 +268,30 @@ func TestTranslateCommand(t *testing.T) {
 		}
 		if r.stderr != "" {
 			t.Errorf("stderr %q, want nothing with -o json", r.stderr)
+		}
+	})
+
+	t.Run("translates for the release --sglang-version names, and says which in JSON", func(t *testing.T) {
+		newest := sglang.Newest().Version().String()
+		for release, want := range map[string]bool{"0.5.9": false, newest: true} {
+			r := runCLI(t, "", "translate", "-o", "json", "--sglang-version", release, "--", "vllm", "serve", "m", "-dcp", "2")
+			var out translation
+			if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != exitOK {
+				t.Fatalf("exit %d, %v: %s", r.code, err, r.stdout)
+			}
+			if got := slices.Contains(out.Argv, "--dcp-size"); got != want {
+				t.Errorf("SGLang %s: --dcp-size emitted = %v, want %v: %q", release, got, want, out.Argv)
+			}
+			if out.SGLang.Version != release || out.SGLang.Source != "spec.sglangVersion" {
+				t.Errorf("SGLang %s: release %+v", release, out.SGLang)
+			}
+		}
+	})
+
+	t.Run("exits 2 for a release older than every supported one, listing them", func(t *testing.T) {
+		r := runCLI(t, "", "translate", "--sglang-version", "0.4.0", "--", "vllm", "serve", "m")
+		if r.code != exitBadInput || !strings.Contains(r.stderr, "supported releases: "+sglang.Supported()) {
+			t.Errorf("exit %d stderr %q", r.code, r.stderr)
 		}
 	})
 

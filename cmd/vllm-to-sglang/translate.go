@@ -27,15 +27,18 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // translateOptions are the flags of `vllm-to-sglang translate`.
 type translateOptions struct {
-	profile string
-	output  string
-	host    string
-	port    int32
+	profile       string
+	sglangVersion string
+	output        string
+	host          string
+	port          int32
 }
 
 // translation is the -o json output.
@@ -43,6 +46,24 @@ type translation struct {
 	Argv     []string `json:"argv"`
 	Dropped  []string `json:"dropped"`
 	Warnings []string `json:"warnings"`
+	// SGLang is the release the command was translated for.
+	SGLang releaseInfo `json:"sglang"`
+}
+
+// releaseInfo describes the SGLang release a translation is for.
+type releaseInfo struct {
+	Version string `json:"version"`
+	Source  string `json:"source"`
+	// Catalog is the release whose flags were used, when not Version's own.
+	Catalog string `json:"catalog,omitempty"`
+}
+
+func newReleaseInfo(r sglang.Release) releaseInfo {
+	info := releaseInfo{Version: r.Version.String(), Source: string(r.Source)}
+	if r.Catalog.Version() != r.Version {
+		info.Catalog = r.Catalog.Version().String()
+	}
+	return info
 }
 
 func newTranslateCommand() *cobra.Command {
@@ -58,10 +79,15 @@ the vllm/vllm-openai image (MODEL ...). Warnings go to stderr.
 SGLang keeps vLLM's --host and --port unless --host or --port say otherwise
 (in a rewritten pod it listens on 127.0.0.1, one port up, behind the proxy).
 
+The command is translated for the SGLang release the profile runs (its
+spec.sglangVersion, else the release in its image tag), or --sglang-version:
+flags and values that release lacks are dropped with a warning.
+
 Exit status: 0 on success, 1 when the profile rejects the command or it
 cannot be translated safely, 2 on bad usage.`,
 		Example: `  vllm-to-sglang translate -- vllm serve mistralai/Devstral-Small-2507 --tensor-parallel-size 8 --tool-call-parser mistral
-  vllm-to-sglang translate -o json -- vllm serve Qwen/Qwen3-8B --max-model-len 32k`,
+  vllm-to-sglang translate -o json -- vllm serve Qwen/Qwen3-8B --max-model-len 32k
+  vllm-to-sglang translate --sglang-version 0.5.9 -- vllm serve deepseek-ai/DeepSeek-V3 -tp 8 -dcp 2`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.run(args, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -69,6 +95,7 @@ cannot be translated safely, 2 on bad usage.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.profile, "profile", "", "SGLangProfile file (YAML or JSON); the built-in default (MI300X) when empty.")
+	fs.StringVar(&o.sglangVersion, "sglang-version", "", "SGLang release to translate for (e.g. 0.5.9); empty: the profile's. Supported: "+sglang.Supported()+".")
 	fs.StringVarP(&o.output, "output", "o", o.output, "Output format: text (a shell command line) or json.")
 	fs.StringVar(&o.host, "host", "", "SGLang's --host; empty keeps vLLM's.")
 	fs.Int32Var(&o.port, "port", 0, "SGLang's --port; 0 keeps vLLM's.")
@@ -83,11 +110,18 @@ func (o *translateOptions) run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if o.sglangVersion != "" {
+		prof.Spec.SGLangVersion = o.sglangVersion
+	}
+	release, err := profile.Release(&prof.Spec)
+	if err != nil {
+		return badInput(fmt.Errorf("--sglang-version: %w", err))
+	}
 	inv, err := detect(args)
 	if err != nil {
 		return err
 	}
-	res, err := argv.Translate(inv, argv.Options{Policy: prof.Spec.Args, Host: o.host, Port: o.port})
+	res, err := argv.Translate(inv, argv.Options{Policy: prof.Spec.Args, Host: o.host, Port: o.port, Release: release.Catalog})
 	if err != nil {
 		return badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
 	}
@@ -98,7 +132,11 @@ func (o *translateOptions) run(args []string, stdout, stderr io.Writer) error {
 		}
 		return &exitError{code: exitFailure, err: fmt.Errorf("profile %q rejects the command: %s", prof.Name, strings.Join(lines, "; "))}
 	}
-	out := translation{Argv: append(append([]string{}, res.Command...), res.Args...), Dropped: []string{}, Warnings: []string{}}
+	out := translation{Argv: append(append([]string{}, res.Command...), res.Args...), Dropped: []string{}, Warnings: []string{},
+		SGLang: newReleaseInfo(release)}
+	if release.Warning != "" {
+		out.Warnings = append(out.Warnings, release.Warning)
+	}
 	for _, f := range res.Findings {
 		if f.Action == argv.Dropped {
 			out.Dropped = append(out.Dropped, f.Flag)

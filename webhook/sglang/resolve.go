@@ -67,7 +67,7 @@ type UnsupportedError struct {
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("SGLang %s (from the %s) is older than every supported release; supported releases: %s",
+	return fmt.Sprintf("SGLang %s (%s) is older than every supported release; supported releases: %s",
 		e.Version, e.Source, Supported())
 }
 
