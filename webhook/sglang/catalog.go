@@ -112,9 +112,11 @@ const (
 	kindNegatable = "negatable" // BooleanOptionalAction: --X and --no-X
 )
 
-// parseCatalog reads one catalog file. It is strict: a malformed row, an
-// unknown kind or a flag listed twice is an error, never a guess.
-func parseCatalog(data string) (*Catalog, error) {
+// ParseCatalog reads one catalog file (data/<release>.tsv, as
+// hack/sglang-catalog/dump.py writes it). It is strict: a malformed row, an
+// unknown kind, a flag listed twice or missing provenance is an error,
+// never a guess.
+func ParseCatalog(data string) (*Catalog, error) {
 	c := &Catalog{byName: map[string]*Flag{}}
 	lines := strings.Split(strings.TrimRight(data, "\n"), "\n")
 	header := false

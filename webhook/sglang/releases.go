@@ -52,7 +52,7 @@ func load(fsys fs.FS) ([]*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := parseCatalog(string(data))
+		c, err := ParseCatalog(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
