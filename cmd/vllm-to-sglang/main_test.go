@@ -252,7 +252,7 @@ func TestTranslateCommand(t *testing.T) {
 		if !strings.Contains(r.stdout, "--served-model-name 'my model'") {
 			t.Errorf("stdout %q does not quote a value with spaces", r.stdout)
 		}
-		if !strings.Contains(r.stderr, "Warning: --gpu-memory-utilization=0.9 approximated as --mem-fraction-static 0.83") {
+		if !strings.Contains(r.stderr, "Warning: --gpu-memory-utilization=0.9 approximated as --mem-fraction-static 0.88") {
 			t.Errorf("stderr %q", r.stderr)
 		}
 	})

@@ -121,7 +121,8 @@ func (o *translateOptions) run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := argv.Translate(inv, argv.Options{Policy: prof.Spec.Args, Host: o.host, Port: o.port, Release: release.Catalog})
+	res, err := argv.Translate(inv, argv.Options{Policy: prof.Spec.Args, Host: o.host, Port: o.port, Release: release.Catalog,
+		ROCm: rewrite.ROCm(&prof.Spec.GPU)})
 	if err != nil {
 		return badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
 	}

@@ -19,6 +19,7 @@ package argv
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -112,11 +113,72 @@ func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
 
 // memFraction is the Translate heuristic: vLLM's fraction caps all GPU
 // memory, SGLang's covers weights and KV pool only, so subtract the offset.
-func (g gpuPolicy) memFraction(u float64) string {
-	f := math.Round((u-g.offset)*100) / 100
-	f = min(max(f, 0.30), 0.88)
-	return strconv.FormatFloat(f, 'f', 2, 64)
+func (g gpuPolicy) memFraction(u float64) float64 {
+	return min(max(math.Round((u-g.offset)*100)/100, minMemFraction), maxMemFraction)
 }
+
+// The bounds of a translated --mem-fraction-static.
+const (
+	minMemFraction = 0.30
+	maxMemFraction = 0.88
+)
+
+// SGLang multiplies --mem-fraction-static by aiterFactor, a value the user
+// set included, when its attention backend is aiter (its default on ROCm)
+// and the model's context is longer than aiterContext tokens
+// (server_args.py, _handle_attention_backend_compatibility; in newest
+// releases arg_groups/attention_hook.py, unless the pod sets
+// SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION=1).
+const (
+	aiterFactor  = 0.85
+	aiterContext = 8192
+)
+
+// aiterShrinks tells whether SGLang will apply aiterFactor: a ROCm pod,
+// no attention backend other than aiter in the profile's extra arguments,
+// and a context over aiterContext or not known here (then the model's own,
+// which is longer for today's models).
+func (t *translation) aiterShrinks() bool {
+	if !t.opts.ROCm || slices.Contains(t.opts.EnvNames, "SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION") {
+		return false
+	}
+	for i, w := range t.policy.Extra {
+		v, ok := strings.CutPrefix(w, "--attention-backend=")
+		if !ok && w == "--attention-backend" && i+1 < len(t.policy.Extra) {
+			v, ok = t.policy.Extra[i+1], true
+		}
+		if ok && v != "aiter" {
+			return false
+		}
+	}
+	if a, ok := t.inv.Flag("--max-model-len"); ok && !a.Opaque {
+		if n, err := parseHumanInt(a.Value()); err == nil && n > 0 && n <= aiterContext {
+			return false
+		}
+	}
+	return true
+}
+
+// memFractionFor returns the --mem-fraction-static to emit for the
+// effective fraction f, and why: f itself, or f/aiterFactor (at most
+// maxMemFraction) when SGLang will shrink it.
+func (t *translation) memFractionFor(f float64) (float64, string) {
+	if !t.aiterShrinks() {
+		return f, ""
+	}
+	emitted := min(math.Round(f/aiterFactor*100)/100, maxMemFraction)
+	return emitted, fmt.Sprintf("; SGLang multiplies it by %s with ROCm's aiter attention backend when the context exceeds %d tokens, so %s is emitted (effective %s%s)",
+		fraction(aiterFactor), aiterContext, fraction(emitted), fraction(math.Round(emitted*aiterFactor*1000)/1000), capped(emitted))
+}
+
+func capped(emitted float64) string {
+	if emitted == maxMemFraction {
+		return fmt.Sprintf(", capped at %s in case SGLang picks another backend", fraction(maxMemFraction))
+	}
+	return ""
+}
+
+func fraction(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // applyExtra appends the profile's extra SGLang arguments; each replaces
 // any translated value of the same flag.

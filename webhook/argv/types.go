@@ -36,6 +36,10 @@ type Options struct {
 	// sglang.Resolve): nothing it lacks is emitted. Nil means the oldest
 	// supported release.
 	Release *sglang.Catalog
+	// ROCm is true when the pod runs on AMD GPUs, where SGLang's default
+	// attention backend (aiter) shrinks --mem-fraction-static for long
+	// contexts; the --gpu-memory-utilization translation makes up for it.
+	ROCm bool
 	// EnvNames are the names of the environment variables the container
 	// sets; VLLM_API_KEY there becomes --api-key $(VLLM_API_KEY).
 	EnvNames []string

@@ -448,8 +448,9 @@ func xlateGPUMemory(t *translation, a Arg) {
 		return
 	}
 	f := t.gpu.memFraction(u)
-	t.approximatedTo(a, fmt.Sprintf("SGLang's --mem-fraction-static covers weights and KV cache only: %s = clamp(%s - %s, 0.30, 0.88)",
-		f, a.Value(), strconv.FormatFloat(t.gpu.offset, 'f', -1, 64)), em("--mem-fraction-static", f))
+	emitted, aiter := t.memFractionFor(f)
+	t.approximatedTo(a, fmt.Sprintf("SGLang's --mem-fraction-static covers weights and KV cache only: %s = clamp(%s - %s, 0.30, 0.88)%s",
+		strconv.FormatFloat(f, 'f', 2, 64), a.Value(), fraction(t.gpu.offset), aiter), em("--mem-fraction-static", strconv.FormatFloat(emitted, 'f', 2, 64)))
 }
 
 var kvCacheDtypes = map[string]string{

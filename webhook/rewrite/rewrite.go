@@ -193,6 +193,7 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
 		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
+		ROCm: ROCm(&profile.GPU),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("translating container %q: %w", c.Name, err)
@@ -208,6 +209,9 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	}
 	return p, report, nil
 }
+
+// ROCm tells a profile for AMD GPUs, which SGLang runs with ROCm.
+func ROCm(g *v1alpha1.GPUSpec) bool { return strings.HasPrefix(g.ResourceName, "amd.com/") }
 
 // detected is a container that runs vLLM's server, rewritable or not.
 type detected struct {
