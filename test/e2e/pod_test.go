@@ -71,7 +71,11 @@ func startPod(t *testing.T, pod *corev1.Pod) *localPod {
 	if len(changed) != 1 {
 		t.Fatalf("the vllm container's argv names SGLang's port %d %d times as --port, want once: %q", status.SGLangPort, len(changed), argv)
 	}
-	lp.fake = start(t, suite.fakeBin, argv, env)
+	if status.SGLangVersion == "" {
+		t.Fatalf("the status annotation names no SGLang release: %+v", status)
+	}
+	// The fake refuses what the pod's SGLang release would refuse.
+	lp.fake = start(t, suite.fakeBin, argv, append(slices.Clone(env), "FAKESGLANG_RELEASE="+status.SGLangVersion))
 	addr, err := lp.fake.WaitForLine(t.Context(), func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	})
