@@ -36,9 +36,9 @@ func release() (*sglang.Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("FAKESGLANG_RELEASE: %w", err)
 	}
-	c, ok := sglang.For(v)
-	if !ok || c.Version() != v {
-		return nil, fmt.Errorf("FAKESGLANG_RELEASE: no catalog for SGLang %s (supported: %s)", v, sglang.Supported())
+	c, ok := sglang.For(v) // the catalog the webhook translated for
+	if !ok {
+		return nil, fmt.Errorf("FAKESGLANG_RELEASE: SGLang %s is older than every supported release (%s)", v, sglang.Supported())
 	}
 	return c, nil
 }
