@@ -23,36 +23,37 @@ import (
 )
 
 // Parser names differ between vLLM and SGLang. These maps hold vLLM name →
-// SGLang name where the names differ and SGLang's parser reads the same
-// output format; a vLLM name SGLang also has, for the same format (hermes,
-// mistral, kimi_k2...), needs no entry. Whether the release has the SGLang
-// parser is the catalog's business. docs/flag-translation.md gives the
-// source of each entry.
+// SGLang names where the names differ and SGLang's parser reads the same
+// output format, the first name the release has winning (SGLang renamed
+// some); a vLLM name SGLang also has, for the same format (hermes, mistral,
+// kimi_k2...), needs no entry. docs/sglang-releases.md gives the source of
+// each entry and the releases that have it.
 var (
-	toolParsers = map[string]string{
-		"llama3_json":     "llama3",
-		"llama4_json":     "llama3",
-		"llama4_pythonic": "pythonic",
-		"deepseek_v3":     "deepseekv3",
-		"deepseek_v31":    "deepseekv31",
-		"deepseek_v32":    "deepseekv32",
-		"deepseek_v4":     "deepseekv4",
-		"qwen3_xml":       "qwen3_coder",
-		"openai":          "gpt-oss",
-		"minimax_m2":      "minimax-m2",
-		"minimax_m3":      "minimax-m3",
-		"apertus":         "apertus2509",
+	toolParsers = map[string][]string{
+		"llama3_json":     {"llama3"},
+		"llama4_json":     {"llama3"},
+		"llama4_pythonic": {"pythonic"},
+		"deepseek_v3":     {"deepseekv3"},
+		"deepseek_v31":    {"deepseekv31"},
+		"deepseek_v32":    {"deepseekv32"},
+		"deepseek_v4":     {"deepseekv4"},
+		"qwen3_xml":       {"qwen3_coder"},
+		"openai":          {"gpt-oss"},
+		"minimax_m2":      {"minimax-m2"},
+		"minimax_m3":      {"minimax-m3"},
+		"apertus":         {"apertus2509"},
 	}
-	reasoningParsers = map[string]string{
-		"deepseek_r1":             "deepseek-r1",
-		"deepseek_v3":             "deepseek-v3",
-		"deepseek_v4":             "deepseek-v4",
-		"openai_gptoss":           "gpt-oss",
-		"glm47":                   "glm45",
-		"minimax_m2":              "minimax",
-		"minimax_m2_append_think": "minimax-append-think",
-		"minimax_m3":              "minimax-m3",
-		"nemotron_v3":             "nemotron_3",
+	reasoningParsers = map[string][]string{
+		"deepseek_r1":             {"deepseek-r1"},
+		"deepseek_v3":             {"deepseek-v3"},
+		"deepseek_v4":             {"deepseek-v4"},
+		"openai_gptoss":           {"gpt-oss"},
+		"glm47":                   {"glm45"},
+		"minimax_m2":              {"minimax"},
+		"minimax_m2_append_think": {"minimax-append-think"},
+		"minimax_m3":              {"minimax-m3"},
+		// SGLang PR #19865 renamed nano_v3 (v0.5.9's name) to nemotron_3.
+		"nemotron_v3": {"nemotron_3", "nano_v3"},
 	}
 )
 
@@ -74,9 +75,10 @@ var (
 
 // parserTable is one of the two parser flags with its name maps.
 type parserTable struct {
-	flag, loss                 string
-	builtin, withoutEquivalent map[string]string
-	profile                    func(*v1alpha1.ArgPolicy) map[string]string
+	flag, loss        string
+	builtin           map[string][]string
+	withoutEquivalent map[string]string
+	profile           func(*v1alpha1.ArgPolicy) map[string]string
 }
 
 var (
@@ -94,21 +96,21 @@ var (
 // parser with no SGLang equivalent, then the built-in map, then the same
 // name; the release must have the result. why says what fails.
 func (t *translation) parserName(pt parserTable, name string) (to, why string) {
-	to, mapped := pt.profile(t.policy)[name]
-	if !mapped {
-		if why, ok := pt.withoutEquivalent[name]; ok {
-			return "", why + "; " + pt.loss
+	candidates := []string{name}
+	if to, ok := pt.profile(t.policy)[name]; ok {
+		candidates = []string{to}
+	} else if why, ok := pt.withoutEquivalent[name]; ok {
+		return "", why + "; " + pt.loss
+	} else if names, ok := pt.builtin[name]; ok {
+		candidates = names
+	}
+	for _, c := range candidates {
+		if t.accepts(pt.flag, c) {
+			return c, ""
 		}
-		to, mapped = pt.builtin[name]
 	}
-	if !mapped {
-		to = name
-	}
-	if !t.accepts(pt.flag, to) {
-		return "", fmt.Sprintf("SGLang %s has no %s %q%s (map one in the profile); %s",
-			t.cat.Version(), pt.flag, to, t.valueHistory(pt.flag, to), pt.loss)
-	}
-	return to, ""
+	return "", fmt.Sprintf("SGLang %s has no %s %q%s (map one in the profile); %s",
+		t.cat.Version(), pt.flag, candidates[0], t.valueHistory(pt.flag, candidates[0]), pt.loss)
 }
 
 // parser translates --tool-call-parser or --reasoning-parser.

@@ -69,6 +69,12 @@ func TestTranslateOnEachRelease(t *testing.T) {
 		"asks for token histograms on a release that records them only when asked": {
 			release: oldest, want: [][]string{{"--collect-tokens-histogram"}},
 		},
+		"maps vLLM's nemotron_v3 reasoning parser to the name the release gives it (nano_v3 before SGLang PR #19865)": {
+			argv: []string{"--reasoning-parser", "nemotron_v3"}, release: oldest, want: [][]string{{"--reasoning-parser", "nano_v3"}},
+		},
+		"maps vLLM's nemotron_v3 reasoning parser to nemotron_3 on a newer release": {
+			argv: []string{"--reasoning-parser", "nemotron_v3"}, release: newest, want: [][]string{{"--reasoning-parser", "nemotron_3"}},
+		},
 		"undoes every emission of a flag when the release lacks one of them": {
 			argv: []string{"--mm-processor-cache-gb", "4"}, release: oldest, absent: []string{"--mm-preprocess-cache-size-mb"},
 			findings: []wantFindingOf{{"--mm-processor-cache-gb", Dropped}},
@@ -144,7 +150,7 @@ func TestTP8FixtureOnEachRelease(t *testing.T) {
 	for _, release := range sglang.Releases() {
 		t.Run(release.Version().String(), func(t *testing.T) {
 			inv, _ := Detect(c.command, c.args, c.image)
-			res, err := Translate(inv, Options{Host: "127.0.0.1", Port: 8001, Release: release})
+			res, err := Translate(inv, Options{Host: "127.0.0.1", Port: 8001, Release: release, ROCm: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,4 +211,3 @@ func TestGPUMemoryMakesUpForSGLangsAiterShrink(t *testing.T) {
 		})
 	}
 }
-

@@ -179,7 +179,8 @@ func TestTranslate(t *testing.T) {
 			findings: []wantFindingOf{{"--max-num-queued-reqs", Dropped}},
 		},
 		"selects the KDA prefill kernel with --linear-attn-prefill-backend": {
-			argv: []string{"--kda-prefill-backend", "flashkda"}, want: [][]string{{"--linear-attn-prefill-backend", "flashkda"}},
+			argv: []string{"--kda-prefill-backend", "flashkda"}, opts: Options{Release: sglang.Newest()},
+			want: [][]string{{"--linear-attn-prefill-backend", "flashkda"}},
 		},
 		"leaves the KDA prefill kernel to SGLang on auto": {
 			argv:     []string{"--kda-prefill-backend", "auto"},

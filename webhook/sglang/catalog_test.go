@@ -33,9 +33,7 @@ func TestCatalogFlag(t *testing.T) {
 		refused    string   // a value that must be refused
 	}{
 		"finds a flag by its canonical name": {
-			name: "--tp-size", found: true, canonical: "--tp-size", takesValue: true},
-		"finds a flag by its alias": {
-			name: "--tensor-parallel-size", found: true, canonical: "--tp-size", takesValue: true},
+			name: "--model-path", found: true, canonical: "--model-path", takesValue: true},
 		"finds --model as an alias of --model-path": {
 			name: "--model", found: true, canonical: "--model-path", takesValue: true},
 		"knows a store_true switch takes no value": {
@@ -78,6 +76,17 @@ func TestCatalogFlag(t *testing.T) {
 					t.Errorf("%s accepts %q", f.Name, tc.refused)
 				}
 			})
+		}
+	}
+}
+
+func TestBothSpellingsOfTheTensorParallelSizeAreOneFlag(t *testing.T) {
+	// v0.5.9 registers --tensor-parallel-size first, later releases --tp-size.
+	for _, c := range Releases() {
+		long, ok1 := c.Flag("--tensor-parallel-size")
+		short, ok2 := c.Flag("--tp-size")
+		if !ok1 || !ok2 || long.Name != short.Name || !long.TakesValue {
+			t.Errorf("SGLang %s: %+v and %+v", c.Version(), long, short)
 		}
 	}
 }
