@@ -89,6 +89,11 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 	if got, want := cfg.Annotations[cmapi.WantInjectAnnotation], ns+"/"+cert.Name; got != want {
 		t.Fatalf("installed %s annotation %q, want %q", cmapi.WantInjectAnnotation, got, want)
 	}
+	var vcfg admissionregistrationv1.ValidatingWebhookConfiguration
+	c.get(t, "", whName, &vcfg)
+	if got, want := vcfg.Annotations[cmapi.WantInjectAnnotation], ns+"/"+cert.Name; got != want {
+		t.Fatalf("installed profile validator's %s annotation %q, want %q", cmapi.WantInjectAnnotation, got, want)
+	}
 	for _, kind := range []string{"Issuer", "Certificate"} {
 		if r.kinds()[kind] == 0 {
 			t.Errorf("the release installed no %s", kind)
@@ -100,7 +105,7 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 	ca := newCA(t, "first CA")
 	c.writeCertificateSecret(t, &cert, ca)
 	wh := c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Equal(bundle, ca.PEM) })
-	assertServes(t, issue(t, ca, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
+	assertServes(t, issue(t, ca, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh.ClientConfig))
 
 	t.Run("a renewed CA is added to the caBundle next to the old one", func(t *testing.T) {
 		// cert-manager 1.21 merges (CAInjectorMerging, GA): webhook pods
@@ -110,7 +115,7 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 		c.writeCertificateSecret(t, &cert, renewed)
 		wh = c.waitForCABundle(t, whName, func(bundle []byte) bool { return bytes.Contains(bundle, renewed.PEM) })
 		for _, signer := range []*framework.CA{ca, renewed} {
-			assertServes(t, issue(t, signer, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh))
+			assertServes(t, issue(t, signer, cert.Spec.DNSNames), wh.ClientConfig.CABundle, dialedNames(wh.ClientConfig))
 		}
 	})
 	stopInjector()
@@ -120,6 +125,13 @@ func TestChartInstallsWithCertManagerAndItsCAInjectorFillsTheCABundle(t *testing
 		upgraded := c.installedWebhook(t, whName)
 		if !bytes.Equal(upgraded.ClientConfig.CABundle, wh.ClientConfig.CABundle) {
 			t.Errorf("the upgrade dropped or changed the injected caBundle")
+		}
+		validator := c.installedProfileValidator(t, whName)
+		if !bytes.Equal(validator.ClientConfig.CABundle, wh.ClientConfig.CABundle) {
+			t.Errorf("the upgrade dropped or changed the profile validator's injected caBundle")
+		}
+		if *validator.TimeoutSeconds != 3 {
+			t.Errorf("profile validator timeoutSeconds %d after the upgrade, want 3", *validator.TimeoutSeconds)
 		}
 		wh := upgraded
 		if *wh.TimeoutSeconds != 3 {
@@ -185,7 +197,10 @@ func (c *cluster) runCAInjector(t *testing.T) (stop func()) {
 	}
 	opts := cainjector.SetupOptions{
 		EnableCertificatesDataSource: true,
-		EnabledReconcilersFor:        map[string]bool{cainjector.MutatingWebhookConfigurationName: true},
+		EnabledReconcilersFor: map[string]bool{
+			cainjector.MutatingWebhookConfigurationName:   true,
+			cainjector.ValidatingWebhookConfigurationName: true,
+		},
 	}
 	if err := cainjector.RegisterAllInjectors(t.Context(), mgr, opts); err != nil {
 		t.Fatalf("registering cert-manager's injectors: %v", err)
@@ -220,22 +235,28 @@ func (c *cluster) writeCertificateSecret(t *testing.T, cert *cmapi.Certificate, 
 	}
 }
 
-// waitForCABundle polls the webhook configuration until its caBundle is as wanted.
+// waitForCABundle polls the release's webhook configurations, the pod
+// webhook's and the profile validator's, until both caBundles are as wanted,
+// and returns the pod webhook.
 func (c *cluster) waitForCABundle(t *testing.T, name string, ok func(bundle []byte) bool) admissionregistrationv1.MutatingWebhook {
 	t.Helper()
-	var last []byte
+	var last, lastValidator []byte
 	var wh admissionregistrationv1.MutatingWebhook
 	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
 		var cfg admissionregistrationv1.MutatingWebhookConfiguration
 		if err := c.Client.Get(ctx, client.ObjectKey{Name: name}, &cfg); err != nil {
 			return false, err
 		}
+		var vcfg admissionregistrationv1.ValidatingWebhookConfiguration
+		if err := c.Client.Get(ctx, client.ObjectKey{Name: name}, &vcfg); err != nil {
+			return false, err
+		}
 		wh = cfg.Webhooks[0]
-		last = wh.ClientConfig.CABundle
-		return ok(last), nil
+		last, lastValidator = wh.ClientConfig.CABundle, vcfg.Webhooks[0].ClientConfig.CABundle
+		return ok(last) && ok(lastValidator), nil
 	})
 	if err != nil {
-		t.Fatalf("the CA injector did not set the caBundle (last %d bytes): %v", len(last), err)
+		t.Fatalf("the CA injector did not set the caBundles (last %d bytes in the pod webhook, %d in the profile validator): %v", len(last), len(lastValidator), err)
 	}
 	return wh
 }

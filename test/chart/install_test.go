@@ -37,9 +37,21 @@ func (c *cluster) installedWebhook(t *testing.T, name string) admissionregistrat
 	return cfg.Webhooks[0]
 }
 
+// installedProfileValidator reads the release's ValidatingWebhookConfiguration
+// (the SGLangProfile validator) from the API server.
+func (c *cluster) installedProfileValidator(t *testing.T, name string) admissionregistrationv1.ValidatingWebhook {
+	t.Helper()
+	var cfg admissionregistrationv1.ValidatingWebhookConfiguration
+	c.get(t, "", name, &cfg)
+	if len(cfg.Webhooks) != 1 {
+		t.Fatalf("%s has %d validating webhooks, want 1", name, len(cfg.Webhooks))
+	}
+	return cfg.Webhooks[0]
+}
+
 // dialedNames are the DNS names the API server may use for a webhook Service.
-func dialedNames(wh admissionregistrationv1.MutatingWebhook) []string {
-	s := wh.ClientConfig.Service
+func dialedNames(cc admissionregistrationv1.WebhookClientConfig) []string {
+	s := cc.Service
 	return []string{s.Name + "." + s.Namespace + ".svc", s.Name + "." + s.Namespace + ".svc.cluster.local"}
 }
 
@@ -59,7 +71,12 @@ func TestGeneratedCertificatesSurviveUpgrades(t *testing.T) {
 	if !bytes.Equal(wh.ClientConfig.CABundle, secret.Data["ca.crt"]) {
 		t.Fatalf("the installed caBundle is not the Secret's ca.crt")
 	}
-	assertServes(t, secret.Data, wh.ClientConfig.CABundle, dialedNames(wh))
+	assertServes(t, secret.Data, wh.ClientConfig.CABundle, dialedNames(wh.ClientConfig))
+	validator := c.installedProfileValidator(t, full)
+	if !bytes.Equal(validator.ClientConfig.CABundle, secret.Data["ca.crt"]) {
+		t.Fatalf("the installed profile validator's caBundle is not the Secret's ca.crt")
+	}
+	assertServes(t, secret.Data, validator.ClientConfig.CABundle, dialedNames(validator.ClientConfig))
 	var d appsv1.Deployment
 	c.get(t, ns, full+"-webhook", &d)
 	checksum := d.Spec.Template.Annotations["checksum/tls"]
@@ -79,6 +96,13 @@ func TestGeneratedCertificatesSurviveUpgrades(t *testing.T) {
 	if *upgraded.TimeoutSeconds != 7 {
 		t.Errorf("timeoutSeconds %d after the upgrade, want 7: the upgrade did not apply", *upgraded.TimeoutSeconds)
 	}
+	upgradedValidator := c.installedProfileValidator(t, full)
+	if !bytes.Equal(upgradedValidator.ClientConfig.CABundle, wh.ClientConfig.CABundle) {
+		t.Errorf("helm upgrade changed the profile validator's caBundle")
+	}
+	if *upgradedValidator.TimeoutSeconds != 7 {
+		t.Errorf("profile validator timeoutSeconds %d after the upgrade, want 7", *upgradedValidator.TimeoutSeconds)
+	}
 	c.get(t, ns, full+"-webhook", &d)
 	if d.Spec.Template.Annotations["checksum/tls"] != checksum {
 		t.Errorf("the pod template's checksum/tls changed, so an upgrade would roll the webhook pods for nothing")
@@ -97,6 +121,11 @@ func TestURLModeInstallsOnlyTheWebhookConfigurationAndProfiles(t *testing.T) {
 	wh := c.installedWebhook(t, name+"-vllm-to-sglang")
 	if wh.ClientConfig.URL == nil || *wh.ClientConfig.URL != url || !bytes.Equal(wh.ClientConfig.CABundle, caPEM) {
 		t.Errorf("installed clientConfig %+v, want url %s and the given caBundle", wh.ClientConfig, url)
+	}
+	validator := c.installedProfileValidator(t, name+"-vllm-to-sglang")
+	const validateURL = "https://webhook.example.com:9443" + validateProfilePath
+	if validator.ClientConfig.URL == nil || *validator.ClientConfig.URL != validateURL || !bytes.Equal(validator.ClientConfig.CABundle, caPEM) {
+		t.Errorf("installed profile validator clientConfig %+v, want url %s and the given caBundle", validator.ClientConfig, validateURL)
 	}
 	var deployments appsv1.DeploymentList
 	if err := c.Client.List(t.Context(), &deployments, client.InNamespace(ns)); err != nil {

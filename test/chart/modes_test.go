@@ -20,7 +20,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -28,6 +30,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 )
 
 // serviceDNSNames are the names the API server dials for the rendering
@@ -46,6 +49,41 @@ func theWebhook(t *testing.T, r *rendered) (*admissionregistrationv1.MutatingWeb
 	}
 	return cfg, cfg.Webhooks[0]
 }
+
+// theProfileValidator returns the one webhook of the rendered
+// ValidatingWebhookConfiguration (the SGLangProfile validator), after
+// checking that its configuration is named and labelled as the pod
+// webhook's and that both call the same server: the same Service, or
+// webhook.url's host.
+func theProfileValidator(t *testing.T, r *rendered) (*admissionregistrationv1.ValidatingWebhookConfiguration, admissionregistrationv1.ValidatingWebhook) {
+	t.Helper()
+	cfg := get[admissionregistrationv1.ValidatingWebhookConfiguration](t, r, "ValidatingWebhookConfiguration", fullName)
+	if len(cfg.Webhooks) != 1 {
+		t.Fatalf("want exactly one validating webhook, got %d", len(cfg.Webhooks))
+	}
+	wh := cfg.Webhooks[0]
+	if wh.Name != chartProfileValidatorName {
+		t.Errorf("validating webhook %q, want %q", wh.Name, chartProfileValidatorName)
+	}
+	mcfg, mwh := theWebhook(t, r)
+	if !maps.Equal(cfg.Labels, mcfg.Labels) {
+		t.Errorf("labels %v, want the MutatingWebhookConfiguration's %v", cfg.Labels, mcfg.Labels)
+	}
+	got, want := wh.ClientConfig, mwh.ClientConfig
+	switch {
+	case want.Service != nil:
+		if got.Service == nil || got.Service.Name != want.Service.Name || got.Service.Namespace != want.Service.Namespace ||
+			!ptr.Equal(got.Service.Port, want.Service.Port) || !ptr.Equal(got.Service.Path, ptr.To(validateProfilePath)) || got.URL != nil {
+			t.Errorf("clientConfig %+v, want the pod webhook's Service %+v at path %s", got, want.Service, validateProfilePath)
+		}
+	case got.URL == nil || got.Service != nil:
+		t.Errorf("clientConfig %+v, want a url as the pod webhook's (%s)", got, *want.URL)
+	}
+	return cfg, wh
+}
+
+// validateProfilePath is webhook.ValidateProfilePath.
+const validateProfilePath = "/validate-shim-vllm-to-sglang-io-v1alpha1-sglangprofile"
 
 func TestCertManagerModeIssuesTheServingCertificateFromTheChartsOwnCA(t *testing.T) {
 	r := render(t, nil)
@@ -88,6 +126,13 @@ func TestCertManagerModeIssuesTheServingCertificateFromTheChartsOwnCA(t *testing
 	if svc := wh.ClientConfig.Service; svc == nil || svc.Name+"."+svc.Namespace+".svc" != serving.Spec.DNSNames[0] {
 		t.Errorf("webhook service %+v is not the first DNS name of the certificate %q", svc, serving.Spec.DNSNames[0])
 	}
+	vcfg, vwh := theProfileValidator(t, r)
+	if got := vcfg.Annotations[cmapi.WantInjectAnnotation]; got != cfg.Annotations[cmapi.WantInjectAnnotation] {
+		t.Errorf("profile validator: annotation %s = %q, want the pod webhook's %q", cmapi.WantInjectAnnotation, got, cfg.Annotations[cmapi.WantInjectAnnotation])
+	}
+	if len(vwh.ClientConfig.CABundle) != 0 {
+		t.Errorf("profile validator: caBundle is set (%d bytes); cert-manager's CA injector owns it", len(vwh.ClientConfig.CABundle))
+	}
 	if n := r.kinds()["Secret"]; n != 0 {
 		t.Errorf("%d Secrets rendered; cert-manager writes the serving certificate", n)
 	}
@@ -127,6 +172,13 @@ func TestWithoutCertManagerHelmGeneratesACAAndAServingCertificate(t *testing.T) 
 		t.Errorf("caBundle differs from the Secret's ca.crt")
 	}
 	assertServes(t, secret.Data, wh.ClientConfig.CABundle, serviceDNSNames)
+	vcfg, vwh := theProfileValidator(t, r)
+	if _, ok := vcfg.Annotations[cmapi.WantInjectAnnotation]; ok {
+		t.Errorf("profile validator: inject-ca-from is set without cert-manager")
+	}
+	if string(vwh.ClientConfig.CABundle) != string(secret.Data["ca.crt"]) {
+		t.Errorf("profile validator: caBundle differs from the Secret's ca.crt")
+	}
 
 	d := get[appsv1.Deployment](t, r, "Deployment", webhookName)
 	if d.Spec.Template.Annotations["checksum/tls"] == "" {
@@ -151,6 +203,10 @@ func TestWithoutAClusterEveryRenderGeneratesANewCA(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, wh := theWebhook(t, r)
+		_, vwh := theProfileValidator(t, r)
+		if string(vwh.ClientConfig.CABundle) != string(wh.ClientConfig.CABundle) {
+			t.Errorf("the profile validator's caBundle is not the pod webhook's: the CA was generated twice in one render")
+		}
 		bundles = append(bundles, string(wh.ClientConfig.CABundle))
 	}
 	if bundles[0] == bundles[1] {
@@ -187,6 +243,40 @@ func TestURLModePointsAtTheExternalWebhookAndRunsNothingInTheCluster(t *testing.
 	if r.find("SGLangProfile", "default") == nil {
 		t.Errorf("the default SGLangProfile is not rendered in URL mode")
 	}
+	vcfg, vwh := theProfileValidator(t, r)
+	const validateURL = "https://vllm-to-sglang.example.com:9443" + validateProfilePath
+	if vwh.ClientConfig.URL == nil || *vwh.ClientConfig.URL != validateURL {
+		t.Errorf("profile validator clientConfig %+v, want url %q (webhook.url with the validator's path)", vwh.ClientConfig, validateURL)
+	}
+	if string(vwh.ClientConfig.CABundle) != string(caPEM) {
+		t.Errorf("profile validator caBundle %q, want the value given", vwh.ClientConfig.CABundle)
+	}
+	if _, ok := vcfg.Annotations[cmapi.WantInjectAnnotation]; ok {
+		t.Errorf("profile validator: inject-ca-from is set in URL mode")
+	}
+}
+
+func TestURLModeProfileValidatorURL(t *testing.T) {
+	ca := "webhook.caBundle=" + b64([]byte("ca"))
+	t.Run("profileValidation.url is used as given", func(t *testing.T) {
+		const url = "https://validator.example.com/profiles"
+		r := render(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "profileValidation.url="+url))
+		if _, wh := theProfileValidator(t, r); wh.ClientConfig.URL == nil || *wh.ClientConfig.URL != url {
+			t.Errorf("clientConfig %+v, want url %q", wh.ClientConfig, url)
+		}
+	})
+	t.Run("a webhook.url it cannot be derived from fails, saying what to set", func(t *testing.T) {
+		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca))
+		if err == nil || !strings.Contains(err.Error(), "profileValidation.url") || !strings.Contains(err.Error(), "profileValidation.enabled=false") {
+			t.Fatalf("render: %v; want an error naming profileValidation.url and profileValidation.enabled=false", err)
+		}
+	})
+	t.Run("the schema refuses a profileValidation.url that is not https", func(t *testing.T) {
+		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/mutate--v1-pod", ca, "profileValidation.url=http://validator.example.com/"))
+		if err == nil || !strings.Contains(err.Error(), "profileValidation") {
+			t.Fatalf("render: %v; want a schema error on profileValidation.url", err)
+		}
+	})
 }
 
 func assertDeploymentMountsSecret(t *testing.T, r *rendered, secretName string) {

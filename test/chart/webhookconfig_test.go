@@ -17,21 +17,54 @@ limitations under the License.
 package charttest
 
 import (
+	"maps"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// generatedWebhook reads the webhook that controller-gen writes from the
+// The webhook configurations controller-gen writes from the webhook's
+// markers, by kind, with the names it gives them.
+const (
+	generatedManifests        = "../../config/webhook/manifests.yaml"
+	generatedMutatingName     = "mutating-webhook-configuration"
+	generatedValidatingName   = "validating-webhook-configuration"
+	chartProfileValidatorName = "validate.sglangprofile.vllm-to-sglang.io"
+)
+
+// generated reads config/webhook/manifests.yaml, which must hold exactly one
+// MutatingWebhookConfiguration (the pod rewrite) and one
+// ValidatingWebhookConfiguration (the SGLangProfile validator): a new marker
+// must get its chart template, and a test here.
+func generated(t *testing.T) *rendered {
+	t.Helper()
+	data, err := os.ReadFile(generatedManifests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := parseManifest(string(data))
+	if err != nil {
+		t.Fatalf("%s: %v", generatedManifests, err)
+	}
+	r := &rendered{objs: objs}
+	if got, want := r.kinds(), map[string]int{"MutatingWebhookConfiguration": 1, "ValidatingWebhookConfiguration": 1}; !maps.Equal(got, want) {
+		t.Fatalf("%s holds %v, want %v", generatedManifests, got, want)
+	}
+	return r
+}
+
+// generatedWebhook reads the pod webhook that controller-gen writes from the
 // webhook's marker. Its namespace placeholder "system" is the namespace the
 // webhook runs in: for the chart, the release namespace.
 func generatedWebhook(t *testing.T) admissionregistrationv1.MutatingWebhook {
 	t.Helper()
-	cfg := readYAML[admissionregistrationv1.MutatingWebhookConfiguration](t, "../../config/webhook/manifests.yaml")
+	cfg := get[admissionregistrationv1.MutatingWebhookConfiguration](t, generated(t), "MutatingWebhookConfiguration", generatedMutatingName)
 	if len(cfg.Webhooks) != 1 {
-		t.Fatalf("config/webhook/manifests.yaml: want one webhook, got %d", len(cfg.Webhooks))
+		t.Fatalf("%s: want one mutating webhook, got %d", generatedManifests, len(cfg.Webhooks))
 	}
 	wh := cfg.Webhooks[0]
 	for i, e := range wh.NamespaceSelector.MatchExpressions {
@@ -42,6 +75,17 @@ func generatedWebhook(t *testing.T) admissionregistrationv1.MutatingWebhook {
 		}
 	}
 	return wh
+}
+
+// generatedProfileValidator reads the SGLangProfile validator that
+// controller-gen writes from its marker (webhook/validate.go).
+func generatedProfileValidator(t *testing.T) admissionregistrationv1.ValidatingWebhook {
+	t.Helper()
+	cfg := get[admissionregistrationv1.ValidatingWebhookConfiguration](t, generated(t), "ValidatingWebhookConfiguration", generatedValidatingName)
+	if len(cfg.Webhooks) != 1 {
+		t.Fatalf("%s: want one validating webhook, got %d", generatedManifests, len(cfg.Webhooks))
+	}
+	return cfg.Webhooks[0]
 }
 
 // comparable keeps the parts of a webhook that decide which requests reach
@@ -72,12 +116,75 @@ func comparableOf(wh admissionregistrationv1.MutatingWebhook) comparableWebhook 
 	return c
 }
 
+func comparableOfValidating(wh admissionregistrationv1.ValidatingWebhook) comparableWebhook {
+	c := comparableWebhook{
+		Name: wh.Name, Rules: wh.Rules, NamespaceSelector: wh.NamespaceSelector, ObjectSelector: wh.ObjectSelector,
+		MatchConditions: wh.MatchConditions, SideEffects: wh.SideEffects,
+		FailurePolicy: wh.FailurePolicy, TimeoutSeconds: wh.TimeoutSeconds, AdmissionReviewVersions: wh.AdmissionReviewVersions,
+	}
+	if wh.ClientConfig.Service != nil {
+		c.Path = wh.ClientConfig.Service.Path
+	}
+	return c
+}
+
 func TestChartWebhookEqualsTheGeneratedWebhookConfiguration(t *testing.T) {
 	_, chartWebhook := theWebhook(t, render(t, nil))
 	got, want := comparableOf(chartWebhook), comparableOf(generatedWebhook(t))
 	if !equalJSON(t, got, want) {
 		t.Errorf("the chart's webhook differs from config/webhook/manifests.yaml (-chart +generated):\n%s", diffJSON(t, got, want))
 	}
+}
+
+func TestChartProfileValidatorEqualsTheGeneratedWebhookConfiguration(t *testing.T) {
+	_, chartWebhook := theProfileValidator(t, render(t, nil))
+	got, want := comparableOfValidating(chartWebhook), comparableOfValidating(generatedProfileValidator(t))
+	if !equalJSON(t, got, want) {
+		t.Errorf("the chart's profile validator differs from config/webhook/manifests.yaml (-chart +generated):\n%s", diffJSON(t, got, want))
+	}
+}
+
+func TestProfileValidatorSharesTheTimeoutButNotTheFailurePolicy(t *testing.T) {
+	for _, policy := range []string{"Fail", "Ignore"} {
+		t.Run("webhook.failurePolicy="+policy, func(t *testing.T) {
+			_, wh := theProfileValidator(t, render(t, values(t, "webhook.failurePolicy="+policy, "webhook.timeoutSeconds=3")))
+			// Always Ignore: the chart's own profiles are created before the webhook serves.
+			if *wh.FailurePolicy != admissionregistrationv1.Ignore {
+				t.Errorf("failurePolicy %s, want Ignore", *wh.FailurePolicy)
+			}
+			if *wh.TimeoutSeconds != 3 {
+				t.Errorf("timeoutSeconds %d, want webhook.timeoutSeconds (3)", *wh.TimeoutSeconds)
+			}
+		})
+	}
+}
+
+func TestProfileValidationCanBeTurnedOff(t *testing.T) {
+	for mode, sets := range map[string][]string{
+		"in cluster": nil,
+		// A webhook.url the validator's URL could not be derived from is fine then.
+		"URL mode": {"webhook.url=https://webhook.example.com/rewrite", "webhook.caBundle=" + b64([]byte("ca"))},
+	} {
+		t.Run(mode, func(t *testing.T) {
+			r := render(t, values(t, append(sets, "profileValidation.enabled=false")...))
+			if n := r.kinds()["ValidatingWebhookConfiguration"]; n != 0 {
+				t.Errorf("%d ValidatingWebhookConfigurations rendered with profileValidation.enabled=false", n)
+			}
+			theWebhook(t, r) // the pod webhook stays
+			if r.find("SGLangProfile", "default") == nil {
+				t.Errorf("no default SGLangProfile rendered")
+			}
+			if strings.Contains(r.notes, "ValidatingWebhookConfiguration") {
+				t.Errorf("NOTES mention the ValidatingWebhookConfiguration, which is not installed:\n%s", r.notes)
+			}
+		})
+	}
+	t.Run("on by default, and the NOTES say so", func(t *testing.T) {
+		r := render(t, nil)
+		if want := "ValidatingWebhookConfiguration " + fullName; !strings.Contains(r.notes, want) {
+			t.Errorf("NOTES lack %q:\n%s", want, r.notes)
+		}
+	})
 }
 
 func TestWebhookConfigurationValues(t *testing.T) {

@@ -31,6 +31,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 )
 
@@ -80,6 +81,20 @@ func only[T any](t *testing.T, objs []*unstructured.Unstructured, kind string) *
 func TestKustomizeInstallIsConsistent(t *testing.T) {
 	objs := kustomizeBuild(t)
 	mwc := only[admissionregistrationv1.MutatingWebhookConfiguration](t, objs, "MutatingWebhookConfiguration")
+	vwc := only[admissionregistrationv1.ValidatingWebhookConfiguration](t, objs, "ValidatingWebhookConfiguration")
+	// Both configurations call the webhook Service and trust its CA.
+	type admissionConfig struct {
+		annotations map[string]string
+		clients     []admissionregistrationv1.WebhookClientConfig
+	}
+	mutating, validating := &admissionConfig{annotations: mwc.Annotations}, &admissionConfig{annotations: vwc.Annotations}
+	for _, w := range mwc.Webhooks {
+		mutating.clients = append(mutating.clients, w.ClientConfig)
+	}
+	for _, w := range vwc.Webhooks {
+		validating.clients = append(validating.clients, w.ClientConfig)
+	}
+	configs := map[string]*admissionConfig{"MutatingWebhookConfiguration": mutating, "ValidatingWebhookConfiguration": validating}
 	dep := only[appsv1.Deployment](t, objs, "Deployment")
 	ns := dep.Namespace
 
@@ -94,10 +109,12 @@ func TestKustomizeInstallIsConsistent(t *testing.T) {
 		}
 		t.Error("no namespace-name exclusion in the namespaceSelector")
 	})
-	t.Run("cert-manager injects the CA of the webhook's own Certificate", func(t *testing.T) {
+	t.Run("cert-manager injects the CA of the webhook's own Certificate into both configurations", func(t *testing.T) {
 		want := ns + "/vllm-to-sglang-serving-cert"
-		if got := mwc.Annotations["cert-manager.io/inject-ca-from"]; got != want {
-			t.Errorf("inject-ca-from = %q, want %q", got, want)
+		for kind, c := range configs {
+			if got := c.annotations["cert-manager.io/inject-ca-from"]; got != want {
+				t.Errorf("%s: inject-ca-from = %q, want %q", kind, got, want)
+			}
 		}
 	})
 	t.Run("the injected proxy runs the webhook's own image", func(t *testing.T) {
@@ -106,12 +123,32 @@ func TestKustomizeInstallIsConsistent(t *testing.T) {
 			t.Errorf("args %v do not pass --proxy-image=%s", c.Args, c.Image)
 		}
 	})
-	t.Run("the webhook service the configuration calls exists", func(t *testing.T) {
-		svc := mwc.Webhooks[0].ClientConfig.Service
-		if !slices.ContainsFunc(objs, func(o *unstructured.Unstructured) bool {
-			return o.GetKind() == "Service" && o.GetName() == svc.Name && o.GetNamespace() == svc.Namespace
-		}) {
-			t.Errorf("no Service %s/%s", svc.Namespace, svc.Name)
+	t.Run("the webhook service both configurations call exists", func(t *testing.T) {
+		for kind, c := range configs {
+			if len(c.clients) == 0 {
+				t.Errorf("%s has no webhooks", kind)
+			}
+			for _, cc := range c.clients {
+				svc := cc.Service
+				if svc == nil {
+					t.Errorf("%s: clientConfig %+v calls no Service", kind, cc)
+					continue
+				}
+				if !slices.ContainsFunc(objs, func(o *unstructured.Unstructured) bool {
+					return o.GetKind() == "Service" && o.GetName() == svc.Name && o.GetNamespace() == svc.Namespace
+				}) {
+					t.Errorf("%s: no Service %s/%s", kind, svc.Namespace, svc.Name)
+				}
+			}
+		}
+	})
+	t.Run("the profile validator calls its own path and ignores failures", func(t *testing.T) {
+		wh := vwc.Webhooks[0]
+		if path := wh.ClientConfig.Service.Path; path == nil || *path != webhook.ValidateProfilePath {
+			t.Errorf("path %v, want %s", path, webhook.ValidateProfilePath)
+		}
+		if wh.FailurePolicy == nil || *wh.FailurePolicy != admissionregistrationv1.Ignore {
+			t.Errorf("failurePolicy %v, want Ignore", wh.FailurePolicy)
 		}
 	})
 	t.Run("the API server accepts every object (server-side dry run)", func(t *testing.T) {

@@ -69,6 +69,27 @@ URL mode (webhook.url set): the webhook runs elsewhere.
 {{- if not .Values.webhook.url }}true{{ end }}
 {{- end }}
 
+{{/* Where the webhook server serves the SGLangProfile validator (webhook.ValidateProfilePath). */}}
+{{- define "vllm-to-sglang.validateProfilePath" -}}
+/validate-shim-vllm-to-sglang-io-v1alpha1-sglangprofile
+{{- end }}
+
+{{/*
+The SGLangProfile validator's URL in URL mode: profileValidation.url, else
+webhook.url with its /mutate--v1-pod path replaced by the validator's (the
+same server serves both; a webhook URL has no query nor fragment).
+*/}}
+{{- define "vllm-to-sglang.profileValidationURL" -}}
+{{- $mutate := "/mutate--v1-pod" }}
+{{- if .Values.profileValidation.url }}
+{{- .Values.profileValidation.url }}
+{{- else if hasSuffix $mutate .Values.webhook.url }}
+{{- printf "%s%s" (trimSuffix $mutate .Values.webhook.url) (include "vllm-to-sglang.validateProfilePath" .) }}
+{{- else }}
+{{- fail (printf "webhook.url %q does not end with %s, so the SGLangProfile validator's URL cannot be derived from it: set profileValidation.url, or profileValidation.enabled=false" .Values.webhook.url $mutate) }}
+{{- end }}
+{{- end }}
+
 {{- define "vllm-to-sglang.useCertManager" -}}
 {{- if and (include "vllm-to-sglang.inCluster" .) .Values.certManager.enabled }}true{{ end }}
 {{- end }}
