@@ -478,3 +478,70 @@ func dump(rs []Result) string {
 	}
 	return b.String()
 }
+
+// TestHostSettingsAreNamedNotClaimed: the host settings SGLang's AMD guide
+// asks for cannot be seen through the API, so the capacity check names them
+// and the nodes to verify, and never turns them into a pass or a failure.
+func TestHostSettingsAreNamedNotClaimed(t *testing.T) {
+	withResource := func(res string) func(f *Facts) {
+		return func(f *Facts) {
+			f.Profiles.Items[0].Spec.GPU.ResourceName = res
+			for i := range f.Nodes.Items {
+				n := &f.Nodes.Items[i]
+				if q, ok := n.Status.Allocatable["amd.com/gpu"]; ok {
+					delete(n.Status.Allocatable, "amd.com/gpu")
+					delete(n.Status.Capacity, "amd.com/gpu")
+					n.Status.Allocatable[corev1.ResourceName(res)] = q
+					n.Status.Capacity[corev1.ResourceName(res)] = q
+				}
+			}
+		}
+	}
+	tests := map[string]struct {
+		change   func(f *Facts)
+		wantText []string // in the passing capacity line's details; none when nil
+	}{
+		"AMD GPU nodes: the passing capacity line says NUMA balancing, iommu=pt and pci=realloc=off are not checked, and on which nodes to verify them": {
+			change: func(*Facts) {},
+			wantText: []string{"not checked", "NUMA balancing off", "iommu=pt pci=realloc=off",
+				"verify on mi300x-a, mi300x-b:", "/proc/sys/kernel/numa_balancing", "/proc/cmdline", "README.md, Install"},
+		},
+		"a partitioned AMD resource (amd.com/cpx_nps4) gets the same details": {
+			change:   withResource("amd.com/cpx_nps4"),
+			wantText: []string{"not checked", "verify on mi300x-a, mi300x-b:"},
+		},
+		"a GPU resource that is not AMD's gets no AMD host-settings details": {
+			change: withResource("example.com/gpu"),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := healthy(t)
+			tc.change(f)
+			rs := Run(f)
+			var capacity *Result
+			for i := range rs {
+				if rs[i].Check == CheckGPUCapacity {
+					capacity = &rs[i]
+				}
+			}
+			if capacity == nil || capacity.Status != Passed || capacity.Hint != "" {
+				t.Fatalf("want a passing capacity check without a hint\n%s", dump(rs))
+			}
+			details := strings.Join(capacity.Details, "\n")
+			if tc.wantText == nil && details != "" {
+				t.Errorf("details %q, want none", details)
+			}
+			for _, want := range tc.wantText {
+				if !strings.Contains(details, want) {
+					t.Errorf("details lack %q:\n%s", want, details)
+				}
+			}
+			for _, r := range rs {
+				if r.Status != Passed {
+					t.Errorf("%s: %s, want every check to pass", r.Check, r.Status)
+				}
+			}
+		})
+	}
+}

@@ -187,8 +187,28 @@ func gpuCapacity(f *Facts, name string, spec *v1alpha1.SGLangProfileSpec, req gp
 		r.Status = Passed
 		r.Message = fmt.Sprintf("SGLangProfile %q: %s %s (up to %d on one node; the largest request: %s)",
 			name, plural(len(withGPU), "node"), advertise(len(withGPU), string(res)), most, req)
+		if isAMD(res) {
+			r.Details = hostSettings(withGPU)
+		}
 	}
 	return r
+}
+
+// isAMD says whether a GPU resource is one of AMD's device plugin
+// (amd.com/gpu, or a partition such as amd.com/cpx_nps4).
+func isAMD(res corev1.ResourceName) bool {
+	return strings.HasPrefix(string(res), "amd.com/")
+}
+
+// hostSettings names what SGLang's AMD guide (docs/platforms/amd_gpu.md) asks
+// of an MI300X host and a pod cannot set: NUMA balancing off and iommu=pt
+// pci=realloc=off on the kernel command line. A Node object shows neither,
+// so the check says what to verify on which nodes instead of claiming it did.
+func hostSettings(nodes []string) []string {
+	return []string{
+		"not checked, the API does not show them: the host settings SGLang's AMD guide asks for, NUMA balancing off and iommu=pt pci=realloc=off on the kernel command line",
+		fmt.Sprintf("verify on %s: cat /proc/sys/kernel/numa_balancing prints 0; cat /proc/cmdline has iommu=pt and pci=realloc=off (README.md, Install)", listNames(nodes)),
+	}
 }
 
 func advertise(n int, res string) string {

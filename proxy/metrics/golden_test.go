@@ -41,6 +41,12 @@ func TestGoldenExpositions(t *testing.T) {
 		"translate reads an older SGLang's cache_config_info labels": {
 			input: "sglang-mid2025.prom", want: "sglang-mid2025.golden.prom", mode: ModeTranslate,
 		},
+		"translate writes vLLM's token-length histograms from SGLang v0.5.9 run with --collect-tokens-histogram": {
+			input: "sglang-v0.5.9-tokens-histogram.prom", want: "sglang-v0.5.9-tokens-histogram.golden.prom", mode: ModeTranslate,
+		},
+		"translate writes no vLLM token-length histogram for SGLang v0.5.9 run without --collect-tokens-histogram, and still the token counters": {
+			input: "sglang-v0.5.9.prom", want: "sglang-v0.5.9.golden.prom", mode: ModeTranslate,
+		},
 		"passthrough serves the SGLang families unchanged": {
 			input: "sglang-single.prom", want: "sglang-single.passthrough.golden.prom", mode: ModePassthrough,
 		},

@@ -181,6 +181,11 @@ var Rules = []Rule{
 	{Name: "vllm:request_queue_time_seconds", Kind: Histogram, Combine: Sum,
 		Help: "Histogram of time spent in WAITING phase for request. From sglang:queue_time_seconds (its bucket bounds).",
 		From: []Source{src("sglang:queue_time_seconds")}},
+	// SGLang v0.5.9 writes the two token-length histograms only when it runs
+	// with --collect-tokens-histogram; from SGLang PR #23595 (2026-04-24) on
+	// they always exist under --enable-metrics. Name, labels and buckets are the
+	// same in both, so one rule covers both; without them the vLLM families are
+	// absent (docs/metrics.md, "Token-length histograms").
 	{Name: "vllm:request_prompt_tokens", Kind: Histogram, Combine: Sum,
 		Help: "Number of prefill tokens processed. From sglang:prompt_tokens_histogram (its bucket bounds).",
 		From: []Source{src("sglang:prompt_tokens_histogram")}},

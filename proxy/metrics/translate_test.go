@@ -195,6 +195,116 @@ vllm:time_to_first_token_seconds_count{engine="0",model_name="llama-8b"} 4
 `,
 		},
 		{
+			// SGLang v0.5.9: the tokenizer's families carry model_name (plus custom
+			// labels) and the token histograms exist only with --collect-tokens-histogram.
+			name: "SGLang v0.5.9's token-length histograms become vLLM's request_prompt_tokens and request_generation_tokens, in tokens, with SGLang's bounds",
+			input: `# TYPE sglang:prompt_tokens_histogram histogram
+sglang:prompt_tokens_histogram_bucket{model_name="m",le="100.0"} 1.0
+sglang:prompt_tokens_histogram_bucket{model_name="m",le="1000.0"} 3.0
+sglang:prompt_tokens_histogram_bucket{model_name="m",le="+Inf"} 4.0
+sglang:prompt_tokens_histogram_sum{model_name="m"} 19087.0
+sglang:prompt_tokens_histogram_count{model_name="m"} 4.0
+# TYPE sglang:generation_tokens_histogram histogram
+sglang:generation_tokens_histogram_bucket{model_name="m",le="100.0"} 1.0
+sglang:generation_tokens_histogram_bucket{model_name="m",le="1000.0"} 4.0
+sglang:generation_tokens_histogram_bucket{model_name="m",le="+Inf"} 4.0
+sglang:generation_tokens_histogram_sum{model_name="m"} 1680.0
+sglang:generation_tokens_histogram_count{model_name="m"} 4.0
+`,
+			check: []string{"vllm:request_prompt_tokens", "vllm:request_generation_tokens"},
+			want: `# TYPE vllm:request_generation_tokens histogram
+vllm:request_generation_tokens_bucket{engine="0",model_name="m",le="100"} 1
+vllm:request_generation_tokens_bucket{engine="0",model_name="m",le="1000"} 4
+vllm:request_generation_tokens_bucket{engine="0",model_name="m",le="+Inf"} 4
+vllm:request_generation_tokens_sum{engine="0",model_name="m"} 1680
+vllm:request_generation_tokens_count{engine="0",model_name="m"} 4
+# TYPE vllm:request_prompt_tokens histogram
+vllm:request_prompt_tokens_bucket{engine="0",model_name="m",le="100"} 1
+vllm:request_prompt_tokens_bucket{engine="0",model_name="m",le="1000"} 3
+vllm:request_prompt_tokens_bucket{engine="0",model_name="m",le="+Inf"} 4
+vllm:request_prompt_tokens_sum{engine="0",model_name="m"} 19087
+vllm:request_prompt_tokens_count{engine="0",model_name="m"} 4
+`,
+		},
+		{
+			name: "without SGLang's token-length histograms (v0.5.9 without --collect-tokens-histogram) vLLM's are absent, not zero, and the token counters are still written",
+			input: `# TYPE sglang:prompt_tokens_total counter
+sglang:prompt_tokens_total{model_name="m"} 19087.0
+# TYPE sglang:generation_tokens_total counter
+sglang:generation_tokens_total{model_name="m"} 1936.0
+`,
+			check: []string{"vllm:prompt_tokens_total", "vllm:generation_tokens_total"},
+			want: `# TYPE vllm:generation_tokens_total counter
+vllm:generation_tokens_total{engine="0",model_name="m"} 1936
+# TYPE vllm:prompt_tokens_total counter
+vllm:prompt_tokens_total{engine="0",model_name="m"} 19087
+`,
+			absent: []string{"vllm:request_prompt_tokens", "vllm:request_generation_tokens",
+				"vllm:request_prefill_kv_computed_tokens"},
+		},
+		{
+			// Newest SGLang: the histograms always exist under --enable-metrics, with
+			// the same names and bounds, labelled model_name and engine_type plus any
+			// per-request custom label.
+			name: "newest SGLang's token-length histograms, split by engine_type and custom labels, become one vLLM series per model",
+			input: `# TYPE sglang:prompt_tokens_histogram histogram
+sglang:prompt_tokens_histogram_bucket{` + m8b + `,tenant="a",le="100.0"} 1.0
+sglang:prompt_tokens_histogram_bucket{` + m8b + `,tenant="a",le="+Inf"} 2.0
+sglang:prompt_tokens_histogram_sum{` + m8b + `,tenant="a"} 900.0
+sglang:prompt_tokens_histogram_count{` + m8b + `,tenant="a"} 2.0
+sglang:prompt_tokens_histogram_bucket{` + m8b + `,tenant="b",le="100.0"} 0.0
+sglang:prompt_tokens_histogram_bucket{` + m8b + `,tenant="b",le="+Inf"} 1.0
+sglang:prompt_tokens_histogram_sum{` + m8b + `,tenant="b"} 640.0
+sglang:prompt_tokens_histogram_count{` + m8b + `,tenant="b"} 1.0
+# TYPE sglang:generation_tokens_histogram histogram
+sglang:generation_tokens_histogram_bucket{` + m8b + `,tenant="a",le="100.0"} 2.0
+sglang:generation_tokens_histogram_bucket{` + m8b + `,tenant="a",le="+Inf"} 2.0
+sglang:generation_tokens_histogram_sum{` + m8b + `,tenant="a"} 60.0
+sglang:generation_tokens_histogram_count{` + m8b + `,tenant="a"} 2.0
+sglang:generation_tokens_histogram_bucket{` + m8b + `,tenant="b",le="100.0"} 0.0
+sglang:generation_tokens_histogram_bucket{` + m8b + `,tenant="b",le="+Inf"} 1.0
+sglang:generation_tokens_histogram_sum{` + m8b + `,tenant="b"} 256.0
+sglang:generation_tokens_histogram_count{` + m8b + `,tenant="b"} 1.0
+`,
+			check: []string{"vllm:request_prompt_tokens", "vllm:request_generation_tokens"},
+			want: `# TYPE vllm:request_generation_tokens histogram
+vllm:request_generation_tokens_bucket{engine="0",model_name="llama-8b",le="100"} 2
+vllm:request_generation_tokens_bucket{engine="0",model_name="llama-8b",le="+Inf"} 3
+vllm:request_generation_tokens_sum{engine="0",model_name="llama-8b"} 316
+vllm:request_generation_tokens_count{engine="0",model_name="llama-8b"} 3
+# TYPE vllm:request_prompt_tokens histogram
+vllm:request_prompt_tokens_bucket{engine="0",model_name="llama-8b",le="100"} 1
+vllm:request_prompt_tokens_bucket{engine="0",model_name="llama-8b",le="+Inf"} 3
+vllm:request_prompt_tokens_sum{engine="0",model_name="llama-8b"} 1540
+vllm:request_prompt_tokens_count{engine="0",model_name="llama-8b"} 3
+`,
+		},
+		{
+			name: "newest SGLang's is_streaming label splits token counters and TTFT; vLLM's series add both parts",
+			input: `# TYPE sglang:prompt_tokens_total counter
+sglang:prompt_tokens_total{` + m8b + `,is_streaming="true"} 1000
+sglang:prompt_tokens_total{` + m8b + `,is_streaming="false"} 24
+# TYPE sglang:time_to_first_token_seconds histogram
+sglang:time_to_first_token_seconds_bucket{` + m8b + `,is_streaming="true",le="0.1"} 2
+sglang:time_to_first_token_seconds_bucket{` + m8b + `,is_streaming="true",le="+Inf"} 3
+sglang:time_to_first_token_seconds_sum{` + m8b + `,is_streaming="true"} 0.9
+sglang:time_to_first_token_seconds_count{` + m8b + `,is_streaming="true"} 3
+sglang:time_to_first_token_seconds_bucket{` + m8b + `,is_streaming="false",le="0.1"} 0
+sglang:time_to_first_token_seconds_bucket{` + m8b + `,is_streaming="false",le="+Inf"} 1
+sglang:time_to_first_token_seconds_sum{` + m8b + `,is_streaming="false"} 1.5
+sglang:time_to_first_token_seconds_count{` + m8b + `,is_streaming="false"} 1
+`,
+			check: []string{"vllm:prompt_tokens_total", "vllm:time_to_first_token_seconds"},
+			want: `# TYPE vllm:prompt_tokens_total counter
+vllm:prompt_tokens_total{engine="0",model_name="llama-8b"} 1024
+# TYPE vllm:time_to_first_token_seconds histogram
+vllm:time_to_first_token_seconds_bucket{engine="0",model_name="llama-8b",le="0.1"} 2
+vllm:time_to_first_token_seconds_bucket{engine="0",model_name="llama-8b",le="+Inf"} 4
+vllm:time_to_first_token_seconds_sum{engine="0",model_name="llama-8b"} 2.4
+vllm:time_to_first_token_seconds_count{engine="0",model_name="llama-8b"} 4
+`,
+		},
+		{
 			name: "histograms with different bounds are summed over their common bounds only",
 			input: `# TYPE sglang:e2e_request_latency_seconds histogram
 sglang:e2e_request_latency_seconds_bucket{` + m8b + `,tenant="a",le="1"} 1

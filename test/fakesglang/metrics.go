@@ -24,7 +24,7 @@ import (
 
 // sglangMetrics are the sglang:* series a real server exposes with
 // --enable-metrics, with SGLang's names, label names and default buckets
-// (reference/sglang-metrics.tsv). Values follow the fake's own traffic.
+// (as docs/metrics.md describes them). Values follow the fake's own traffic.
 type sglangMetrics struct {
 	reg     *prometheus.Registry
 	running prometheus.Gauge

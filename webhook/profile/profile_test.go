@@ -69,16 +69,56 @@ func TestDefault(t *testing.T) {
 	})
 
 	t.Run("adds no env the SGLang ROCm image already sets", func(t *testing.T) {
-		// From the image's Dockerfile ENV block (reference/webhook-practice.md §6.4).
+		// The "Performance environment variable" block of sgl-project/sglang
+		// docker/rocm.Dockerfile (v0.5.9 and newest alike; docs/rewrite.md).
 		baked := []string{"HIP_FORCE_DEV_KERNARG", "HSA_NO_SCRATCH_RECLAIM", "NCCL_MIN_NCHANNELS",
 			"SGLANG_USE_AITER", "TORCHINDUCTOR_MAX_AUTOTUNE", "TORCHINDUCTOR_MAX_AUTOTUNE_POINTWISE",
-			"SGLANG_MOE_PADDING", "SGLANG_SET_CPU_AFFINITY", "ROCM_QUICK_REDUCE_QUANTIZATION"}
+			"SGLANG_MOE_PADDING", "SGLANG_SET_CPU_AFFINITY", "ROCM_QUICK_REDUCE_QUANTIZATION",
+			"SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN", "SGLANG_DISABLE_CUDNN_CHECK", "SGLANG_INT4_WEIGHT",
+			"SGLANG_ROCM_DISABLE_LINEARQUANT", "SGLANG_ROCM_FUSED_DECODE_MLA", "SGLANG_USE_ROCM700A"}
 		for _, e := range p.Spec.Env.Add {
 			for _, b := range baked {
 				if e.Name == b {
 					t.Errorf("env.add sets %s, which the image already sets", b)
 				}
 			}
+		}
+	})
+
+	t.Run("adds no FSDP-training stream setting (GPU_MAX_HW_QUEUES, TORCH_NCCL_HIGH_PRIORITY)", func(t *testing.T) {
+		// AMD's MI300X workload guide gives both only for multi-node FSDP training.
+		for _, e := range p.Spec.Env.Add {
+			if e.Name == "GPU_MAX_HW_QUEUES" || e.Name == "TORCH_NCCL_HIGH_PRIORITY" {
+				t.Errorf("env.add sets %s=%s", e.Name, e.Value)
+			}
+		}
+	})
+
+	t.Run("adds exactly the env docs/rewrite.md marks added, and none it marks image or dropped", func(t *testing.T) {
+		rows := envTable(t, "../../docs/rewrite.md")
+		added := map[string]string{}
+		for _, e := range p.Spec.Env.Add {
+			added[e.Name] = e.Value
+		}
+		documented := map[string]string{}
+		for _, r := range rows {
+			switch {
+			case strings.HasPrefix(r.decision, "**added**"):
+				if len(r.names) != 1 {
+					t.Errorf("an added row must name one variable: %v", r.names)
+					continue
+				}
+				documented[r.names[0]] = r.value
+			default:
+				for _, n := range r.names {
+					if v, ok := added[n]; ok {
+						t.Errorf("env.add sets %s=%s, which docs/rewrite.md marks %s", n, v, r.decision)
+					}
+				}
+			}
+		}
+		if diff := cmp.Diff(documented, added); diff != "" {
+			t.Errorf("docs/rewrite.md's added rows differ from env.add (-docs +default.yaml):\n%s", diff)
 		}
 	})
 
@@ -320,4 +360,45 @@ func unwrapAll(err error) error {
 		}
 		err = u.Unwrap()
 	}
+}
+
+type envRow struct {
+	names    []string // the backquoted names of the first cell
+	value    string   // the second cell without backquotes
+	decision string
+}
+
+// envTable reads the table under "### Environment of the default profile".
+func envTable(t *testing.T, path string) []envRow {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(raw), "### Environment of the default profile\n")
+	if !ok {
+		t.Fatalf("%s has no section \"Environment of the default profile\"", path)
+	}
+	var rows []envRow
+	for _, line := range strings.Split(section, "\n") {
+		if strings.HasPrefix(line, "#") {
+			break
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		r := envRow{value: strings.Trim(strings.TrimSpace(cells[2]), "`"), decision: strings.TrimSpace(cells[3])}
+		for _, n := range strings.Split(cells[1], ",") {
+			n = strings.TrimSpace(n)
+			if name, _, _ := strings.Cut(strings.Trim(n, "`"), "="); name != "" {
+				r.names = append(r.names, name)
+			}
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		t.Fatalf("no rows in %s's env table", path)
+	}
+	return rows
 }

@@ -27,7 +27,7 @@ import (
 
 // vllmToSGLangEnv maps the vLLM environment variables that have an SGLang
 // (or ROCm) counterpart with the same meaning: the earlier shim's table
-// (reference/seed-features.md §F). Per-feature VLLM_ROCM_USE_AITER_* and the
+// (its env-mapping section). Per-feature VLLM_ROCM_USE_AITER_* and the
 // CUDA-only kernel switches mean something else or nothing, so they stay
 // untranslated.
 var vllmToSGLangEnv = []struct{ from, to string }{

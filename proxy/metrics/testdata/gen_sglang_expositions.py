@@ -237,7 +237,45 @@ def mid2025(pc):
     requests(tm, dict(model_name=MODEL, engine_type="unified"), 1, newest=False)
 
 
+# vLLM's 1-2-5 token buckets up to a 131072-token context: what the webhook
+# passes as --prompt-tokens-buckets / --generation-tokens-buckets custom ...
+VLLM_TOKENS_128K = [m * 10 ** e for e in range(6) for m in (1, 2, 5) if m * 10 ** e <= 131072]
+
+
+def v059(pc, collect_tokens_histogram):
+    # SGLang v0.5.9's tokenizer families (python/sglang/srt/metrics/collector.py,
+    # created by TokenizerManager.init_metric_collector_watchdog): labels are
+    # model_name plus custom and --extra-metric-labels, no engine_type; the
+    # token-length histograms exist only with --collect-tokens-histogram (from
+    # SGLang PR #23595 on they always exist under --enable-metrics). Buckets are
+    # the webhook's vLLM ones. Scheduler families are left out: this scenario is
+    # about the tokenizer's.
+    labels = dict(model_name=MODEL)
+    names = list(labels)
+    c = lambda n, doc: pc.Counter(n, doc, names)
+    h = lambda n, doc, b: pc.Histogram(n, doc, names, buckets=b)
+    prompt = c("sglang:prompt_tokens_total", "Number of prefill tokens processed.")
+    gen = c("sglang:generation_tokens_total", "Number of generation tokens processed.")
+    ttft = h("sglang:time_to_first_token_seconds", "Histogram of time to first token in seconds.", VLLM_TTFT)
+    e2e = h("sglang:e2e_request_latency_seconds", "Histogram of End-to-end request latency in seconds", VLLM_E2E)
+    hists = None
+    if collect_tokens_histogram:
+        hists = (h("sglang:prompt_tokens_histogram", "Histogram of prompt token length.", VLLM_TOKENS_128K),
+                 h("sglang:generation_tokens_histogram", "Histogram of generation token length.", VLLM_TOKENS_128K))
+    for p, g, t, e in ((812, 128, 0.084, 2.91), (2310, 512, 0.412, 11.7), (95, 16, 0.031, 0.39),
+                       (15230, 1024, 1.87, 31.4), (640, 256, 0.052, 5.6)):
+        prompt.labels(**labels).inc(p)
+        gen.labels(**labels).inc(g)
+        ttft.labels(**labels).observe(t)
+        e2e.labels(**labels).observe(e)
+        if hists:
+            hists[0].labels(**labels).observe(p)
+            hists[1].labels(**labels).observe(g)
+
+
 if __name__ == "__main__":
     write("sglang-single.prom", single)
     write("sglang-dp2-priority.prom", dp2_priority)
     write("sglang-mid2025.prom", mid2025)
+    write("sglang-v0.5.9.prom", lambda pc: v059(pc, collect_tokens_histogram=False))
+    write("sglang-v0.5.9-tokens-histogram.prom", lambda pc: v059(pc, collect_tokens_histogram=True))
