@@ -39,7 +39,7 @@ func TestDemoShowsTheSGLangPodAndTheWebhooksWarningsThenCleansUp(t *testing.T) {
 	}
 	// Lines a reader looks for, as the demo prints them.
 	for what, line := range map[string]string{
-		"the webhook's warning about the memory fraction": `Warning: container "vllm": --gpu-memory-utilization=0.9 approximated as --mem-fraction-static 0.83`,
+		"the webhook's warning about the memory fraction": `Warning: container "vllm": --gpu-memory-utilization=0.9 approximated as --mem-fraction-static 0.88`,
 		"vLLM's image leaving the pod":                    "-    image: vllm/vllm-openai:v0.10.1",
 		"SGLang's image coming in":                        "+    image: lmsysorg/sglang:v0.5.9-rocm700-mi30x",
 		"the NVIDIA GPUs becoming AMD ones":               `+        amd.com/gpu: "8"`,

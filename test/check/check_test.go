@@ -69,7 +69,7 @@ func dump(rs []check.Result) string {
 
 // healthyResults are the checks a healthy set-up runs, in order.
 var healthyResults = []check.ID{
-	check.CheckAPIServer, check.CheckCRD, check.CheckDefaultProfile, check.CheckProfileValid, check.CheckProfileImage,
+	check.CheckAPIServer, check.CheckCRD, check.CheckDefaultProfile, check.CheckProfileValid, check.CheckProfileImage, check.CheckProfileRelease,
 	check.CheckWebhookConfiguration, check.CheckWebhookCertificate, check.CheckWebhookAnswers,
 	check.CheckOptedInNamespaces, check.CheckRuntimeClasses, check.CheckWorkload,
 	check.CheckGPUCapacity, check.CheckPlacement,

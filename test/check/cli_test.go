@@ -62,7 +62,7 @@ func TestTheCommand(t *testing.T) {
 			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 		}
 		for _, want := range []string{"Kubernetes API", "SGLangProfiles", "Admission webhook", "Namespaces and workloads", "GPU nodes",
-			"✓ the webhook rewrote a sample vLLM pod", "Status: ready (13 passed)"} {
+			"✓ the webhook rewrote a sample vLLM pod", "Status: ready (14 passed)"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 			}
