@@ -44,6 +44,11 @@ const (
 	SkipShellUnsafe SkipReason = "shell-unsafe"
 	// SkipSeveralServers: a script that starts more than one vLLM server.
 	SkipSeveralServers SkipReason = "several-servers"
+	// TranslateAtStart: a shell script runs vLLM's server in a way the
+	// webhook cannot read in full (flags in variables or "$@", the command
+	// inside eval, several servers). Not a skip: the container is rewritten
+	// to translate the command when it starts (Invocation.Route).
+	TranslateAtStart SkipReason = "translate-at-start"
 )
 
 var skipSentences = map[SkipReason]string{
@@ -55,6 +60,7 @@ var skipSentences = map[SkipReason]string{
 	SkipMultiNode:      "runs one part of a multi-node vLLM deployment",
 	SkipShellUnsafe:    "starts vLLM from a shell script the webhook cannot rewrite safely",
 	SkipSeveralServers: "starts several vLLM servers from one shell script",
+	TranslateAtStart:   "starts vLLM's server from a shell script whose command is only known when it runs",
 }
 
 // Sentence is the reason as a human sentence about the container.
@@ -69,7 +75,7 @@ func (r SkipReason) Sentence() string {
 // it is left alone (multi-node, unsafe script...).
 func (r SkipReason) RunsVLLM() bool {
 	switch r {
-	case NotSkipped, SkipNoModel, SkipMultiNode, SkipShellUnsafe, SkipSeveralServers:
+	case NotSkipped, SkipNoModel, SkipMultiNode, SkipShellUnsafe, SkipSeveralServers, TranslateAtStart:
 		return true
 	}
 	return false

@@ -145,14 +145,20 @@ func TestDetect(t *testing.T) {
 			reason:  NotSkipped, form: FormServe, model: "org/m", shell: true},
 		"keeps a model given by a shell variable": {
 			command: []string{"sh", "-c", "vllm serve $MODEL --port 8000"}, reason: NotSkipped, form: FormServe, model: "$MODEL", shell: true},
-		"refuses flags hidden in a shell variable": {
-			command: []string{"sh", "-c", "vllm serve org/m $EXTRA_ARGS"}, reason: SkipShellUnsafe, detail: "$EXTRA_ARGS"},
-		"refuses arguments passed through \"$@\"": {
-			command: []string{"sh", "-c", `exec vllm serve org/m "$@"`, "sh", "--port", "8000"}, reason: SkipShellUnsafe, detail: `"$@"`},
+		"translates at start flags hidden in a shell variable": {
+			command: []string{"sh", "-c", "vllm serve org/m $EXTRA_ARGS"}, reason: TranslateAtStart, detail: "$EXTRA_ARGS"},
+		"translates at start arguments passed through \"$@\"": {
+			command: []string{"sh", "-c", `exec vllm serve org/m "$@"`, "sh", "--port", "8000"}, reason: TranslateAtStart, detail: `"$@"`},
+		"translates at start a server command built by eval": {
+			command: []string{"bash", "-c", `eval "exec vllm serve /mnt/models --port 8000 ${EXTRA} $@"`}, reason: TranslateAtStart, detail: "eval"},
+		"routes the readable vLLM command of an eval string, not one whose program is a variable": {
+			command: []string{"bash", "-c", `eval "exec $VLLM serve m; vllm serve n"`}, reason: TranslateAtStart},
+		"refuses vLLM inside an eval within an eval": {
+			command: []string{"bash", "-c", `eval "eval 'vllm serve m'"`}, reason: SkipShellUnsafe, detail: "eval within an eval"},
 		"refuses a script that does not parse": {
 			command: []string{"sh", "-c", "vllm serve m; if then"}, reason: SkipShellUnsafe, detail: "does not parse"},
-		"skips a script that starts two servers": {
-			command: []string{"sh", "-c", "vllm serve a --port 8000 & vllm serve b --port 8001; wait"}, reason: SkipSeveralServers},
+		"translates at start a script that starts two servers": {
+			command: []string{"sh", "-c", "vllm serve a --port 8000 & vllm serve b --port 8001; wait"}, reason: TranslateAtStart, detail: "2 vLLM server commands"},
 		"skips a script that starts a Ray node": {
 			command: []string{"bash", "-c", "ray start --head && vllm serve m -tp 8 -pp 2"}, reason: SkipMultiNode, detail: "ray start"},
 		"skips a script that does not run vLLM": {

@@ -19,6 +19,7 @@ package argv
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -70,27 +71,42 @@ func detectShell(s *script, command, args []string) (*Invocation, SkipReason) {
 		return &Invocation{Shell: true, Detail: "the script does not parse: " + err.Error()}, SkipShellUnsafe
 	}
 	servers, ray := findServerCalls(file)
+	routes, routeErr := findRoutes(s.text, file)
+	atStart := func(why string) (*Invocation, SkipReason) {
+		inv := &Invocation{Form: FormServe, Shell: true, script: s, routes: routes, Detail: why,
+			command: command, args: args}
+		return inv, TranslateAtStart
+	}
+	// A server among the routes that no static call accounts for runs in an eval string.
+	inEval := slices.ContainsFunc(routes, func(r route) bool {
+		return r.server && !slices.ContainsFunc(servers, func(c serverCall) bool { return routeAt(r, c) })
+	})
 	switch {
+	case routeErr != nil:
+		return &Invocation{Shell: true, Detail: routeErr.Error()}, SkipShellUnsafe
+	case ray && (len(servers) > 0 || inEval):
+		return &Invocation{Shell: true, Detail: "the script starts a Ray node (ray start)"}, SkipMultiNode
+	case inEval:
+		return atStart("vLLM's command runs from an eval string")
 	case len(servers) == 0:
 		return nil, SkipNotVLLM
 	case len(servers) > 1:
-		return &Invocation{Shell: true, Detail: fmt.Sprintf("%d vLLM server commands", len(servers))}, SkipSeveralServers
+		return atStart(fmt.Sprintf("%d vLLM server commands", len(servers)))
 	}
 	call := servers[0]
 	inv := &Invocation{Form: call.form, Shell: true, script: s}
 	s.start, s.end = call.words[0].Pos().Offset(), call.words[len(call.words)-1].End().Offset()
-	if ray {
-		inv.Detail = "the script starts a Ray node (ray start)"
-	}
 	inv, reason := detectArgs(inv, scriptTokens(s.text, call.words[call.prog:]), command, args)
 	if reason == NotSkipped {
 		if why := hiddenArgs(inv); why != "" {
-			inv.Detail = why
-			return inv, SkipShellUnsafe
+			return atStart(why)
 		}
 	}
 	return inv, reason
 }
+
+// routeAt reports whether a route is the place of a server call.
+func routeAt(r route, c serverCall) bool { return r.offset == int(c.words[0].Pos().Offset()) }
 
 // serverCall is a vLLM server command found in a script.
 type serverCall struct {
@@ -106,10 +122,7 @@ func findServerCalls(file *syntax.File) (servers []serverCall, ray bool) {
 		if !ok || len(call.Args) == 0 {
 			return true
 		}
-		words := call.Args
-		if lit := words[0].Lit(); lit == "exec" && len(words) > 1 {
-			words = words[1:]
-		}
+		words := commandWords(call.Args)
 		head := scriptTokens("", words[:min(len(words), 4)])
 		if len(head) > 1 && head[0].text == "ray" && head[1].text == "start" {
 			ray = true

@@ -131,9 +131,9 @@ func TestBraceExpansionsAreNotExpanded(t *testing.T) {
 	}
 }
 
-func TestValuesTheShellCannotQuoteAreRefused(t *testing.T) {
+func TestValuesTheShellCannotQuoteAreTranslatedAtStart(t *testing.T) {
 	inv, reason := Detect([]string{"sh", "-c", "vllm serve \x0f --port 8000"}, nil, "")
-	if reason != SkipShellUnsafe || !strings.Contains(detailOf(inv), "cannot be quoted") {
+	if reason != TranslateAtStart || !strings.Contains(detailOf(inv), "cannot be quoted") {
 		t.Fatalf("reason %s detail %q", reason, detailOf(inv))
 	}
 }

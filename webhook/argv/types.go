@@ -143,6 +143,7 @@ type Invocation struct {
 
 	command, args []string // the container's, for re-assembly
 	script        *script  // set when Shell
+	routes        []route  // TranslateAtStart: where the launcher goes
 	modelIndex    int      // index in Args of the positional model, or -1
 }
 
