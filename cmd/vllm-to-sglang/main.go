@@ -31,6 +31,7 @@ import (
 // subcommands of vllm-to-sglang, in help order. Adding one is one line.
 var subcommands = []func() *cobra.Command{
 	newCheckCommand,
+	newLaunchCommand,
 	newRewriteCommand,
 	newTranslateCommand,
 	newVersionCommand,

@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
@@ -113,25 +114,36 @@ func (o *translateOptions) run(args []string, stdout, stderr io.Writer) error {
 	if o.sglangVersion != "" {
 		prof.Spec.SGLangVersion = o.sglangVersion
 	}
-	release, err := profile.Release(&prof.Spec)
-	if err != nil {
-		return badInput(fmt.Errorf("--sglang-version: %w", err))
-	}
 	inv, err := detect(args)
 	if err != nil {
 		return err
 	}
-	res, err := argv.Translate(inv, argv.Options{Policy: prof.Spec.Args, Host: o.host, Port: o.port, Release: release.Catalog,
-		ROCm: rewrite.ROCm(&prof.Spec.GPU)})
+	out, err := translateCommand(prof, inv, argv.Options{Host: o.host, Port: o.port})
 	if err != nil {
-		return badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
+		return err
+	}
+	return o.print(out, stdout, stderr)
+}
+
+// translateCommand translates a detected vLLM command for the profile's
+// SGLang release: the argv, the dropped flags and every warning. A command
+// the profile rejects is an exitError (1) naming the rejected flags.
+func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts argv.Options) (translation, error) {
+	release, err := profile.Release(&prof.Spec)
+	if err != nil {
+		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
+	}
+	opts.Policy, opts.Release, opts.ROCm = prof.Spec.Args, release.Catalog, rewrite.ROCm(&prof.Spec.GPU)
+	res, err := argv.Translate(inv, opts)
+	if err != nil {
+		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
 	}
 	if rejected := res.Rejected(); len(rejected) > 0 {
 		lines := make([]string, len(rejected))
 		for i, f := range rejected {
 			lines[i] = rewrite.DescribeFinding(f)
 		}
-		return &exitError{code: exitFailure, err: fmt.Errorf("profile %q rejects the command: %s", prof.Name, strings.Join(lines, "; "))}
+		return translation{}, &exitError{code: exitFailure, err: fmt.Errorf("profile %q rejects the command: %s", prof.Name, strings.Join(lines, "; "))}
 	}
 	out := translation{Argv: append(append([]string{}, res.Command...), res.Args...), Dropped: []string{}, Warnings: []string{},
 		SGLang: newReleaseInfo(release)}
@@ -146,7 +158,7 @@ func (o *translateOptions) run(args []string, stdout, stderr io.Writer) error {
 			out.Warnings = append(out.Warnings, rewrite.DescribeFinding(f))
 		}
 	}
-	return o.print(out, stdout, stderr)
+	return out, nil
 }
 
 // detect recognises the vLLM command: a whole command line first, then the

@@ -27,23 +27,33 @@ import (
 // a command SGLang accepts) or skipped for the right reason.
 func TestFixturesAreDetectedOrSkippedWithTheRightReason(t *testing.T) {
 	want := map[string]SkipReason{
-		"aibrix-quickstart-deployment/vllm-openai":            NotSkipped,
-		"kserve-vllmserver-isvc/kserve-container":             NotSkipped, // runtime and deployment
-		"kserve-vllmserver-isvc/storage-initializer":          SkipNotVLLM,
-		"llm-d-modelservice-tp8-devstral-tools/vllm":          NotSkipped,
-		"llm-d-modelservice-tp8-devstral-tools/routing-proxy": SkipNotVLLM,
-		"production-stack-helm-lora-sidecar/vllm":             NotSkipped,
-		"production-stack-helm-lora-sidecar/sidecar":          SkipNoCommand,
-		"production-stack-helm-single-gpu-llama/vllm":         NotSkipped,
-		"production-stack-helm-tp8-devstral-tools/vllm":       NotSkipped,
-		"production-stack-operator-tp8-devstral-tools/vllm":   NotSkipped,
-		"vllm-docs-k8s-gpu-nvidia/mistral-7b":                 NotSkipped,
+		"aibrix-quickstart-deployment/vllm-openai": NotSkipped,
+		"kserve-vllmserver-isvc/kserve-container":  NotSkipped, // runtime and deployment
+		// The LLMInferenceService names the container without a command; its
+		// config and the Deployment run vLLM from an eval string.
+		"kserve-llminferenceservice/LLMInferenceService/main":       SkipNoCommand,
+		"kserve-llminferenceservice/LLMInferenceServiceConfig/main": TranslateAtStart,
+		"kserve-llminferenceservice/Deployment/main":                TranslateAtStart,
+		"kserve-llminferenceservice/storage-initializer":            SkipNotVLLM,
+		"kserve-vllmserver-isvc/storage-initializer":                SkipNotVLLM,
+		"llm-d-modelservice-tp8-devstral-tools/vllm":                NotSkipped,
+		"llm-d-modelservice-tp8-devstral-tools/routing-proxy":       SkipNotVLLM,
+		"production-stack-helm-lora-sidecar/vllm":                   NotSkipped,
+		"production-stack-helm-lora-sidecar/sidecar":                SkipNoCommand,
+		"production-stack-helm-single-gpu-llama/vllm":               NotSkipped,
+		"production-stack-helm-tp8-devstral-tools/vllm":             NotSkipped,
+		"production-stack-operator-tp8-devstral-tools/vllm":         NotSkipped,
+		"vllm-docs-k8s-gpu-nvidia/mistral-7b":                       NotSkipped,
 	}
 	seen := map[string]bool{}
 	for _, c := range loadFixtureContainers(t) {
-		seen[c.id()] = true
-		t.Run(c.id(), func(t *testing.T) {
-			expected, ok := want[c.id()]
+		id := c.id()
+		if _, byKind := want[c.kindID()]; byKind {
+			id = c.kindID()
+		}
+		seen[id] = true
+		t.Run(id, func(t *testing.T) {
+			expected, ok := want[id]
 			if !ok {
 				t.Fatalf("no expectation for fixture container %s", c.id())
 			}

@@ -52,14 +52,17 @@ func (t *translation) finishDefaults() {
 		// One token per stream chunk, like vLLM (older SGLang defaulted to 8).
 		t.emit("--stream-interval", "1")
 	}
-	if !t.st.apiKeySet && slices.Contains(t.opts.EnvNames, "VLLM_API_KEY") {
+	if _, set := t.opts.Env["VLLM_API_KEY"]; !t.st.apiKeySet && (set || slices.Contains(t.opts.EnvNames, "VLLM_API_KEY")) {
 		t.emitTokens("--api-key", []token{t.envRef("VLLM_API_KEY")})
 	}
 }
 
-// envRef refers to a container variable: $(NAME) for the kubelet in an
-// exec command, "${NAME}" for the shell in a script.
+// envRef refers to a container variable: its value at start, $(NAME) for
+// the kubelet in an exec command, "${NAME}" for the shell in a script.
 func (t *translation) envRef(name string) token {
+	if v, ok := t.opts.Env[name]; ok {
+		return token{text: v}
+	}
 	if t.inv.Shell {
 		return token{text: `"${` + name + `}"`, raw: true}
 	}

@@ -31,11 +31,17 @@ import (
 // testdata/fixtures (copies of reference/fixtures: real manifests as the
 // vLLM stacks render them).
 type fixtureContainer struct {
-	file, name, image string
-	command, args     []string
+	file, kind, name, image string
+	command, args           []string
 }
 
 func (c fixtureContainer) id() string { return strings.TrimSuffix(c.file, ".yaml") + "/" + c.name }
+
+// kindID also names the kind of object the container is in, for files
+// where one container name appears in several objects.
+func (c fixtureContainer) kindID() string {
+	return strings.TrimSuffix(c.file, ".yaml") + "/" + c.kind + "/" + c.name
+}
 
 var docSeparator = regexp.MustCompile(`(?m)^---\s*$`)
 
@@ -58,7 +64,7 @@ func loadFixtureContainers(t testing.TB) []fixtureContainer {
 			}
 			walkContainers(obj, func(c map[string]any) {
 				out = append(out, fixtureContainer{
-					file: filepath.Base(f), name: str(c["name"]), image: str(c["image"]),
+					file: filepath.Base(f), kind: str(obj["kind"]), name: str(c["name"]), image: str(c["image"]),
 					command: strs(c["command"]), args: strs(c["args"]),
 				})
 			})

@@ -84,3 +84,28 @@ func TestRouteRefusesLauncherWordsThatNeedQuoting(t *testing.T) {
 		t.Error("a launcher word with a space was inserted unquoted")
 	}
 }
+
+func TestFixturesTranslatedAtStartRouteTheirVersionQueryAndServer(t *testing.T) {
+	found := false
+	for _, c := range loadFixtureContainers(t) {
+		inv, reason := Detect(c.command, c.args, c.image)
+		if reason != TranslateAtStart || c.kind != "Deployment" { // what pods run, not the stacks' templates
+			continue
+		}
+		found = true
+		command, args, err := inv.Route(testLauncher)
+		if err != nil {
+			t.Fatalf("%s: %v", c.kindID(), err)
+		}
+		routed, prefix := strings.Join(append(command, args...), "\x00"), strings.Join(testLauncher, " ")+" "
+		if n := strings.Count(routed, prefix+"vllm "); n != 2 {
+			t.Errorf("%s: %d vLLM commands routed, want vllm --version and vllm serve:\n%s", c.kindID(), n, routed)
+		}
+		if strings.ReplaceAll(routed, prefix, "") != strings.Join(append(c.command, c.args...), "\x00") {
+			t.Errorf("%s: the script changed beyond the launcher's words", c.kindID())
+		}
+	}
+	if !found {
+		t.Fatal("no fixture is translated at start")
+	}
+}

@@ -17,7 +17,7 @@ limitations under the License.
 package argv
 
 // This file is the decision table: one row for every vLLM server flag of
-// reference/vllm-flags.tsv (testdata/vllm-flags.tsv), current and legacy.
+// testdata/vllm-flags.tsv, current and legacy.
 // docs/flag-translation.md explains the decisions and their sources.
 //
 // Provenance: the current rows match vLLM main of September 2026 (after the
@@ -27,6 +27,11 @@ package argv
 // --enable-bf16x3-router-gemm and --spec-method, and none of v0.30.0's
 // flags). docs/flag-translation.md lists the PRs each new row was checked
 // against.
+
+// VLLMVersion is the vLLM release the table matches. The launcher answers
+// `vllm --version` with it, so a script that picks its flags by vLLM
+// version picks flags the table knows.
+const VLLMVersion = "0.29.0"
 
 // Reasons shared by many rows.
 const (

@@ -241,6 +241,10 @@ func TestTranslate(t *testing.T) {
 			want:     [][]string{{"--api-key", "k1"}},
 			findings: []wantFindingOf{{"--api-key", Dropped}},
 		},
+		"passes VLLM_API_KEY by value to a command translated as it starts": {
+			opts: Options{Env: map[string]string{"VLLM_API_KEY": "s3cret", "HOME": "/root"}},
+			want: [][]string{{"--api-key", "s3cret"}},
+		},
 		"passes VLLM_API_KEY as a $(VAR) reference": {
 			opts: Options{EnvNames: []string{"HF_TOKEN", "VLLM_API_KEY"}},
 			want: [][]string{{"--api-key", "$(VLLM_API_KEY)"}},

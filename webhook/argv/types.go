@@ -40,6 +40,10 @@ type Options struct {
 	// attention backend (aiter) shrinks --mem-fraction-static for long
 	// contexts; the --gpu-memory-utilization translation makes up for it.
 	ROCm bool
+	// Env is the environment of a command translated as it starts (the
+	// launcher's): a variable the translation needs (VLLM_API_KEY) is then
+	// written by value, as nothing expands a reference any more.
+	Env map[string]string
 	// EnvNames are the names of the environment variables the container
 	// sets; VLLM_API_KEY there becomes --api-key $(VLLM_API_KEY).
 	EnvNames []string

@@ -148,6 +148,12 @@ type plan struct {
 	result     *argv.Result
 	vllmPort   int32
 	sglangPort int32
+	// command and args replace the vLLM container's.
+	command, args []string
+	// sglangArgs are SGLang's server flags when known at admission.
+	sglangArgs []string
+	// atStart: the command is translated when it starts, by the launcher.
+	atStart bool
 }
 
 // planRewrite finds the vLLM container and translates its command. A nil
@@ -176,20 +182,35 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 		}
 		return skip(SkipUntranslatable, detail)
 	}
-	if inv.reason != argv.NotSkipped {
+	atStart := inv.reason == argv.TranslateAtStart
+	if inv.reason != argv.NotSkipped && !atStart {
 		return untranslatable(inv.detail())
 	}
-	vllmPort, ok := servingPort(inv.Invocation)
+	if atStart && launcherInUse(spec, c) {
+		return untranslatable("the pod already has a volume named " + LauncherVolumeName + " or a mount at " + LauncherDir)
+	}
+	vllmPort, ok := servingPort(c, inv.Invocation, atStart)
 	if !ok {
 		return untranslatable("vLLM's --port is only known at run time, so the proxy cannot take it over")
 	}
-	p := &plan{index: index, vllmPort: vllmPort, sglangPort: pickSGLangPort(usedPorts(spec), vllmPort)}
+	p := &plan{index: index, vllmPort: vllmPort, sglangPort: pickSGLangPort(usedPorts(spec), vllmPort), atStart: atStart}
 	if p.sglangPort == 0 {
 		return untranslatable("no free port is left for SGLang")
 	}
 	release, err := sglang.Resolve(profile.SGLangVersion, profile.Image)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the profile's SGLang release: %w", err)
+	}
+	report := &Report{Outcome: Rewritten, Container: c.Name, ServingPort: vllmPort, SGLangPort: p.sglangPort, Release: release}
+	if release.Warning != "" {
+		report.Notes = append(report.Notes, release.Warning)
+	}
+	if atStart {
+		if p.command, p.args, err = inv.Route(LauncherWords(sglangHost, p.sglangPort)); err != nil {
+			return nil, nil, fmt.Errorf("routing container %q through the launcher: %w", c.Name, err)
+		}
+		report.Notes = append(report.Notes, atStartNote(c.Name, inv.Detail))
+		return p, report, nil
 	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
 		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
@@ -201,12 +222,8 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	if rejected := res.Rejected(); len(rejected) > 0 {
 		return nil, nil, &RejectedError{Container: c.Name, Findings: rejected}
 	}
-	p.result = res
-	report := &Report{Outcome: Rewritten, Container: c.Name, ServingPort: vllmPort, SGLangPort: p.sglangPort,
-		Findings: res.Findings, Release: release}
-	if release.Warning != "" {
-		report.Notes = append(report.Notes, release.Warning)
-	}
+	p.command, p.args, p.sglangArgs = res.Command, res.Args, res.SGLangArgs
+	report.Findings = res.Findings
 	return p, report, nil
 }
 
@@ -270,8 +287,21 @@ func multiNodeEnv(c *corev1.Container) string {
 	return ""
 }
 
-// servingPort is the port vLLM would listen on: --port, or 8000.
-func servingPort(inv *argv.Invocation) (int32, bool) {
+// servingPort is the port vLLM would listen on: --port, or 8000. For a
+// command translated at start: a --port the script writes, else the port
+// the container declares, else 8000.
+func servingPort(c *corev1.Container, inv *argv.Invocation, atStart bool) (int32, bool) {
+	if atStart {
+		if port, ok := inv.LiteralPort(); ok {
+			return port, true
+		}
+		for _, p := range c.Ports {
+			if p.Protocol == "" || p.Protocol == corev1.ProtocolTCP {
+				return p.ContainerPort, true
+			}
+		}
+		return DefaultVLLMPort, true
+	}
 	a, ok := inv.Flag("--port")
 	if !ok {
 		return DefaultVLLMPort, true
@@ -292,16 +322,18 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 	status := &Status{
 		Profile: profileName, Container: c.Name, OriginalImage: c.Image,
 		OriginalCommand: c.Command, OriginalArgs: c.Args,
-		InjectedContainers: []string{v1alpha1.ProxyContainerName},
-		ServingPort:        p.vllmPort, SGLangPort: p.sglangPort,
+		ServingPort: p.vllmPort, SGLangPort: p.sglangPort, TranslatedAtStart: p.atStart,
 	}
 	status.release(report.Release)
-	status.flagLists(p.result.Findings)
+	status.flagLists(report.Findings)
 
 	c.ImagePullPolicy = pullPolicy(c.ImagePullPolicy, c.Image, profile)
 	c.Image = profile.Image
-	c.Command, c.Args = p.result.Command, p.result.Args
+	c.Command, c.Args = p.command, p.args
 	c.Env = rewriteEnv(c.Env, &profile.Env)
+	if p.atStart {
+		addLauncher(spec, c, profile, profileName, proxyImage, status)
+	}
 	report.Notes = append(report.Notes, rewriteGPU(c, &profile.GPU)...)
 
 	serving := takeServingPort(c, p.vllmPort)
@@ -310,19 +342,20 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 	}
 	added, note := ensureShm(spec, c, *profile.ShmSize)
 	if added != "" {
-		status.InjectedVolumes = []string{added}
+		status.InjectedVolumes = append(status.InjectedVolumes, added)
 	}
 	if note != "" {
 		report.Notes = append(report.Notes, note)
 	}
 	rewritePlacement(spec, &profile.Placement)
 	rewriteRuntimeClass(spec, &profile.RuntimeClass)
-	strip, derived := stripParams(&profile.Proxy, p.result.SGLangArgs)
+	strip, derived := stripParams(&profile.Proxy, p.sglangArgs)
 	if derived {
 		report.Notes = append(report.Notes, stripNote)
 	}
 	spec.InitContainers = append(spec.InitContainers,
 		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds, strip))
+	status.InjectedContainers = append(status.InjectedContainers, v1alpha1.ProxyContainerName)
 
 	if meta.Annotations[annotationDefaultContainer] == "" {
 		setAnnotation(meta, annotationDefaultContainer, c.Name)

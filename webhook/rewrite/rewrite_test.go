@@ -17,6 +17,7 @@ limitations under the License.
 package rewrite
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -1042,6 +1043,99 @@ func TestRewriteTranslatesForTheProfilesRelease(t *testing.T) {
 		}
 		if diff := cmp.Diff(testPod(), pod); diff != "" {
 			t.Errorf("the pod changed (-before +after):\n%s", diff)
+		}
+	})
+}
+
+func TestRewriteTranslatesAtStartWhatItCannotRead(t *testing.T) {
+	atStart := func(p *corev1.Pod) {
+		c := vllmOf(p)
+		c.Command = []string{"/bin/bash", "-c", `eval "exec vllm serve /mnt/models --port 8000 ${VLLM_ADDITIONAL_ARGS} $@"`, "--"}
+	}
+	runCases(t, []rewriteCase{{
+		name: "routes the script's vLLM command through the launcher and keeps the rest",
+		pod:  atStart,
+		check: func(t *testing.T, pod *corev1.Pod, r *Report) {
+			c := vllmOf(pod)
+			want := `eval "exec ` + LauncherPath + ` launch --host 127.0.0.1 --port 8001 -- vllm serve /mnt/models --port 8000 ${VLLM_ADDITIONAL_ARGS} $@"`
+			if len(c.Command) != 4 || c.Command[2] != want || c.Args != nil {
+				t.Errorf("command %q, want the script %q", c.Command, want)
+			}
+			if c.Image != testProfile().Image {
+				t.Errorf("image %q", c.Image)
+			}
+			if !slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "vllm-to-sglang launch translates it then") }) {
+				t.Errorf("warnings %q do not say the command is translated at start", r.Warnings())
+			}
+			if s := statusOf(t, pod); !s.TranslatedAtStart || !slices.Contains(s.InjectedContainers, LauncherInstallName) ||
+				!slices.Contains(s.InjectedVolumes, LauncherVolumeName) || s.ServingPort != 8000 || s.SGLangPort != 8001 {
+				t.Errorf("status %+v", s)
+			}
+		},
+	}, {
+		name: "installs the launcher from the project's image into an emptyDir the container mounts read-only",
+		pod:  atStart,
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			i := slices.IndexFunc(pod.Spec.InitContainers, func(c corev1.Container) bool { return c.Name == LauncherInstallName })
+			if i < 0 || i > slices.IndexFunc(pod.Spec.InitContainers, func(c corev1.Container) bool { return c.Name == v1alpha1.ProxyContainerName }) {
+				t.Fatalf("init containers %v: the launcher install must come first", pod.Spec.InitContainers)
+			}
+			install := pod.Spec.InitContainers[i]
+			if install.Image != testProxyImage || !slices.Equal(install.Command, []string{LauncherCommand, "launch", "--install", LauncherDir}) ||
+				install.RestartPolicy != nil {
+				t.Errorf("install container %+v", install)
+			}
+			if !slices.ContainsFunc(vllmOf(pod).VolumeMounts, func(m corev1.VolumeMount) bool {
+				return m.Name == LauncherVolumeName && m.MountPath == LauncherDir && m.ReadOnly
+			}) {
+				t.Errorf("mounts %+v", vllmOf(pod).VolumeMounts)
+			}
+			if !slices.ContainsFunc(pod.Spec.Volumes, func(v corev1.Volume) bool { return v.Name == LauncherVolumeName && v.EmptyDir != nil }) {
+				t.Errorf("volumes %+v", pod.Spec.Volumes)
+			}
+		},
+	}, {
+		name: "gives the launcher the profile in the environment, as a document it reads back",
+		pod:  atStart,
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Args.Extra = []string{"--enable-torch-compile"}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			i := slices.IndexFunc(vllmOf(pod).Env, func(e corev1.EnvVar) bool { return e.Name == EnvProfile })
+			if i < 0 {
+				t.Fatalf("env %+v lacks %s", vllmOf(pod).Env, EnvProfile)
+			}
+			var p v1alpha1.SGLangProfile
+			if err := json.Unmarshal([]byte(vllmOf(pod).Env[i].Value), &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Name != "test" || p.Kind != "SGLangProfile" || !slices.Equal(p.Spec.Args.Extra, []string{"--enable-torch-compile"}) {
+				t.Errorf("profile %+v", p)
+			}
+		},
+	}, {
+		name: "takes the serving port the container declares when the script writes none",
+		pod: func(p *corev1.Pod) {
+			vllmOf(p).Command = []string{"sh", "-c", "exec vllm serve m $ARGS"}
+			vllmOf(p).Ports = []corev1.ContainerPort{{Name: "http", ContainerPort: 9000}}
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if s := statusOf(t, pod); s.ServingPort != 9000 {
+				t.Errorf("serving port %d, want the declared 9000", s.ServingPort)
+			}
+			if !strings.Contains(vllmOf(pod).Command[2], "launch --host 127.0.0.1 --port 9001 --") {
+				t.Errorf("command %q", vllmOf(pod).Command)
+			}
+		},
+	}})
+
+	t.Run("leaves the pod alone when the launcher's volume name is taken", func(t *testing.T) {
+		pod, prof := testPod(), testProfile()
+		atStart(pod)
+		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{Name: LauncherVolumeName})
+		r, err := run(t, pod, prof)
+		if err != nil || r.Outcome != Skipped || r.SkipReason != SkipUntranslatable || !strings.Contains(r.Detail, LauncherVolumeName) {
+			t.Fatalf("Rewrite() = %+v, %v", r, err)
 		}
 	})
 }

@@ -53,6 +53,9 @@ type Status struct {
 	ServingPort int32 `json:"servingPort"`
 	// SGLangPort is where SGLang listens, on 127.0.0.1.
 	SGLangPort int32 `json:"sglangPort"`
+	// TranslatedAtStart: the vLLM command is only known when it runs; the
+	// launcher translates it then (its warnings are in the container's log).
+	TranslatedAtStart bool `json:"translatedAtStart,omitempty"`
 	// SGLangVersion is the SGLang release the profile runs, and
 	// SGLangVersionSource where that came from: spec.sglangVersion, the
 	// image tag, or a fallback to the oldest supported release.
