@@ -49,6 +49,13 @@ type launchOptions struct {
 	environ func() []string
 }
 
+// launchExec and launchEnviron are the process's exec and environment;
+// tests replace them.
+var (
+	launchExec    = syscall.Exec
+	launchEnviron = os.Environ
+)
+
 // defaultTerminationPath is the kubelet's default terminationMessagePath.
 const defaultTerminationPath = "/dev/termination-log"
 
@@ -56,7 +63,7 @@ const defaultTerminationPath = "/dev/termination-log"
 const maxTerminationMessage = 4096
 
 func newLaunchCommand() *cobra.Command {
-	o := &launchOptions{terminationPath: defaultTerminationPath, exec: syscall.Exec, environ: os.Environ}
+	o := &launchOptions{terminationPath: defaultTerminationPath, exec: launchExec, environ: launchEnviron}
 	cmd := &cobra.Command{
 		Use:   "launch [flags] -- VLLM_COMMAND...",
 		Short: "Translate a vLLM command line as it starts and run SGLang instead",
@@ -131,6 +138,12 @@ func (o *launchOptions) translate(args []string) (translation, error) {
 		return translation{}, badInput(err)
 	}
 	inv, err := detect(args)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		// In a pod this is the container's command, not the user's typing:
+		// a refusal, whatever the reason.
+		return translation{}, &exitError{code: exitFailure, err: ee.err}
+	}
 	if err != nil {
 		return translation{}, err
 	}
