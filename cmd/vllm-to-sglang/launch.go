@@ -74,7 +74,7 @@ termination message, and exec SGLang's server in place of vLLM.
 The webhook routes the vLLM commands of scripts it cannot read in full
 (flags in variables or "$@", the command inside eval, several servers)
 through it: it sees the command line the shell built. The profile comes from
---profile, else the $`+rewrite.EnvProfile+` environment variable the webhook
+--profile, else the $` + rewrite.EnvProfile + ` environment variable the webhook
 sets, else the built-in default. "vllm --version" answers the vLLM release
 the translation table matches, for scripts that pick flags by version.
 
