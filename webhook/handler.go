@@ -145,6 +145,9 @@ func (p *PodRewriter) rewrite(ctx context.Context, req *admissionv1.AdmissionReq
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("vllm-to-sglang webhook: computing the pod patch: %w", err))
 	}
 	o.set(OutcomeRewritten, "")
+	if report.TranslatedAtStart {
+		o.set(OutcomeRewritten, string(argv.TranslateAtStart))
+	}
 	o.flagWarnings = flagWarnings(report.Findings)
 	return patched(patch).WithWarnings(warnings...)
 }

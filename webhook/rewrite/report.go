@@ -39,6 +39,9 @@ type Report struct {
 	// Findings are the translator's, for every flag that was dropped,
 	// approximated or changed.
 	Findings []argv.Finding
+	// TranslatedAtStart: the command is only known when the container
+	// starts; the launcher translates it then (Findings is empty).
+	TranslatedAtStart bool
 	// Release is the SGLang release the command was translated for.
 	Release sglang.Release
 	// Notes are pod-level approximations (a MIG slice that became a whole

@@ -209,6 +209,7 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 		if p.command, p.args, err = inv.Route(LauncherWords(sglangHost, p.sglangPort)); err != nil {
 			return nil, nil, fmt.Errorf("routing container %q through the launcher: %w", c.Name, err)
 		}
+		report.TranslatedAtStart = true
 		report.Notes = append(report.Notes, atStartNote(c.Name, inv.Detail))
 		return p, report, nil
 	}
