@@ -42,8 +42,6 @@ const (
 	SkipMultiNode SkipReason = "multi-node"
 	// SkipShellUnsafe: a shell script the webhook cannot rewrite safely.
 	SkipShellUnsafe SkipReason = "shell-unsafe"
-	// SkipSeveralServers: a script that starts more than one vLLM server.
-	SkipSeveralServers SkipReason = "several-servers"
 	// TranslateAtStart: a shell script runs vLLM's server in a way the
 	// webhook cannot read in full (flags in variables or "$@", the command
 	// inside eval, several servers). Not a skip: the container is rewritten
@@ -59,7 +57,6 @@ var skipSentences = map[SkipReason]string{
 	SkipNoModel:        "runs vLLM's server without naming a model on the command line",
 	SkipMultiNode:      "runs one part of a multi-node vLLM deployment",
 	SkipShellUnsafe:    "starts vLLM from a shell script the webhook cannot rewrite safely",
-	SkipSeveralServers: "starts several vLLM servers from one shell script",
 	TranslateAtStart:   "starts vLLM's server from a shell script whose command is only known when it runs",
 }
 
@@ -75,7 +72,7 @@ func (r SkipReason) Sentence() string {
 // it is left alone (multi-node, unsafe script...).
 func (r SkipReason) RunsVLLM() bool {
 	switch r {
-	case NotSkipped, SkipNoModel, SkipMultiNode, SkipShellUnsafe, SkipSeveralServers, TranslateAtStart:
+	case NotSkipped, SkipNoModel, SkipMultiNode, SkipShellUnsafe, TranslateAtStart:
 		return true
 	}
 	return false

@@ -207,7 +207,7 @@ func detailOf(inv *Invocation) string {
 
 func TestSkipReasonsHaveSentences(t *testing.T) {
 	for _, r := range []SkipReason{NotSkipped, SkipNoCommand, SkipNotVLLM, SkipNotServer, SkipNoModel,
-		SkipMultiNode, SkipShellUnsafe, SkipSeveralServers} {
+		SkipMultiNode, SkipShellUnsafe, TranslateAtStart} {
 		if s := r.Sentence(); s == "" || s == string(r) {
 			t.Errorf("%q has no sentence", r)
 		}
