@@ -50,14 +50,14 @@ const (
 )
 
 var skipSentences = map[SkipReason]string{
-	NotSkipped:         "runs vLLM's OpenAI server",
-	SkipNoCommand:      "sets no command and its image is not a known vLLM server image",
-	SkipNotVLLM:        "does not run vLLM",
-	SkipNotServer:      "runs a vLLM command other than the OpenAI server",
-	SkipNoModel:        "runs vLLM's server without naming a model on the command line",
-	SkipMultiNode:      "runs one part of a multi-node vLLM deployment",
-	SkipShellUnsafe:    "starts vLLM from a shell script the webhook cannot rewrite safely",
-	TranslateAtStart:   "starts vLLM's server from a shell script whose command is only known when it runs",
+	NotSkipped:       "runs vLLM's OpenAI server",
+	SkipNoCommand:    "sets no command and its image is not a known vLLM server image",
+	SkipNotVLLM:      "does not run vLLM",
+	SkipNotServer:    "runs a vLLM command other than the OpenAI server",
+	SkipNoModel:      "runs vLLM's server without naming a model on the command line",
+	SkipMultiNode:    "runs one part of a multi-node vLLM deployment",
+	SkipShellUnsafe:  "starts vLLM from a shell script the webhook cannot rewrite safely",
+	TranslateAtStart: "starts vLLM's server from a shell script whose command is only known when it runs",
 }
 
 // Sentence is the reason as a human sentence about the container.
