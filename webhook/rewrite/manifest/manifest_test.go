@@ -54,68 +54,6 @@ func decodeString(t *testing.T, s string) []*unstructured.Unstructured {
 	return objs
 }
 
-func TestDecode(t *testing.T) {
-	tests := map[string]struct {
-		in        string
-		wantKinds []string
-		wantErr   string
-	}{
-		"reads several YAML documents in order": {
-			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n",
-			wantKinds: []string{"ConfigMap", "Service"},
-		},
-		"skips documents that hold only comments or nothing": {
-			in:        "# header\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# trailer\n",
-			wantKinds: []string{"ConfigMap"},
-		},
-		"reads a JSON document": {
-			in:        `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]}`,
-			wantKinds: []string{"List"},
-		},
-		"keeps YAML anchors' values": {
-			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {x: y}\n  annotations: *l\n",
-			wantKinds: []string{"ConfigMap"},
-		},
-		"refuses a document without a kind": {
-			in:      "apiVersion: v1\nmetadata: {name: a}\n",
-			wantErr: "document 1: Object 'Kind' is missing",
-		},
-		"refuses a document without an apiVersion": {
-			in:      "kind: ConfigMap\nmetadata: {name: a}\n",
-			wantErr: "document 1: Object 'apiVersion' is missing",
-		},
-		"refuses duplicate keys, naming the document": {
-			in:      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nkind: Secret\n",
-			wantErr: "document 2:",
-		},
-		"refuses YAML that does not parse": {
-			in:      "apiVersion: v1\nkind: [\n",
-			wantErr: "document 1:",
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			objs, err := Decode(strings.NewReader(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("Decode() error = %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var kinds []string
-			for _, o := range objs {
-				kinds = append(kinds, o.GetKind())
-			}
-			if diff := cmp.Diff(tc.wantKinds, kinds); diff != "" {
-				t.Error(diff)
-			}
-		})
-	}
-}
-
 func testRewriter() *Rewriter {
 	return &Rewriter{Profile: profile.Default(), ProxyImage: "example.com/proxy:test"}
 }
