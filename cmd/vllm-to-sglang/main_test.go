@@ -28,7 +28,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
@@ -173,6 +177,96 @@ func TestRewriteCommand(t *testing.T) {
 	})
 }
 
+// duplicateLabel is the production stack chart's Deployment with the label
+// "model" rendered twice in each label map (the file says how).
+const duplicateLabel = "testdata/production-stack-duplicate-model-label.yaml"
+
+func TestRewriteCommandReadsManifestsAsKubectlDoes(t *testing.T) {
+	t.Run("keeps the last of a label given twice, with a warning per duplicate naming the file, the document and the line", func(t *testing.T) {
+		r := runCLI(t, "", "rewrite", "-f", duplicateLabel)
+		if r.code != exitOK {
+			t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		var want []string
+		for _, line := range []int{23, 30, 36} {
+			want = append(want, fmt.Sprintf(`Warning: %s: document 2, line %d: duplicate key "model": the last value is used, as kubectl does`, duplicateLabel, line))
+		}
+		if got := lines(r.stderr); len(got) < len(want) || !cmp.Equal(want, got[:len(want)]) {
+			t.Errorf("stderr does not start with the duplicate warnings %q:\n%s", want, r.stderr)
+		}
+		var d appsv1.Deployment
+		if err := yaml.UnmarshalStrict([]byte(r.stdout), &d); err != nil {
+			t.Fatalf("%v:\n%s", err, r.stdout)
+		}
+		for where, labels := range map[string]map[string]string{
+			"metadata.labels":               d.Labels,
+			"spec.selector.matchLabels":     d.Spec.Selector.MatchLabels,
+			"spec.template.metadata.labels": d.Spec.Template.Labels,
+		} {
+			if labels["model"] != "devstral-small" {
+				t.Errorf("%s: model=%q, want the last value, devstral-small", where, labels["model"])
+			}
+		}
+		if _, ok := d.Spec.Template.Annotations[v1alpha1.AnnotationStatus]; !ok {
+			t.Error("the pod template was not rewritten")
+		}
+	})
+
+	t.Run("warns about a key given twice in JSON too", func(t *testing.T) {
+		r := runCLI(t, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"a\", \"labels\": {\"x\": \"1\", \"x\": \"2\"}}}\n", "rewrite", "-f", "-")
+		want := `Warning: stdin: document 1, line 2: duplicate key "x": the last value is used, as kubectl does` + "\n"
+		if r.code != exitOK || r.stderr != want || !strings.Contains(r.stdout, "x: \"2\"") {
+			t.Errorf("exit %d\nstderr %q, want %q\nstdout:\n%s", r.code, r.stderr, want, r.stdout)
+		}
+	})
+
+	t.Run("rewrites every object of a JSON stream, in order", func(t *testing.T) {
+		pod, err := yaml.YAMLToJSON([]byte(testPod))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}`+"\n"+string(pod)+"\n", "rewrite", "-f", "-")
+		docs := strings.Split(r.stdout, "---\n")
+		if r.code != exitOK || len(docs) != 2 || !strings.Contains(docs[0], "kind: ConfigMap") || !strings.Contains(docs[1], v1alpha1.AnnotationStatus) {
+			t.Errorf("exit %d, %d documents, stderr %s\nstdout:\n%s", r.code, len(docs), r.stderr, r.stdout)
+		}
+	})
+
+	t.Run("rewrites the items of a List and prints a List", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(strings.TrimSpace(testPod), "\n", "\n  ") + "\n"
+		r := runCLI(t, in, "rewrite", "-f", "-", "-o", "json")
+		var list corev1.List
+		if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || r.code != exitOK {
+			t.Fatalf("exit %d, %v:\n%s", r.code, err, r.stdout)
+		}
+		if list.Kind != "List" || len(list.Items) != 1 || !strings.Contains(string(list.Items[0].Raw), v1alpha1.AnnotationStatus) {
+			t.Errorf("output:\n%s", r.stdout)
+		}
+	})
+
+	t.Run("skips empty and comment-only documents", func(t *testing.T) {
+		r := runCLI(t, "# rendered\n---\n---\n\n---\n"+testPod+"---\n# nothing\n", "rewrite", "-f", "-")
+		if r.code != exitOK || strings.Count(r.stdout, "kind: Pod") != 1 || strings.Contains(r.stdout, "---") {
+			t.Errorf("exit %d stderr %s\nstdout:\n%s", r.code, r.stderr, r.stdout)
+		}
+	})
+}
+
+// testPod is a vLLM pod the default profile rewrites.
+const testPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: llama
+spec:
+  containers:
+  - name: vllm
+    image: vllm/vllm-openai:v0.10.1
+    command: [vllm, serve, org/model]
+    resources:
+      limits:
+        nvidia.com/gpu: 1
+`
+
 func TestRewriteCommandFailures(t *testing.T) {
 	fixture := filepath.Join(testdata, tp8+".yaml")
 	rejecting := writeFile(t, "reject.yaml", "apiVersion: shim.vllm-to-sglang.io/v1alpha1\nkind: SGLangProfile\nmetadata: {name: strict}\nspec:\n  image: x\n  args:\n    overrides:\n    - {flag: --max-num-seqs, action: Reject}\n")
@@ -200,9 +294,13 @@ func TestRewriteCommandFailures(t *testing.T) {
 			args: []string{"rewrite", "-f", "/nonexistent.yaml"}, wantCode: exitBadInput,
 			wantStderr: []string{"error: open /nonexistent.yaml: no such file or directory"},
 		},
-		"exits 2 on input that is not YAML, naming stdin and the document": {
+		"exits 2 on input that is not YAML, naming stdin, the document and the line": {
 			args: []string{"rewrite", "-f", "-"}, stdin: "apiVersion: v1\nkind: ConfigMap\n---\nkind: [\n", wantCode: exitBadInput,
-			wantStderr: []string{"error: stdin: document 2:"},
+			wantStderr: []string{"error: stdin: document 2, line 4: did not find expected node content"},
+		},
+		"exits 2 on a document without a kind, in kubectl's words": {
+			args: []string{"rewrite", "-f", "-"}, stdin: "# a comment\napiVersion: v1\nmetadata: {name: a}\n", wantCode: exitBadInput,
+			wantStderr: []string{`error: stdin: document 1, line 2: Object 'Kind' is missing in '{"apiVersion":"v1","metadata":{"name":"a"}}'`},
 		},
 		"exits 2 on a pod template it cannot read": {
 			args: []string{"rewrite", "-f", "-"}, stdin: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: 7\n", wantCode: exitBadInput,

@@ -47,11 +47,15 @@ func newRewriteCommand() *cobra.Command {
 		Long: `Rewrite the vLLM pods in Kubernetes manifests into SGLang pods, as the
 admission webhook would, without a cluster.
 
-Reads YAML or JSON (several documents, or a List) and rewrites the pod
-template of every Pod, PodTemplate, Deployment, StatefulSet, ReplicaSet,
-DaemonSet, ReplicationController, Job and CronJob; other documents are
-printed unchanged, in their order. Warnings go to stderr. YAML comments are
-not kept.
+Reads manifests as kubectl apply -f does: YAML documents separated by
+"---", a JSON object or a stream of them, Lists (kind: List, or typed ones
+like DeploymentList, whose items are rewritten and stay in their List);
+empty and comment-only documents are skipped; a key given twice keeps its
+last value, as kubectl does, with a warning. Rewrites the pod template of
+every Pod, PodTemplate, Deployment, StatefulSet, ReplicaSet, DaemonSet,
+ReplicationController, Job and CronJob; other documents are printed
+unchanged, in their order. Warnings go to stderr. YAML comments are not
+kept.
 
 Exit status: 0 on success, 1 when the profile rejects a pod (nothing is
 printed then), 2 on bad input or usage.`,
@@ -91,7 +95,7 @@ func (o *rewriteOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput(err)
 	}
-	objs, err := readManifests(o.files, stdin)
+	objs, err := readManifests(o.files, stdin, stderr)
 	if err != nil {
 		return badInput(err)
 	}
@@ -118,11 +122,13 @@ func loadProfile(path string) (*v1alpha1.SGLangProfile, error) {
 	return profile.Load(path)
 }
 
-// readManifests decodes every file in order; "-" is stdin.
-func readManifests(files []string, stdin io.Reader) ([]*unstructured.Unstructured, error) {
+// readManifests decodes every file in order; "-" is stdin. It prints the
+// decoder's warnings (duplicate keys) on stderr, kubectl style, naming the
+// file.
+func readManifests(files []string, stdin io.Reader, stderr io.Writer) ([]*unstructured.Unstructured, error) {
 	var all []*unstructured.Unstructured
 	for _, name := range files {
-		objs, err := readManifest(name, stdin)
+		objs, err := readManifest(name, stdin, stderr)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +137,7 @@ func readManifests(files []string, stdin io.Reader) ([]*unstructured.Unstructure
 	return all, nil
 }
 
-func readManifest(name string, stdin io.Reader) ([]*unstructured.Unstructured, error) {
+func readManifest(name string, stdin io.Reader, stderr io.Writer) ([]*unstructured.Unstructured, error) {
 	r := stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -143,9 +149,12 @@ func readManifest(name string, stdin io.Reader) ([]*unstructured.Unstructured, e
 	} else {
 		name = "stdin"
 	}
-	objs, err := manifest.Decode(r)
+	objs, warnings, err := manifest.DecodeWithWarnings(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "Warning: %s: %s\n", name, w)
 	}
 	return objs, nil
 }

@@ -16,10 +16,11 @@ limitations under the License.
 
 // Package manifest applies the pod rewrite to Kubernetes manifests, the way
 // the offline CLI needs it: it decodes YAML or JSON streams into
-// unstructured objects, rewrites the pod template of every workload kind it
-// knows (Pod, PodTemplate, Deployment, StatefulSet, ReplicaSet, DaemonSet,
-// ReplicationController, Job, CronJob, and the items of a List) and leaves
-// every other object as it was.
+// unstructured objects as kubectl apply -f does (duplicate keys keep their
+// last value, with a warning: see Decode), rewrites the pod template of
+// every workload kind it knows (Pod, PodTemplate, Deployment, StatefulSet,
+// ReplicaSet, DaemonSet, ReplicationController, Job, CronJob, and the items
+// of a List) and leaves every other object as it was.
 //
 // Only the fields the rewrite changes are written back: the change is a JSON
 // patch computed between the typed pod template before and after, applied to

@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
@@ -52,68 +53,6 @@ func decodeString(t *testing.T, s string) []*unstructured.Unstructured {
 		t.Fatalf("Decode() = %v", err)
 	}
 	return objs
-}
-
-func TestDecode(t *testing.T) {
-	tests := map[string]struct {
-		in        string
-		wantKinds []string
-		wantErr   string
-	}{
-		"reads several YAML documents in order": {
-			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n",
-			wantKinds: []string{"ConfigMap", "Service"},
-		},
-		"skips documents that hold only comments or nothing": {
-			in:        "# header\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# trailer\n",
-			wantKinds: []string{"ConfigMap"},
-		},
-		"reads a JSON document": {
-			in:        `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]}`,
-			wantKinds: []string{"List"},
-		},
-		"keeps YAML anchors' values": {
-			in:        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {x: y}\n  annotations: *l\n",
-			wantKinds: []string{"ConfigMap"},
-		},
-		"refuses a document without a kind": {
-			in:      "apiVersion: v1\nmetadata: {name: a}\n",
-			wantErr: "document 1: Object 'Kind' is missing",
-		},
-		"refuses a document without an apiVersion": {
-			in:      "kind: ConfigMap\nmetadata: {name: a}\n",
-			wantErr: "document 1: Object 'apiVersion' is missing",
-		},
-		"refuses duplicate keys, naming the document": {
-			in:      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nkind: Secret\n",
-			wantErr: "document 2:",
-		},
-		"refuses YAML that does not parse": {
-			in:      "apiVersion: v1\nkind: [\n",
-			wantErr: "document 1:",
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			objs, err := Decode(strings.NewReader(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("Decode() error = %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var kinds []string
-			for _, o := range objs {
-				kinds = append(kinds, o.GetKind())
-			}
-			if diff := cmp.Diff(tc.wantKinds, kinds); diff != "" {
-				t.Error(diff)
-			}
-		})
-	}
 }
 
 func testRewriter() *Rewriter {
@@ -233,6 +172,94 @@ func TestRewriteKinds(t *testing.T) {
 			t.Errorf("results %+v", results)
 		}
 	})
+}
+
+func TestRewriteLists(t *testing.T) {
+	indent := func(s, prefix string) string {
+		return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+	}
+	pod := indent(vllmPodYAML, "  ")                                            // a Pod item, kind and all
+	bare := indent(vllmPodYAML[strings.Index(vllmPodYAML, "metadata:"):], "  ") // a PodList item: no kind, no apiVersion
+	deployment := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    " + indent(vllmPodYAML[strings.Index(vllmPodYAML, "spec:"):], "    ")
+	podJSON, err := yaml.YAMLToJSON([]byte(vllmPodYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		in       string
+		wantKind string
+		wantRefs []string
+		// itemsWithoutKind: the items had no kind and must still have none.
+		itemsWithoutKind bool
+	}{
+		"rewrites the items of a kind: List, which stays a List": {
+			in:       "apiVersion: v1\nkind: List\nmetadata: {}\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n- " + pod + "\n",
+			wantKind: "List", wantRefs: []string{"Pod llama"},
+		},
+		"rewrites the items of a JSON List": {
+			in:       `{"apiVersion": "v1", "kind": "List", "items": [` + string(podJSON) + `]}`,
+			wantKind: "List", wantRefs: []string{"Pod llama"},
+		},
+		"rewrites the items of a typed list whose items carry their kind (DeploymentList)": {
+			in:       "apiVersion: apps/v1\nkind: DeploymentList\nmetadata: {resourceVersion: \"1\"}\nitems:\n- " + indent(deployment, "  ") + "\n",
+			wantKind: "DeploymentList", wantRefs: []string{"Deployment d"},
+		},
+		"rewrites the items of a typed list that have no kind, taking it from the list as kubectl does, without writing it": {
+			in:       "apiVersion: v1\nkind: PodList\nmetadata: {resourceVersion: \"1\"}\nitems:\n- " + bare + "\n",
+			wantKind: "PodList", wantRefs: []string{"Pod llama"}, itemsWithoutKind: true,
+		},
+		"leaves the kindless items of a kind: List alone, as they name no kind": {
+			in:       "apiVersion: v1\nkind: List\nitems:\n- " + bare + "\n",
+			wantKind: "List", itemsWithoutKind: true,
+		},
+		"rewrites the items of a List inside a List": {
+			in:       "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - " + indent(vllmPodYAML, "    ") + "\n",
+			wantKind: "List", wantRefs: []string{"Pod llama"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			objs := decodeString(t, tc.in)
+			if len(objs) != 1 {
+				t.Fatalf("%d objects", len(objs))
+			}
+			var refs []string
+			for _, res := range testRewriter().Rewrite(objs[0]) {
+				if res.Err != nil || res.Report.Outcome != rewrite.Rewritten {
+					t.Fatalf("%s: %+v", res.Ref, res)
+				}
+				refs = append(refs, res.Ref)
+			}
+			if diff := cmp.Diff(tc.wantRefs, refs); diff != "" {
+				t.Errorf("rewritten (-want +got):\n%s", diff)
+			}
+			var out bytes.Buffer
+			if err := EncodeYAML(&out, objs); err != nil {
+				t.Fatal(err)
+			}
+			back := decodeString(t, out.String())
+			if len(back) != 1 || back[0].GetKind() != tc.wantKind {
+				t.Fatalf("printed %d objects, the first a %s, want one %s:\n%s", len(back), back[0].GetKind(), tc.wantKind, out.String())
+			}
+			rewritten := 0
+			for _, item := range flatten(back[0].Object)[1:] {
+				if _, ok := item["items"]; ok {
+					continue
+				}
+				if _, hasKind := item["kind"]; hasKind == tc.itemsWithoutKind {
+					t.Errorf("item %v has a kind: %v, want %v", item["metadata"], hasKind, !tc.itemsWithoutKind)
+				}
+				for _, path := range [][]string{{"metadata", "annotations"}, {"spec", "template", "metadata", "annotations"}} {
+					if _, ok, _ := unstructured.NestedString(item, append(path, v1alpha1.AnnotationStatus)...); ok {
+						rewritten++
+					}
+				}
+			}
+			if rewritten != len(tc.wantRefs) {
+				t.Errorf("%d rewritten pod templates in the output, want %d:\n%s", rewritten, len(tc.wantRefs), out.String())
+			}
+		})
+	}
 }
 
 func TestRewriteKeepsUnknownFields(t *testing.T) {

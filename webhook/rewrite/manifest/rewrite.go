@@ -19,6 +19,7 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 
 	jsonpatchapply "github.com/evanphx/json-patch/v5"
@@ -71,8 +72,9 @@ var templatePaths = map[string][]string{
 }
 
 // Rewrite rewrites, in place, the pod templates in obj (and in the items of
-// a List). It returns one result per pod template it found; objects of
-// other kinds are left as they were and produce none.
+// a List: kind: List, or a typed list like DeploymentList). It returns one
+// result per pod template it found; objects of other kinds are left as they
+// were and produce none.
 func (r *Rewriter) Rewrite(obj *unstructured.Unstructured) []Result {
 	if obj.IsList() {
 		return r.rewriteList(obj)
@@ -97,6 +99,11 @@ func (r *Rewriter) rewriteList(list *unstructured.Unstructured) []Result {
 	if !ok {
 		return nil
 	}
+	// The items of a typed list as the API returns it (a PodList) have no
+	// kind or apiVersion: kubectl takes them from the list
+	// (unstructured.UnstructuredJSONScheme's decodeToList), and so does the
+	// rewrite, without writing them into the items.
+	itemKind := strings.TrimSuffix(list.GetKind(), "List")
 	var results []Result
 	for i, item := range items {
 		m, ok := item.(map[string]any)
@@ -104,7 +111,17 @@ func (r *Rewriter) rewriteList(list *unstructured.Unstructured) []Result {
 			continue
 		}
 		u := &unstructured.Unstructured{Object: m}
+		inferred := u.GetKind() == "" && u.GetAPIVersion() == "" && itemKind != ""
+		if inferred {
+			u.Object = maps.Clone(m)
+			u.SetAPIVersion(list.GetAPIVersion())
+			u.SetKind(itemKind)
+		}
 		results = append(results, r.Rewrite(u)...)
+		if inferred {
+			delete(u.Object, "apiVersion")
+			delete(u.Object, "kind")
+		}
 		items[i] = u.Object
 	}
 	return results
