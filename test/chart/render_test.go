@@ -134,8 +134,9 @@ func parseRelease(rel *release.Release) (*rendered, error) {
 	return &rendered{objs: objs, notes: rel.Info.Notes}, nil
 }
 
-// parseManifest splits a multi-document manifest. Decoding is strict, so a
-// duplicate key in a rendered mapping is an error here, as it is for kubectl.
+// parseManifest splits a multi-document manifest. Decoding is strict: a
+// duplicate key in a rendered mapping is an error here (kubectl would keep the
+// last value silently), so the chart never renders one.
 func parseManifest(manifest string) ([]*unstructured.Unstructured, error) {
 	r := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(manifest)))
 	var objs []*unstructured.Unstructured
