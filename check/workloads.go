@@ -252,6 +252,8 @@ func skipHint(reason rewrite.SkipReason) string {
 		return "the template already carries the status annotation (rewritten offline?): nothing to do"
 	case rewrite.SkipUntranslatable:
 		return "the warning says what cannot be translated safely; vllm-to-sglang translate -- COMMAND shows it offline"
+	case rewrite.SkipHostNetwork:
+		return "set the profile's spec.proxy.hostNetworkSGLangPort to a port the pod does not serve on, declare or probe"
 	}
 	return "docs/rewrite.md (Which pods are rewritten) lists when pods are left alone"
 }

@@ -68,6 +68,12 @@ func vllmPod(extraArgs ...string) *corev1.Pod {
 	}
 }
 
+// onTheNode puts a pod in the node's network.
+func onTheNode(pod *corev1.Pod) *corev1.Pod {
+	pod.Spec.HostNetwork = true
+	return pod
+}
+
 func plainPod() *corev1.Pod {
 	return &corev1.Pod{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
@@ -265,6 +271,24 @@ func TestPodRewriter(t *testing.T) {
 			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), rejectProfile("strict")},
 			pod:      withAnnotation(vllmPod("--fingerprint-value", "abc"), v1alpha1.AnnotationProfile, "strict"),
 			want: expect{code: http.StatusForbidden, message: "--fingerprint-value",
+				outcome: OutcomeDenied, reason: DenyRejectedFlags},
+		},
+		"rewrites a hostNetwork pod, warning that the proxy and SGLang use the node's ports": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      onTheNode(vllmPod()),
+			want: expect{allowed: true, patched: true, image: defaultProfile().Spec.Image, outcome: OutcomeRewritten,
+				warningHas: "sglang-proxy serves vLLM's port 8000 on the node, SGLang listens on 127.0.0.1:28000 of the node"},
+		},
+		"allows a hostNetwork pod that uses the profile's SGLang port unchanged, with a warning": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
+			pod:      onTheNode(vllmPod("--port", "28000")),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipHostNetwork),
+				warningHas: "28000 (the profile's spec.proxy.hostNetworkSGLangPort), is vLLM's serving port"},
+		},
+		"denies a hostNetwork pod that uses the profile's SGLang port when the profile says Reject": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), rejectProfile("strict")},
+			pod:      withAnnotation(onTheNode(vllmPod("--port", "28000")), v1alpha1.AnnotationProfile, "strict"),
+			want: expect{code: http.StatusForbidden, message: "is vLLM's serving port",
 				outcome: OutcomeDenied, reason: DenyRejectedFlags},
 		},
 		"rewrites a dry-run request the same way": {

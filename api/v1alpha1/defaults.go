@@ -41,6 +41,19 @@ const (
 	DefaultFixToolSchemas        = true
 )
 
+// DefaultHostNetworkSGLangPort is SGLang's port on the node's 127.0.0.1 in
+// a hostNetwork pod (spec.proxy.hostNetworkSGLangPort). On the node it
+// shares the port space with everything else there, so it keeps clear of
+// what commonly listens on a Kubernetes node: it is below the default
+// NodePort range 30000-32767 (which holds SGLang's own default, 30000; in
+// iptables mode kube-proxy answers NodePorts on 127.0.0.1 too, so the
+// proxy could reach a Service instead of SGLang), below Linux's ephemeral
+// range 32768-60999 (outgoing connections), above Ray's worker ports
+// 10002-19999, the Kubernetes components' 10248-10260 and Istio's
+// 15000-15090, and apart from common node agents (node-problem-detector
+// 20256, fluentd 24224) and databases (MongoDB 27017).
+const DefaultHostNetworkSGLangPort int32 = 28000
+
 // Default list values, as functions so callers cannot mutate shared slices.
 var (
 	DefaultGPUReplacePrefixes  = func() []string { return []string{"nvidia.com/"} }
@@ -91,6 +104,9 @@ func (a *ArgPolicy) defaultArgs() {
 func (p *ProxySpec) defaultProxy() {
 	if p.MetricsMode == "" {
 		p.MetricsMode = DefaultMetricsMode
+	}
+	if p.HostNetworkSGLangPort == 0 {
+		p.HostNetworkSGLangPort = DefaultHostNetworkSGLangPort
 	}
 	if p.FixToolSchemas == nil {
 		v := DefaultFixToolSchemas

@@ -347,6 +347,19 @@ type ProxySpec struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=1024
 	MaxBodyBytes *int64 `json:"maxBodyBytes,omitempty"`
+
+	// hostNetworkSGLangPort is where SGLang listens in a pod with
+	// hostNetwork: true, on the node's 127.0.0.1, while the proxy serves
+	// vLLM's port on the node. The port is declared as a host port of
+	// 127.0.0.1, so the scheduler puts no two such pods on one node. A pod
+	// that serves vLLM on this port, or declares or probes it, is not
+	// rewritten (with unsafeFlags Reject, it is denied). Other pods ignore it:
+	// SGLang gets a free port of the pod's own network.
+	// +optional
+	// +kubebuilder:default=28000
+	// +kubebuilder:validation:Minimum=1024
+	// +kubebuilder:validation:Maximum=65535
+	HostNetworkSGLangPort int32 `json:"hostNetworkSGLangPort,omitempty"`
 }
 
 // HealthSpec is the proxy's background health check of SGLang.

@@ -39,6 +39,8 @@ func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
 		"a Fixed memory mode without a fraction":    func(s *v1alpha1.SGLangProfileSpec) { s.Args.GPUMemoryUtilization.Mode = v1alpha1.GPUMemoryFixed },
 		"a memory offset that is not a fraction":    func(s *v1alpha1.SGLangProfileSpec) { s.Args.GPUMemoryUtilization.Offset = "7%" },
 		"a health check fall count of zero or less": func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.Health.Fall = -1 },
+		"a privileged hostNetwork SGLang port":      func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.HostNetworkSGLangPort = 80 },
+		"a hostNetwork SGLang port above 65535":     func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.HostNetworkSGLangPort = 65536 },
 		"a Rename override without a target flag": func(s *v1alpha1.SGLangProfileSpec) {
 			s.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--block-size", Action: v1alpha1.FlagRename}}
 		},

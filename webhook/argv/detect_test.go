@@ -43,6 +43,7 @@ func TestFixturesAreDetectedOrSkippedWithTheRightReason(t *testing.T) {
 		"production-stack-helm-single-gpu-llama/vllm":               NotSkipped,
 		"production-stack-helm-tp8-devstral-tools/vllm":             NotSkipped,
 		"production-stack-operator-tp8-devstral-tools/vllm":         NotSkipped,
+		"vllm-docs-k8s-amd-rocm-hostnetwork/mistral-7b":             NotSkipped,
 		"vllm-docs-k8s-gpu-nvidia/mistral-7b":                       NotSkipped,
 	}
 	seen := map[string]bool{}

@@ -274,6 +274,30 @@ func TestParse(t *testing.T) {
 			doc:     minimal + "  proxy:\n    maxBodyBytes: 10\n",
 			wantErr: "spec.proxy.maxBodyBytes: Invalid value: 10",
 		},
+		"defaults the hostNetwork SGLang port": {
+			doc: minimal,
+			validate: func(t *testing.T, p *v1alpha1.SGLangProfile) {
+				if got := p.Spec.Proxy.HostNetworkSGLangPort; got != v1alpha1.DefaultHostNetworkSGLangPort {
+					t.Errorf("hostNetworkSGLangPort = %d, want %d", got, v1alpha1.DefaultHostNetworkSGLangPort)
+				}
+			},
+		},
+		"accepts a hostNetwork SGLang port the profile sets": {
+			doc: minimal + "  proxy:\n    hostNetworkSGLangPort: 1024\n",
+			validate: func(t *testing.T, p *v1alpha1.SGLangProfile) {
+				if got := p.Spec.Proxy.HostNetworkSGLangPort; got != 1024 {
+					t.Errorf("hostNetworkSGLangPort = %d, want 1024", got)
+				}
+			},
+		},
+		"refuses a privileged hostNetwork SGLang port": {
+			doc:     minimal + "  proxy:\n    hostNetworkSGLangPort: 80\n",
+			wantErr: "spec.proxy.hostNetworkSGLangPort: Invalid value: 80: must be between 1024 and 65535",
+		},
+		"refuses a hostNetwork SGLang port above 65535": {
+			doc:     minimal + "  proxy:\n    hostNetworkSGLangPort: 65536\n",
+			wantErr: "spec.proxy.hostNetworkSGLangPort: Invalid value: 65536",
+		},
 		"refuses an extra argument SGLang does not have": {
 			doc:     minimal + "  args:\n    extra: [--enable-warp-drive]\n",
 			wantErr: "SGLang 0.5.9 has no flag --enable-warp-drive",

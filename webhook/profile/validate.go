@@ -43,6 +43,8 @@ var (
 const (
 	maxRuntimeClassNameLength = 253
 	minMaxBodyBytes           = 1024
+	minHostNetworkSGLangPort  = 1024
+	maxHostNetworkSGLangPort  = 65535
 )
 
 var pullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
@@ -241,6 +243,10 @@ func validateProxy(path *field.Path, p *v1alpha1.ProxySpec) field.ErrorList {
 	if p.MaxBodyBytes != nil && *p.MaxBodyBytes < minMaxBodyBytes {
 		errs = append(errs, field.Invalid(path.Child("maxBodyBytes"), *p.MaxBodyBytes,
 			"must be greater than or equal to 1024"))
+	}
+	if p.HostNetworkSGLangPort < minHostNetworkSGLangPort || p.HostNetworkSGLangPort > maxHostNetworkSGLangPort {
+		errs = append(errs, field.Invalid(path.Child("hostNetworkSGLangPort"), p.HostNetworkSGLangPort,
+			"must be between 1024 and 65535"))
 	}
 	return append(errs, validateHealth(path.Child("health"), &p.Health)...)
 }

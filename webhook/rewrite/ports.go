@@ -17,9 +17,14 @@ limitations under the License.
 package rewrite
 
 import (
+	"cmp"
+	"fmt"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/sets"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 const (
@@ -104,6 +109,54 @@ func pickSGLangPort(used sets.Set[int32], vllmPort int32) int32 {
 		}
 	}
 	return 0
+}
+
+// hostNetworkPortField is the profile field that sets SGLang's port in a
+// hostNetwork pod, as messages name it.
+const hostNetworkPortField = "spec.proxy.hostNetworkSGLangPort"
+
+// sglangPortFor decides where SGLang listens, or why it cannot listen
+// anywhere (a skip reason and its detail). In the pod's own network it is
+// the first free port after vLLM's (pickSGLangPort). In the node's network
+// (hostNetwork: true) the pod's ports are the node's, where a port free in
+// the pod may well be taken, so it is the profile's hostNetworkSGLangPort,
+// refused only when the pod takes it itself: as vLLM's serving port, which
+// the proxy takes over, or as a port the pod declares or probes.
+func sglangPortFor(spec *corev1.PodSpec, proxy *v1alpha1.ProxySpec, vllmPort int32) (int32, SkipReason, string) {
+	if !spec.HostNetwork {
+		if port := pickSGLangPort(usedPorts(spec), vllmPort); port != 0 {
+			return port, "", ""
+		}
+		return 0, SkipUntranslatable, "no free port is left for SGLang"
+	}
+	port := cmp.Or(proxy.HostNetworkSGLangPort, v1alpha1.DefaultHostNetworkSGLangPort)
+	taken := ""
+	switch {
+	case port == vllmPort:
+		taken = "is vLLM's serving port, which sglang-proxy takes over"
+	case usedPorts(spec).Has(port):
+		taken = "is declared or probed by the pod"
+	default:
+		return port, "", ""
+	}
+	return 0, SkipHostNetwork, fmt.Sprintf("SGLang's port on the node, %d (the profile's %s), %s: the profile must name another port",
+		port, hostNetworkPortField, taken)
+}
+
+// onNodeNetwork finishes a hostNetwork pod, whose ports are the node's:
+// the serving port already went to the proxy (as vLLM had it, on every
+// address of the node); SGLang's port on the node's 127.0.0.1 is declared
+// on the SGLang container as a host port of 127.0.0.1, so the scheduler
+// puts no two pods that need it on one node, and the status records that
+// the ports are the node's. It returns the report's note naming both.
+func onNodeNetwork(c *corev1.Container, status *Status) string {
+	c.Ports = append(c.Ports, corev1.ContainerPort{
+		ContainerPort: status.SGLangPort, HostPort: status.SGLangPort, HostIP: sglangHost, Protocol: corev1.ProtocolTCP,
+	})
+	status.HostNetwork = true
+	return fmt.Sprintf("the pod uses the node's network: %s serves vLLM's port %d on the node, SGLang listens on %s:%d of the node "+
+		"(the profile's %s; declared as a host port, so no two pods that need it share a node)",
+		v1alpha1.ProxyContainerName, status.ServingPort, sglangHost, status.SGLangPort, hostNetworkPortField)
 }
 
 // takeServingPort removes the vLLM container's TCP entry for the serving

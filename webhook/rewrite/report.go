@@ -51,10 +51,11 @@ type Report struct {
 
 // Warnings returns one line per dropped or approximated flag and per note,
 // as kubectl prints admission warnings ("Warning: <line>"). A pod skipped
-// because its command could not be translated gets one line saying so.
+// for a reason that warns (SkipReason.Warns: its command could not be
+// translated, its port on the node is taken) gets one line saying so.
 func (r *Report) Warnings() []string {
 	if r.Outcome == Skipped {
-		if r.SkipReason == SkipUntranslatable {
+		if r.SkipReason.Warns() {
 			return []string{fmt.Sprintf("container %q not rewritten: %s: %s", r.Container, r.SkipReason.Sentence(), r.Detail)}
 		}
 		return nil

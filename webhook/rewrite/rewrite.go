@@ -97,8 +97,6 @@ func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string)
 		return SkipOptedOut, ""
 	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
 		return SkipAlreadyRewritten, ""
-	case spec.HostNetwork:
-		return SkipHostNetwork, ""
 	}
 	if why := multiNodePod(meta); why != "" {
 		return SkipMultiNode, why
@@ -176,12 +174,13 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	if inv.reason == argv.SkipMultiNode {
 		return skip(SkipMultiNode, inv.detail())
 	}
-	untranslatable := func(detail string) (*plan, *Report, error) {
+	refuse := func(r SkipReason, detail string) (*plan, *Report, error) {
 		if profile.Args.UnsafeFlags == v1alpha1.UnsafeFlagReject {
 			return nil, nil, &RejectedError{Container: c.Name, Reason: detail}
 		}
-		return skip(SkipUntranslatable, detail)
+		return skip(r, detail)
 	}
+	untranslatable := func(detail string) (*plan, *Report, error) { return refuse(SkipUntranslatable, detail) }
 	atStart := inv.reason == argv.TranslateAtStart
 	if inv.reason != argv.NotSkipped && !atStart {
 		return untranslatable(inv.detail())
@@ -193,10 +192,11 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 	if !ok {
 		return untranslatable("vLLM's --port is only known at run time, so the proxy cannot take it over")
 	}
-	p := &plan{index: index, vllmPort: vllmPort, sglangPort: pickSGLangPort(usedPorts(spec), vllmPort), atStart: atStart}
-	if p.sglangPort == 0 {
-		return untranslatable("no free port is left for SGLang")
+	sglangPort, taken, why := sglangPortFor(spec, &profile.Proxy, vllmPort)
+	if taken != "" {
+		return refuse(taken, why)
 	}
+	p := &plan{index: index, vllmPort: vllmPort, sglangPort: sglangPort, atStart: atStart}
 	release, err := sglang.Resolve(profile.SGLangVersion, profile.Image)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the profile's SGLang release: %w", err)
@@ -338,6 +338,9 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 	report.Notes = append(report.Notes, rewriteGPU(c, &profile.GPU)...)
 
 	serving := takeServingPort(c, p.vllmPort)
+	if spec.HostNetwork {
+		report.Notes = append(report.Notes, onNodeNetwork(c, status))
+	}
 	if retargetProbes(c, serving) {
 		report.Notes = append(report.Notes, "a tcpSocket probe on the serving port now checks the proxy's /health, because the proxy accepts connections before SGLang is ready")
 	}

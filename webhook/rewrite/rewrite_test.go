@@ -861,9 +861,13 @@ func TestRewriteSkips(t *testing.T) {
 			pod:        func(p *corev1.Pod) { p.Annotations = map[string]string{"kubernetes.io/config.mirror": "abc"} },
 			wantReason: SkipMirrorPod,
 		},
-		"leaves a host-network pod alone": {
-			pod:        func(p *corev1.Pod) { p.Spec.HostNetwork = true },
+		"leaves a host-network pod alone that serves vLLM on the profile's SGLang port for the node (profile says Warn)": {
+			pod: func(p *corev1.Pod) {
+				p.Spec.HostNetwork = true
+				vllmOf(p).Command[6] = "28000"
+			},
 			wantReason: SkipHostNetwork,
+			wantDetail: "is vLLM's serving port",
 		},
 		"leaves a pod that already has an sglang-proxy container but no status alone": {
 			pod: func(p *corev1.Pod) {

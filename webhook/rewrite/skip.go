@@ -37,8 +37,9 @@ const (
 	SkipOptedOut SkipReason = "opted-out"
 	// SkipMirrorPod: static pods (their API mirrors) are never changed.
 	SkipMirrorPod SkipReason = "mirror-pod"
-	// SkipHostNetwork: in the node's network the proxy and SGLang ports could
-	// collide with the node's own.
+	// SkipHostNetwork: the pod uses the node's network and itself takes the
+	// port the profile gives SGLang there (spec.proxy.hostNetworkSGLangPort),
+	// and the profile's unsafeFlags is Warn (Reject denies the pod instead).
 	SkipHostNetwork SkipReason = "host-network"
 	// SkipNoVLLMContainer: no container runs vLLM's OpenAI server.
 	SkipNoVLLMContainer SkipReason = "no-vllm-container"
@@ -69,7 +70,7 @@ var skipSentences = map[SkipReason]string{
 	SkipAlreadyRewritten:       "the pod was already rewritten (it carries the vllm-to-sglang.io/status annotation)",
 	SkipOptedOut:               "the pod opted out with the label vllm-to-sglang.io/rewrite=disabled",
 	SkipMirrorPod:              "static pods (mirror pods) are never changed",
-	SkipHostNetwork:            "the pod uses the node's network, where the proxy and SGLang ports could collide with the node's own",
+	SkipHostNetwork:            "the pod uses the node's network and itself uses the port the profile gives SGLang there, and the profile admits such pods unchanged (unsafeFlags: Warn)",
 	SkipNoVLLMContainer:        "no container runs vLLM's OpenAI-compatible server",
 	SkipMultipleVLLMContainers: "more than one container runs vLLM's server; only pods with one are rewritten",
 	SkipNoGPU:                  "the vLLM container requests no GPU",
@@ -77,6 +78,12 @@ var skipSentences = map[SkipReason]string{
 	SkipProxyNameTaken:         "a container is already named sglang-proxy but the pod carries no vllm-to-sglang.io/status annotation",
 	SkipUntranslatable:         "the vLLM command line cannot be translated safely, and the profile admits such pods unchanged (unsafeFlags: Warn)",
 }
+
+// Warns reports whether a pod skipped for this reason gets a warning: the
+// pod would run vLLM's server on a GPU and the namespace asked for SGLang,
+// but what the pod says (a command line, a port) keeps the profile from
+// rewriting it safely.
+func (r SkipReason) Warns() bool { return r == SkipUntranslatable || r == SkipHostNetwork }
 
 // Sentence explains the reason in words, for logs, events and warnings.
 func (r SkipReason) Sentence() string {

@@ -56,6 +56,9 @@ type Status struct {
 	// TranslatedAtStart: the vLLM command is only known when it runs; the
 	// launcher translates it then (its warnings are in the container's log).
 	TranslatedAtStart bool `json:"translatedAtStart,omitempty"`
+	// HostNetwork says the pod uses the node's network: ServingPort is the
+	// node's, and SGLangPort is on the node's 127.0.0.1.
+	HostNetwork bool `json:"hostNetwork,omitempty"`
 	// SGLangVersion is the SGLang release the profile runs, and
 	// SGLangVersionSource where that came from: spec.sglangVersion, the
 	// image tag, or a fallback to the oldest supported release.

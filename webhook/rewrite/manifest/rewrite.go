@@ -228,7 +228,7 @@ func (r Result) Messages(profileName string) []string {
 	rep := r.Report
 	if rep.Outcome == rewrite.Skipped {
 		line := fmt.Sprintf("%s: not rewritten: %s", r.Ref, rep.SkipReason.Sentence())
-		if rep.Detail != "" && rep.SkipReason != rewrite.SkipUntranslatable {
+		if rep.Detail != "" && !rep.SkipReason.Warns() {
 			line += " (" + rep.Detail + ")"
 		}
 		out = append(out, line)
