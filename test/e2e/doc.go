@@ -14,7 +14,8 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package e2e follows a vLLM production-stack Deployment from kubectl apply
+// Package e2e follows a vLLM production-stack Deployment, and the
+// Deployment KServe creates for an LLMInferenceService, from kubectl apply
 // to a served chat completion, with everything real except the GPU:
 //
 //   - kube-apiserver, etcd and kube-controller-manager (envtest, built from
@@ -23,14 +24,23 @@ limitations under the License.
 //     webhook server this test runs in-process (webhook.NewManager, as
 //     `vllm-to-sglang webhook` builds it) with a CA the test controls;
 //   - the production-stack fixtures (test/testdata/production-stack-*.yaml)
-//     applied as Deployments in a labelled namespace, their pods created by
-//     the ReplicaSet controller and rewritten by the webhook;
+//     and the KServe one (the Deployment of
+//     test/testdata/kserve-llminferenceservice.yaml; KServe itself is not
+//     installed) applied as Deployments in labelled namespaces, their pods
+//     created by the ReplicaSet controller and rewritten by the webhook: the
+//     production-stack pods at admission, the KServe pod at start (its bash
+//     script runs vLLM from eval "…" with flags in variables, so every vLLM
+//     command in it goes through `vllm-to-sglang launch`, installed by an
+//     init container);
 //   - each rewritten pod "run" on this machine: the real proxy binary with
 //     the exact command and args of its sglang-proxy container, and the fake
-//     SGLang server (test/fakesglang) with the exact argv of its vllm
-//     container, which it checks against SGLang's flag catalog as SGLang's
-//     argument parser would; the only changes are the ports (see
-//     localSGLangArgv and localProxyArgv);
+//     SGLang server (test/fakesglang), which checks its argv against SGLang's
+//     flag catalog as SGLang's argument parser would, started with the exact
+//     argv of the vllm container, or, for a pod translated at start, by the
+//     container's own script run in bash with the launcher built from
+//     ./cmd/vllm-to-sglang and a python3 stub that execs the fake with the
+//     argv the launcher built; the only changes are the ports (see
+//     localSGLangArgv, pythonStub and localProxyArgv);
 //   - the pod's port driven with the official openai npm client
 //     (test/proxy/node), plus /metrics and /health as a router and the
 //     kubelet read them.

@@ -41,6 +41,9 @@ var suite struct {
 	webhook  *framework.Webhook
 	proxyBin string // built from ./cmd/proxy: the image's /proxy
 	fakeBin  string // built from ./test/fakesglang/cmd/fakesglang
+	// launcherBin is built from ./cmd/vllm-to-sglang: the launcher the
+	// webhook's init container installs for a pod translated at start.
+	launcherBin string
 }
 
 func TestMain(m *testing.M) { os.Exit(framework.RunSuite(m, "the end-to-end suite", setUp)) }
@@ -52,6 +55,7 @@ func setUp(ctx context.Context, cleanup *framework.Cleanup) error {
 	}
 	cleanup.Add(func() error { return os.RemoveAll(dir) })
 	suite.proxyBin, suite.fakeBin = filepath.Join(dir, "proxy"), filepath.Join(dir, "fakesglang")
+	suite.launcherBin = filepath.Join(dir, "vllm-to-sglang")
 	// The binaries build while the control plane starts.
 	var g errgroup.Group
 	g.Go(func() error {
@@ -59,7 +63,7 @@ func setUp(ctx context.Context, cleanup *framework.Cleanup) error {
 		if err != nil {
 			return err
 		}
-		return framework.Build(ctx, root, dir, "./cmd/proxy", "./test/fakesglang/cmd/fakesglang")
+		return framework.Build(ctx, root, dir, "./cmd/proxy", "./test/fakesglang/cmd/fakesglang", "./cmd/vllm-to-sglang")
 	})
 	g.Go(func() error { return startCluster(ctx, cleanup) })
 	return g.Wait()

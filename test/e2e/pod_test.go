@@ -52,37 +52,44 @@ var proxyCommand = []string{"/proxy"}
 
 // startPod runs the pod's vllm container (as the fake SGLang) and its
 // sglang-proxy container (as the real proxy) with their own argv and env;
-// only the ports differ (localSGLangArgv, localProxyArgv).
+// only the ports differ (the port rule below). A vllm container runs SGLang
+// either directly (its command is SGLang's launcher: startSGLang) or through
+// `vllm-to-sglang launch` from its own script, when the webhook translated
+// it at start (startLaunchedSGLang).
 func startPod(t *testing.T, pod *corev1.Pod) *localPod {
 	t.Helper()
 	status, _, err := rewrite.ReadStatus(&pod.ObjectMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vllm := container(pod.Spec.Containers, status.Container)
-	proxy := container(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)
-	if !slices.Equal(vllm.Command, sglangLauncher) || !slices.Equal(proxy.Command, proxyCommand) {
-		t.Fatalf("commands %q and %q; this test runs %q and %q", vllm.Command, proxy.Command, sglangLauncher, proxyCommand)
-	}
-	lp := &localPod{toolCallParser: toolCallParser(append(slices.Clone(vllm.Command), vllm.Args...))}
-
-	env := containerEnv(t, pod, vllm)
-	argv, changed := localSGLangArgv(expandAll(append(slices.Clone(vllm.Command), vllm.Args...), env), status.SGLangPort)
-	if len(changed) != 1 {
-		t.Fatalf("the vllm container's argv names SGLang's port %d %d times as --port, want once: %q", status.SGLangPort, len(changed), argv)
-	}
 	if status.SGLangVersion == "" {
 		t.Fatalf("the status annotation names no SGLang release: %+v", status)
 	}
+	vllm := container(pod.Spec.Containers, status.Container)
+	proxy := container(pod.Spec.InitContainers, v1alpha1.ProxyContainerName)
+	if vllm == nil || proxy == nil {
+		t.Fatalf("pod %s: container %q found %v, %s found %v", pod.Name, status.Container, vllm != nil, v1alpha1.ProxyContainerName, proxy != nil)
+	}
+	if !slices.Equal(proxy.Command, proxyCommand) {
+		t.Fatalf("the proxy's command is %q; this test runs %q", proxy.Command, proxyCommand)
+	}
+
+	env := containerEnv(t, pod, vllm)
+	argv := expandAll(append(slices.Clone(vllm.Command), vllm.Args...), env)
 	// The fake refuses what the pod's SGLang release would refuse.
-	lp.fake = start(t, suite.fakeBin, argv, append(slices.Clone(env), "FAKESGLANG_RELEASE="+status.SGLangVersion))
-	addr, err := lp.fake.WaitForLine(t.Context(), func(line string) (string, bool) {
+	env = append(env, "FAKESGLANG_RELEASE="+status.SGLangVersion)
+	run := startSGLang
+	if status.TranslatedAtStart {
+		run = startLaunchedSGLang
+	}
+	fake, sglangArgv := run(t, vllm, argv, env, status.SGLangPort)
+	addr, err := fake.WaitForLine(t.Context(), func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	})
 	if err != nil {
 		t.Fatalf("SGLang (the fake, which parses argv as SGLang does) did not start with the rewritten command line: %v", err)
 	}
-	lp.fakeURL = "http://" + addr
+	lp := &localPod{fake: fake, fakeURL: "http://" + addr, toolCallParser: toolCallParser(sglangArgv())}
 
 	_, fakePort, _ := net.SplitHostPort(addr)
 	env = containerEnv(t, pod, proxy)
@@ -99,6 +106,29 @@ func startPod(t *testing.T, pod *corev1.Pod) *localPod {
 	_, port, _ := net.SplitHostPort(listen)
 	lp.url = "http://127.0.0.1:" + port
 	return lp
+}
+
+// startSGLang runs a vllm container whose command is SGLang's launcher:
+// the fake SGLang with the container's argv (command and args, expanded as
+// the kubelet does). The returned function gives SGLang's argv once the
+// fake has started.
+func startSGLang(t *testing.T, c *corev1.Container, argv, env []string, sglangPort int32) (*framework.Process, func() []string) {
+	t.Helper()
+	if !slices.Equal(c.Command, sglangLauncher) {
+		t.Fatalf("the vllm container's command is %q; this test runs %q", c.Command, sglangLauncher)
+	}
+	return start(t, suite.fakeBin, sglangPortRule(t, argv, sglangPort), env), func() []string { return argv }
+}
+
+// sglangPortRule applies the port rule to SGLang's argv, and fails the test
+// unless it names SGLang's port as --port exactly once.
+func sglangPortRule(t *testing.T, argv []string, sglangPort int32) []string {
+	t.Helper()
+	out, changed := localSGLangArgv(argv, sglangPort)
+	if len(changed) != 1 {
+		t.Fatalf("SGLang's argv names SGLang's port %d %d times as --port, want once: %q", sglangPort, len(changed), argv)
+	}
+	return out
 }
 
 // start runs a container's process until the test ends, and shows its
@@ -129,15 +159,17 @@ func proxyListenAddr(line string) (string, bool) {
 // are free in it; on this machine other processes may hold them. So:
 //
 //   - every listening port of the pod becomes 0 (the kernel picks a free
-//     one and the process reports it): the vllm container's --port S (SGLang's
-//     port) and the proxy's --listen=HOST:P (the pod's serving port);
+//     one and the process reports it): SGLang's --port S (SGLang's port, in
+//     the vllm container's argv or, translated at start, in the argv the
+//     launcher execs) and the proxy's --listen=HOST:P (the pod's serving
+//     port);
 //   - the proxy's --upstream=...:S gets the port the fake SGLang reported.
 //
 // Nothing else changes: hosts, flags, values and their order stay as the
 // pod has them. Both functions return the indexes they changed, so the test
 // can insist that the rule applied exactly where expected.
 
-// localSGLangArgv applies the port rule to the vllm container's argv.
+// localSGLangArgv applies the port rule to SGLang's argv.
 func localSGLangArgv(argv []string, sglangPort int32) (out []string, changed []int) {
 	out = slices.Clone(argv)
 	s := strconv.Itoa(int(sglangPort))

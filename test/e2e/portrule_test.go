@@ -17,7 +17,11 @@ limitations under the License.
 package e2e
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +85,35 @@ func TestExpandFollowsTheKubeletsRules(t *testing.T) {
 				t.Errorf("expand(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestPythonStubAppliesThePortRule pins the python3 stub of a pod
+// translated at start: it records the argv the launcher execs, changes
+// SGLang's --port S into 0 and nothing else, and execs the fake with it.
+func TestPythonStubAppliesThePortRule(t *testing.T) {
+	dir := t.TempDir()
+	record, stub, fake := filepath.Join(dir, "record"), filepath.Join(dir, "python3"), filepath.Join(dir, "fake it")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stub, []byte(pythonStub(record, fake, 8001)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	argv := []string{"-m", "sglang.launch_server", "--model-path", "a b", "--port", "8001", "--cuda-graph-max-bs", "8001", "--port", "9000"}
+	out, err := exec.CommandContext(t.Context(), stub, argv...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"python3", "-m", "sglang.launch_server", "--model-path", "a b", "--port", "0", "--cuda-graph-max-bs", "8001", "--port", "9000"}
+	if got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"); !slices.Equal(got, want) {
+		t.Errorf("the fake ran with %q, want %q", got, want)
+	}
+	data, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"); !slices.Equal(got, argv) {
+		t.Errorf("recorded %q, want the launcher's argv %q", got, argv)
 	}
 }
