@@ -185,10 +185,12 @@ func (o *launchOptions) terminate(msg string) {
 	_ = os.WriteFile(o.terminationPath, []byte(msg), 0o644) // best effort: the log has it all
 }
 
-// summary is the termination message of a launched SGLang.
+// summary is the termination message of a launched SGLang. It is written
+// before the exec, so it stays when SGLang exits later: it says where
+// SGLang's own error is.
 func summary(out translation) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "vllm-to-sglang launch: ran SGLang %s", describeRelease(out.SGLang))
+	fmt.Fprintf(&b, "vllm-to-sglang launch: started SGLang %s (if it exited, its own error is in kubectl logs --previous)", describeRelease(out.SGLang))
 	if len(out.Warnings) > 0 {
 		fmt.Fprintf(&b, "; %d warnings (kubectl logs shows them all): %s", len(out.Warnings), strings.Join(out.Warnings, "; "))
 	}

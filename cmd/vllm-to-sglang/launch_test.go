@@ -95,7 +95,7 @@ func TestLaunchCommand(t *testing.T) {
 		if !strings.Contains(l.stderr, "Warning: --gpu-memory-utilization=0.9 approximated") || !strings.Contains(l.stderr, "exec python3 -m sglang.launch_server") {
 			t.Errorf("stderr %q", l.stderr)
 		}
-		if !strings.HasPrefix(l.termination, "vllm-to-sglang launch: ran SGLang 0.5.9 (image tag); 1 warnings") {
+		if !strings.HasPrefix(l.termination, "vllm-to-sglang launch: started SGLang 0.5.9 (image tag) (if it exited, its own error is in kubectl logs --previous); 1 warnings") {
 			t.Errorf("termination message %q", l.termination)
 		}
 	})
