@@ -35,6 +35,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/podpatch"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
@@ -44,7 +45,7 @@ import (
 // nothing, plus warnings. It serves AdmissionReviews over HTTP itself
 // (ServeHTTP, which decodes the review and its pod in one pass) and is also
 // an admission.Handler. It is not a typed Defaulter: a Defaulter cannot
-// return warnings, and computes its patch by index (see podPatch).
+// return warnings, and computes its patch by index (see podpatch.Create).
 type PodRewriter struct {
 	profiles   client.Reader
 	proxyImage string
@@ -139,7 +140,7 @@ func (p *PodRewriter) rewrite(ctx context.Context, req *admissionv1.AdmissionReq
 		o.set(OutcomeSkipped, string(report.SkipReason))
 		return admission.Allowed(report.SkipReason.Sentence()).WithWarnings(warnings...)
 	}
-	patch, err := podPatch(pod, mutated)
+	patch, err := podpatch.Create(pod, mutated)
 	if err != nil {
 		o.set(OutcomeDenied, DenyInternal)
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("vllm-to-sglang webhook: computing the pod patch: %w", err))
