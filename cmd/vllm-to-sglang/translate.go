@@ -133,7 +133,7 @@ func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts a
 	if err != nil {
 		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
 	}
-	opts.Policy, opts.Release, opts.ROCm = prof.Spec.Args, release.Catalog, rewrite.ROCm(&prof.Spec.GPU)
+	opts.Policy, opts.Release, opts.ROCm = profile.ArgvPolicy(&prof.Spec.Args), release.Catalog, rewrite.ROCm(&prof.Spec.GPU)
 	res, err := argv.Translate(inv, opts)
 	if err != nil {
 		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))

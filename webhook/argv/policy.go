@@ -23,30 +23,29 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // override returns the profile's override for a vLLM flag.
-func (t *translation) override(flag string) (v1alpha1.FlagOverride, bool) {
+func (t *translation) override(flag string) (Override, bool) {
 	for _, o := range t.policy.Overrides {
 		if o.Flag == flag {
 			return o, true
 		}
 	}
-	return v1alpha1.FlagOverride{}, false
+	return Override{}, false
 }
 
 // applyOverride carries out a profile override, which wins over the table.
-func (t *translation) applyOverride(a Arg, o v1alpha1.FlagOverride) {
+func (t *translation) applyOverride(a Arg, o Override) {
 	switch o.Action {
-	case v1alpha1.FlagDrop:
+	case OverrideDrop:
 		t.translated(a, "the profile drops this flag")
-	case v1alpha1.FlagReject:
+	case OverrideReject:
 		t.rejected(a, "the profile rejects this flag")
-	case v1alpha1.FlagPass:
+	case OverridePass:
 		t.passAs(a, a.Flag, "the profile passes this flag to SGLang unchanged")
-	case v1alpha1.FlagRename:
+	case OverrideRename:
 		t.passAs(a, o.SGLangFlag, "the profile renames this flag to "+o.SGLangFlag)
 	default:
 		t.fail(fmt.Errorf("profile override for %s: unknown action %q", o.Flag, o.Action))
@@ -78,17 +77,20 @@ func (t *translation) fail(err error) {
 	}
 }
 
+// defaultGPUMemoryOffset is GPUMemoryPolicy.Offset when it is empty.
+const defaultGPUMemoryOffset = 0.07
+
 // gpuPolicy is the parsed --gpu-memory-utilization policy.
 type gpuPolicy struct {
-	mode   v1alpha1.GPUMemoryMode
+	mode   GPUMemoryMode
 	offset float64
 	fixed  string
 }
 
-func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
-	g := gpuPolicy{mode: p.Mode, offset: 0.07}
+func parseGPUPolicy(p GPUMemoryPolicy) (gpuPolicy, error) {
+	g := gpuPolicy{mode: p.Mode, offset: defaultGPUMemoryOffset}
 	if g.mode == "" {
-		g.mode = v1alpha1.DefaultGPUMemoryMode
+		g.mode = GPUMemoryTranslate
 	}
 	if p.Offset != "" {
 		f, err := strconv.ParseFloat(p.Offset, 64)
@@ -98,8 +100,8 @@ func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
 		g.offset = f
 	}
 	switch g.mode {
-	case v1alpha1.GPUMemoryTranslate, v1alpha1.GPUMemoryOmit:
-	case v1alpha1.GPUMemoryFixed:
+	case GPUMemoryTranslate, GPUMemoryOmit:
+	case GPUMemoryFixed:
 		f, err := strconv.ParseFloat(p.MemFractionStatic, 64)
 		if err != nil || f <= 0 || f >= 1 {
 			return g, fmt.Errorf("gpuMemoryUtilization.memFractionStatic %q is not a fraction in (0,1)", p.MemFractionStatic)
@@ -223,7 +225,7 @@ func parseExtra(words []string, cat *sglang.Catalog) ([]emission, error) {
 
 // applyUnsafePolicy turns unsafe drops into rejections for a Reject profile.
 func (t *translation) applyUnsafePolicy() {
-	if t.policy.UnsafeFlags != v1alpha1.UnsafeFlagReject {
+	if !t.policy.RejectUnsafe {
 		return
 	}
 	for i := range t.findings {

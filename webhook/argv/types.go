@@ -16,38 +16,7 @@ limitations under the License.
 
 package argv
 
-import (
-	"slices"
-
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
-)
-
-// Options for one translation.
-type Options struct {
-	// Policy is the profile's argument policy, already defaulted.
-	Policy v1alpha1.ArgPolicy
-	// Host is SGLang's --host. Empty keeps vLLM's --host, or 0.0.0.0 (vLLM's
-	// default: all interfaces) when the command did not set one.
-	Host string
-	// Port is SGLang's --port. Zero keeps vLLM's port (default 8000).
-	Port int32
-	// Release is the catalog of the SGLang release the profile runs (see
-	// sglang.Resolve): nothing it lacks is emitted. Nil means the oldest
-	// supported release.
-	Release *sglang.Catalog
-	// ROCm is true when the pod runs on AMD GPUs, where SGLang's default
-	// attention backend (aiter) shrinks --mem-fraction-static for long
-	// contexts; the --gpu-memory-utilization translation makes up for it.
-	ROCm bool
-	// Env is the environment of a command translated as it starts (the
-	// launcher's): a variable the translation needs (VLLM_API_KEY) is then
-	// written by value, as nothing expands a reference any more.
-	Env map[string]string
-	// EnvNames are the names of the environment variables the container
-	// sets; VLLM_API_KEY there becomes --api-key $(VLLM_API_KEY).
-	EnvNames []string
-}
+import "slices"
 
 // Action says what happened to one vLLM flag.
 type Action string

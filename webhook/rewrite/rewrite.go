@@ -27,6 +27,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	profilepkg "github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -214,7 +215,7 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 		return p, report, nil
 	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
-		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
+		Policy: profilepkg.ArgvPolicy(&profile.Args), Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
 		ROCm: ROCm(&profile.GPU),
 	})
 	if err != nil {
