@@ -220,11 +220,12 @@ func denyRewriteError(err error, o *outcome) admission.Response {
 	return admission.Denied("vllm-to-sglang: the pod cannot be rewritten: " + err.Error())
 }
 
-// flagWarnings lists the findings that are reported as warnings.
+// flagWarnings lists the findings that are reported as warnings
+// (argv.Finding.Warns), for the flag_warnings_total metric.
 func flagWarnings(findings []argv.Finding) []flagWarning {
 	var out []flagWarning
 	for _, f := range findings {
-		if f.Action == argv.Dropped || f.Action == argv.Approximated {
+		if f.Warns() {
 			out = append(out, flagWarning{flag: f.Flag, action: string(f.Action)})
 		}
 	}

@@ -16,7 +16,10 @@ limitations under the License.
 
 package argv
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Action says what happened to one vLLM flag.
 type Action string
@@ -47,6 +50,31 @@ type Finding struct {
 	Reason string `json:"reason"`
 	// Emitted are the SGLang arguments emitted instead, if any.
 	Emitted []string `json:"emitted,omitempty"`
+}
+
+// Warns reports whether the finding is a warning: the flag was dropped or
+// approximated, so SGLang will not do exactly what vLLM would have. Every
+// front end warns about these and only these (the admission webhook, the
+// rewrite's report, `translate` and `launch`): a Rejected finding refuses
+// the command instead, and a Translated one loses nothing.
+func (f Finding) Warns() bool { return f.Action == Dropped || f.Action == Approximated }
+
+// String is the finding in one line, the wording of every warning and
+// refusal: "--flag=value dropped: reason", or "--flag=value approximated as
+// --sglang-flag v: reason".
+func (f Finding) String() string {
+	flag := f.Flag
+	if f.Value != "" {
+		flag += "=" + f.Value
+	}
+	verb := string(f.Action)
+	if f.Action == Approximated && len(f.Emitted) > 0 {
+		verb += " as " + strings.Join(f.Emitted, " ")
+	}
+	if f.Reason == "" {
+		return flag + " " + verb
+	}
+	return flag + " " + verb + ": " + f.Reason
 }
 
 // Result is a translated command.
