@@ -245,6 +245,19 @@ func TestPodRewriter(t *testing.T) {
 			pod:  plainPod(),
 			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoVLLMContainer)},
 		},
+		"allows a pod that opted out unchanged even when no profile exists": {
+			pod: func() *corev1.Pod {
+				p := vllmPod()
+				p.Labels = map[string]string{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteDisabled}
+				return p
+			}(),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipOptedOut)},
+		},
+		"denies a vLLM pod only its profile could admit unchanged when the profile does not exist": {
+			pod: vllmPod("--port", "$(PORT)"),
+			want: expect{code: http.StatusForbidden, message: `SGLangProfile "default" does not exist`,
+				outcome: OutcomeDenied, reason: DenyProfileNotFound},
+		},
 		"allows a pod without vLLM unchanged": {
 			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
 			pod:      plainPod(),

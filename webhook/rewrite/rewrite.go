@@ -63,10 +63,11 @@ func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SG
 		profile = profile.DeepCopy()
 		profile.Default()
 	}
-	if reason, detail := skipPod(meta, spec); reason != "" {
-		return &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
+	vllm, report := screen(meta, spec, &profile.GPU)
+	if report != nil {
+		return report, nil
 	}
-	plan, report, err := planRewrite(spec, profile)
+	plan, report, err := planRewrite(spec, vllm, profile)
 	if err != nil || plan == nil {
 		return report, err
 	}
@@ -81,6 +82,55 @@ func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SG
 	}
 	plan.apply(meta, spec, profile, opts.ProfileName, proxyImage, report)
 	return report, nil
+}
+
+// Skip reports whether Rewrite leaves the pod alone whatever the profile
+// says beyond its GPU resources (gpu), and why: a mirror pod, a pod opted
+// out, already rewritten or part of a multi-node server, one whose proxy
+// name is taken, without a vLLM container or with several, or whose vLLM
+// container requests no GPU. It only reads the pod, and it is Rewrite's own
+// first step, so the two cannot disagree. A pod it does not skip may still
+// be skipped or refused for what the profile says (unsafeFlags, the SGLang
+// port on the node's network), which only Rewrite decides.
+func Skip(meta *metav1.ObjectMeta, spec *corev1.PodSpec, gpu *v1alpha1.GPUSpec) (SkipReason, string) {
+	_, report := screen(meta, spec, gpu)
+	if report == nil {
+		return "", ""
+	}
+	return report.SkipReason, report.Detail
+}
+
+// vllmContainer is the container that runs vLLM's server, as screen found it.
+type vllmContainer struct {
+	index int // in spec.Containers
+	inv   detected
+}
+
+// screen is Rewrite's first step, shared with Skip: it reads the pod, and
+// either finds the one vLLM container to rewrite or returns the report of
+// a pod left alone. It changes nothing.
+func screen(meta *metav1.ObjectMeta, spec *corev1.PodSpec, gpu *v1alpha1.GPUSpec) (vllmContainer, *Report) {
+	if reason, detail := skipPod(meta, spec); reason != "" {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}
+	}
+	index, inv, reason, detail := findVLLM(spec)
+	if reason != "" {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}
+	}
+	c := &spec.Containers[index]
+	skip := func(r SkipReason, detail string) (vllmContainer, *Report) {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: r, Detail: detail, Container: c.Name}
+	}
+	if !requestsGPU(c, gpu) {
+		return skip(SkipNoGPU, "")
+	}
+	if why := multiNodeEnv(c); why != "" {
+		return skip(SkipMultiNode, why)
+	}
+	if inv.reason == argv.SkipMultiNode {
+		return skip(SkipMultiNode, inv.detail())
+	}
+	return vllmContainer{index: index, inv: inv}, nil
 }
 
 // defaulted tells a defaulted profile spec by fields Default always sets.
@@ -155,25 +205,14 @@ type plan struct {
 	atStart bool
 }
 
-// planRewrite finds the vLLM container and translates its command. A nil
+// planRewrite decides what to do with the vLLM container screen found: it
+// translates the command and picks the ports, and changes nothing. A nil
 // plan means the pod is skipped (the report says why) or rejected (err).
-func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*plan, *Report, error) {
-	index, inv, reason, detail := findVLLM(spec)
-	if reason != "" {
-		return nil, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
-	}
+func planRewrite(spec *corev1.PodSpec, f vllmContainer, profile *v1alpha1.SGLangProfileSpec) (*plan, *Report, error) {
+	index, inv := f.index, f.inv
 	c := &spec.Containers[index]
 	skip := func(r SkipReason, detail string) (*plan, *Report, error) {
 		return nil, &Report{Outcome: Skipped, SkipReason: r, Detail: detail, Container: c.Name}, nil
-	}
-	if !requestsGPU(c, &profile.GPU) {
-		return skip(SkipNoGPU, "")
-	}
-	if why := multiNodeEnv(c); why != "" {
-		return skip(SkipMultiNode, why)
-	}
-	if inv.reason == argv.SkipMultiNode {
-		return skip(SkipMultiNode, inv.detail())
 	}
 	refuse := func(r SkipReason, detail string) (*plan, *Report, error) {
 		if profile.Args.UnsafeFlags == v1alpha1.UnsafeFlagReject {
