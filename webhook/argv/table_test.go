@@ -25,8 +25,9 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
-// vllmRow is one row of testdata/vllm-flags.tsv (a copy of
-// reference/vllm-flags.tsv).
+// vllmRow is one row of testdata/vllm-flags.tsv: every flag of vLLM's
+// OpenAI server at VLLMVersion, as its argument parser defines them (the
+// file's header says how it was made).
 type vllmRow struct {
 	names   []string // one row may name two flags: "--worker-use-ray / --engine-use-ray"
 	aliases []string

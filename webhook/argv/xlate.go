@@ -26,7 +26,7 @@ import (
 
 // Translation functions of the table, in table order. Each handles the
 // final use of one flag; those that combine with other flags record the
-// argument and emit in finish (finish.go, xlate_finish.go).
+// argument and emit in finish (finish.go, combine.go).
 
 func xlateLoRAModules(t *translation, a Arg) {
 	vals := a.tokens()
