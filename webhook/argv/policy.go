@@ -26,6 +26,78 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
+// Policy is a profile's say in the translation: an SGLangProfile's
+// spec.args, converted by webhook/profile.ArgvPolicy (this package knows no
+// Kubernetes types). The string values are the API's.
+type Policy struct {
+	// Extra are SGLang arguments appended to every translated command line;
+	// each replaces any translated value of the same flag. Every flag must
+	// exist in the release.
+	Extra []string
+	// Overrides replace the table's decision for single vLLM flags.
+	Overrides []Override
+	// ToolCallParsers and ReasoningParsers map vLLM --tool-call-parser and
+	// --reasoning-parser names to SGLang names, on top of (and winning
+	// over) the built-in maps.
+	ToolCallParsers, ReasoningParsers map[string]string
+	// GPUMemory is the --gpu-memory-utilization policy.
+	GPUMemory GPUMemoryPolicy
+	// RejectUnsafe turns each drop of a flag that cannot be translated
+	// safely into a rejection (the profile's unsafeFlags: Reject); false
+	// drops it with a warning (Warn).
+	RejectUnsafe bool
+}
+
+// Override replaces the table's decision for one vLLM flag.
+type Override struct {
+	// Flag is the vLLM flag in its long dashed form, e.g. --block-size.
+	Flag string
+	// Action is what happens to the flag.
+	Action OverrideAction
+	// SGLangFlag is the SGLang flag the value goes to (OverrideRename).
+	SGLangFlag string
+}
+
+// OverrideAction is what an Override does with its flag.
+type OverrideAction string
+
+const (
+	// OverrideDrop: SGLang gets nothing for the flag, without a warning
+	// (the finding says Translated: the profile asked for it).
+	OverrideDrop OverrideAction = "Drop"
+	// OverrideReject: a command that uses the flag is refused.
+	OverrideReject OverrideAction = "Reject"
+	// OverridePass: the flag goes to SGLang as written.
+	OverridePass OverrideAction = "Pass"
+	// OverrideRename: the values go to SGLang under Override.SGLangFlag.
+	OverrideRename OverrideAction = "Rename"
+)
+
+// GPUMemoryPolicy is how --gpu-memory-utilization becomes SGLang's
+// --mem-fraction-static.
+type GPUMemoryPolicy struct {
+	// Mode is GPUMemoryTranslate when empty.
+	Mode GPUMemoryMode
+	// Offset is subtracted from vLLM's fraction in Translate mode, because
+	// SGLang's fraction excludes activations and graph buffers: a decimal
+	// fraction, "0.07" when empty.
+	Offset string
+	// MemFractionStatic is the fraction emitted in Fixed mode.
+	MemFractionStatic string
+}
+
+// GPUMemoryMode is a GPUMemoryPolicy's mode.
+type GPUMemoryMode string
+
+const (
+	// GPUMemoryTranslate derives SGLang's fraction from vLLM's (minus the offset).
+	GPUMemoryTranslate GPUMemoryMode = "Translate"
+	// GPUMemoryOmit leaves the fraction to SGLang.
+	GPUMemoryOmit GPUMemoryMode = "Omit"
+	// GPUMemoryFixed emits MemFractionStatic whatever vLLM's fraction.
+	GPUMemoryFixed GPUMemoryMode = "Fixed"
+)
+
 // override returns the profile's override for a vLLM flag.
 func (t *translation) override(flag string) (Override, bool) {
 	for _, o := range t.policy.Overrides {
