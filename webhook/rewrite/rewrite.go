@@ -94,7 +94,6 @@ func defaulted(p *v1alpha1.SGLangProfileSpec) bool {
 // leaves it unchanged.
 type plan struct {
 	index      int // of the vLLM container in spec.Containers
-	result     *argv.Result
 	vllmPort   int32
 	sglangPort int32
 	// command and args replace the vLLM container's.
