@@ -27,6 +27,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
@@ -140,7 +141,7 @@ func workloadGPUs(f *Facts, w *Workload, spec *v1alpha1.SGLangProfileSpec) (gpuR
 			continue
 		}
 		if inv, reason := argv.Detect(c.Command, c.Args, c.Image); reason == argv.NotSkipped {
-			if res, err := argv.Translate(inv, argv.Options{Policy: spec.Args}); err == nil {
+			if res, err := argv.Translate(inv, argv.Options{Policy: profile.ArgvPolicy(&spec.Args)}); err == nil {
 				r.tp = res.TensorParallelSize
 			}
 		}

@@ -21,7 +21,8 @@ limitations under the License.
 // The package is plumbing only. The pod transform itself is pure and lives in
 // webhook/rewrite (with the argv translator in webhook/argv); this package
 // reads the pod's SGLangProfile from the informer cache, calls the rewrite,
-// turns its report into a JSON patch, admission warnings, a denial or nothing,
-// and counts what happened. Options holds every setting of the
+// answers with the JSON patch of webhook/podpatch (the one `vllm-to-sglang
+// rewrite -f` applies to manifests too), admission warnings, a denial or
+// nothing, and counts what happened. Options holds every setting of the
 // `vllm-to-sglang webhook` subcommand, with its default named once.
 package webhook

@@ -35,6 +35,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/podpatch"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
@@ -44,7 +45,7 @@ import (
 // nothing, plus warnings. It serves AdmissionReviews over HTTP itself
 // (ServeHTTP, which decodes the review and its pod in one pass) and is also
 // an admission.Handler. It is not a typed Defaulter: a Defaulter cannot
-// return warnings, and computes its patch by index (see podPatch).
+// return warnings, and computes its patch by index (see podpatch.Create).
 type PodRewriter struct {
 	profiles   client.Reader
 	proxyImage string
@@ -139,7 +140,7 @@ func (p *PodRewriter) rewrite(ctx context.Context, req *admissionv1.AdmissionReq
 		o.set(OutcomeSkipped, string(report.SkipReason))
 		return admission.Allowed(report.SkipReason.Sentence()).WithWarnings(warnings...)
 	}
-	patch, err := podPatch(pod, mutated)
+	patch, err := podpatch.Create(pod, mutated)
 	if err != nil {
 		o.set(OutcomeDenied, DenyInternal)
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("vllm-to-sglang webhook: computing the pod patch: %w", err))
@@ -167,9 +168,11 @@ func (p *PodRewriter) profile(ctx context.Context, name string) (*v1alpha1.SGLan
 	return p.defaulted.get(ctx, p.profiles, name)
 }
 
-// profileError answers a pod whose profile could not be read. A pod that
-// would not be rewritten anyway (no vLLM container, no GPU, already
-// rewritten) is allowed: a missing profile must not block unrelated pods.
+// profileError answers a pod whose profile could not be read. A pod the
+// rewrite leaves alone whatever the profile (no vLLM container, no GPU,
+// already rewritten, opted out...) is allowed: a missing profile must not
+// block unrelated pods. A vLLM pod is denied, even one its profile might
+// have admitted unchanged (unsafeFlags: Warn): that depends on the profile.
 func (p *PodRewriter) profileError(pod *corev1.Pod, name string, err error, o *outcome) admission.Response {
 	if reason, skip := wouldSkip(pod); skip {
 		o.set(OutcomeSkipped, string(reason))
@@ -184,19 +187,14 @@ func (p *PodRewriter) profileError(pod *corev1.Pod, name string, err error, o *o
 		fmt.Errorf("vllm-to-sglang webhook: reading SGLangProfile %q: %w", name, err))
 }
 
-// wouldSkip asks the rewrite, with the built-in default profile, whether it
-// would leave the pod alone. The skip decisions (already rewritten, no vLLM
-// container, no GPU) do not depend on the profile's image or policy. Without
-// a proxy image the rewrite cannot change the pod: a pod it would rewrite
-// gets ErrNoProxyImage, so the probe needs no copy of the pod.
+// wouldSkip asks the rewrite's own skip decision (rewrite.Skip, which only
+// reads the pod) whether it leaves the pod alone whatever the profile. The
+// one profile setting that decision reads, the GPU resources, is taken from
+// the built-in default profile, since the pod's cannot be read.
 func wouldSkip(pod *corev1.Pod) (rewrite.SkipReason, bool) {
-	spec := profile.Default().Spec
-	spec.Proxy.Image = ""
-	report, err := rewrite.Rewrite(&pod.ObjectMeta, &pod.Spec, &spec, rewrite.Options{ProfileName: v1alpha1.DefaultProfileName})
-	if err != nil || report.Outcome == rewrite.Rewritten {
-		return "", false
-	}
-	return report.SkipReason, true
+	gpu := profile.Default().Spec.GPU
+	reason, _ := rewrite.Skip(&pod.ObjectMeta, &pod.Spec, &gpu)
+	return reason, reason != ""
 }
 
 func missingProfileMessage(pod *corev1.Pod, name string) string {
@@ -219,11 +217,12 @@ func denyRewriteError(err error, o *outcome) admission.Response {
 	return admission.Denied("vllm-to-sglang: the pod cannot be rewritten: " + err.Error())
 }
 
-// flagWarnings lists the findings that are reported as warnings.
+// flagWarnings lists the findings that are reported as warnings
+// (argv.Finding.Warns), for the flag_warnings_total metric.
 func flagWarnings(findings []argv.Finding) []flagWarning {
 	var out []flagWarning
 	for _, f := range findings {
-		if f.Action == argv.Dropped || f.Action == argv.Approximated {
+		if f.Warns() {
 			out = append(out, flagWarning{flag: f.Flag, action: string(f.Action)})
 		}
 	}

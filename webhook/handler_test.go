@@ -24,7 +24,6 @@ import (
 	"strings"
 	"testing"
 
-	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -40,6 +39,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/podpatch"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
@@ -163,7 +163,8 @@ func createRequest(raw []byte, mods ...func(*admissionv1.AdmissionRequest)) admi
 
 func dryRun(r *admissionv1.AdmissionRequest) { r.DryRun = ptr.To(true) }
 
-// applied applies the response's patch to raw, as the API server does.
+// applied applies the response's patch to raw, as the API server does
+// (podpatch.Apply uses the API server's JSON patch library).
 func applied(t testing.TB, raw []byte, resp admission.Response) []byte {
 	t.Helper()
 	if len(resp.Patch) == 0 {
@@ -172,11 +173,7 @@ func applied(t testing.TB, raw []byte, resp admission.Response) []byte {
 	if resp.PatchType == nil || *resp.PatchType != admissionv1.PatchTypeJSONPatch {
 		t.Fatalf("patch type %v, want JSONPatch", resp.PatchType)
 	}
-	patch, err := jsonpatch.DecodePatch(resp.Patch)
-	if err != nil {
-		t.Fatalf("decoding the response patch: %v", err)
-	}
-	out, err := patch.Apply(raw)
+	out, err := podpatch.Apply(raw, resp.Patch)
 	if err != nil {
 		t.Fatalf("applying the response patch: %v", err)
 	}
@@ -247,6 +244,19 @@ func TestPodRewriter(t *testing.T) {
 		"allows a pod without vLLM unchanged even when no profile exists": {
 			pod:  plainPod(),
 			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoVLLMContainer)},
+		},
+		"allows a pod that opted out unchanged even when no profile exists": {
+			pod: func() *corev1.Pod {
+				p := vllmPod()
+				p.Labels = map[string]string{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteDisabled}
+				return p
+			}(),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipOptedOut)},
+		},
+		"denies a vLLM pod only its profile could admit unchanged when the profile does not exist": {
+			pod: vllmPod("--port", "$(PORT)"),
+			want: expect{code: http.StatusForbidden, message: `SGLangProfile "default" does not exist`,
+				outcome: OutcomeDenied, reason: DenyProfileNotFound},
 		},
 		"allows a pod without vLLM unchanged": {
 			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},

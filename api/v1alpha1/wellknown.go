@@ -16,8 +16,11 @@ limitations under the License.
 
 package v1alpha1
 
-// Names other components and users rely on. They are part of the product's
-// contract (DESIGN.md): do not change them.
+// Names other components and users rely on: the labels and annotations
+// that manifests, the chart's webhook selectors and already rewritten pods
+// carry, the default profile's name and the proxy's container name. A
+// rewritten pod is recognised by them, so changing one makes old pods look
+// new: they are part of the API, do not change them.
 const (
 	// LabelRewrite on a namespace opts it in (value LabelRewriteEnabled); on a
 	// pod, value LabelRewriteDisabled opts the pod out. It is a label so the

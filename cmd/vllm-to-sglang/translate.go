@@ -133,7 +133,7 @@ func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts a
 	if err != nil {
 		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
 	}
-	opts.Policy, opts.Release, opts.ROCm = prof.Spec.Args, release.Catalog, rewrite.ROCm(&prof.Spec.GPU)
+	opts.Policy, opts.Release, opts.ROCm = profile.ArgvPolicy(&prof.Spec.Args), release.Catalog, rewrite.ROCm(&prof.Spec.GPU)
 	res, err := argv.Translate(inv, opts)
 	if err != nil {
 		return translation{}, badInput(fmt.Errorf("profile %q: %w", prof.Name, err))
@@ -141,7 +141,7 @@ func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts a
 	if rejected := res.Rejected(); len(rejected) > 0 {
 		lines := make([]string, len(rejected))
 		for i, f := range rejected {
-			lines[i] = rewrite.DescribeFinding(f)
+			lines[i] = f.String()
 		}
 		return translation{}, &exitError{code: exitFailure, err: fmt.Errorf("profile %q rejects the command: %s", prof.Name, strings.Join(lines, "; "))}
 	}
@@ -154,8 +154,8 @@ func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts a
 		if f.Action == argv.Dropped {
 			out.Dropped = append(out.Dropped, f.Flag)
 		}
-		if f.Action == argv.Dropped || f.Action == argv.Approximated {
-			out.Warnings = append(out.Warnings, rewrite.DescribeFinding(f))
+		if f.Warns() {
+			out.Warnings = append(out.Warnings, f.String())
 		}
 	}
 	return out, nil

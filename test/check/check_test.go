@@ -336,7 +336,7 @@ func restoreDefaultProfile(t *testing.T) {
 // the production stack's pod, which names it, is refused by the
 // RuntimeClass admission plugin before any webhook runs; helm upgrade
 // recreates the class, and the pod is admitted and rewritten, without the
-// class (issue 6).
+// class.
 func breakRuntimeClass(t *testing.T) func(*testing.T) {
 	t.Helper()
 	rc := &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: "nvidia"}}

@@ -131,11 +131,11 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 }
 
 // MistralToolCallParser is the --tool-call-parser under which the fake
-// refuses logprobs, as the earlier shim saw SGLang do.
+// refuses logprobs, as SGLang was reported to do.
 const MistralToolCallParser = "mistral"
 
-// rejectedLogprobs names the field the fake answers 422 for, or "". The
-// earlier shim saw SGLang's Mistral tool-call parser reject logprobs and
+// rejectedLogprobs names the field the fake answers 422 for, or "".
+// SGLang's Mistral tool-call parser was reported to reject logprobs and
 // top_logprobs with 422, sent by an agent client (OpenClaw) whose chat
 // requests carry tools. SGLang only runs the tool-call parser for a chat
 // request with tools and a tool_choice other than "none" (serving_chat.py),

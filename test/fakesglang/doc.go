@@ -19,16 +19,16 @@ limitations under the License.
 // /metrics exposition with SGLang's names and labels, OpenAI chat and text
 // completions (plain and streamed as SSE), /v1/models, tokenize/detokenize,
 // some admin endpoints, SGLang's flat error bodies, and two rejections the
-// earlier shim had to work around: 422 on logprobs and 400 on array-shaped
-// tool "properties".
+// proxy works around: 422 on logprobs and 400 on array-shaped tool
+// "properties".
 //
 // Tool calls: like SGLang (serving_chat.py), the fake answers a chat request
 // with tools with a tool call only when it runs with a --tool-call-parser
 // and tool_choice is not "none"; otherwise it answers with text.
 //
-// Logprobs: the earlier shim saw SGLang's Mistral tool-call parser answer
-// 422 to logprobs/top_logprobs, from an agent client whose chat requests
-// carry tools; SGLang runs the tool-call parser only for a chat request
+// Logprobs: SGLang's Mistral tool-call parser was reported to answer 422
+// to logprobs/top_logprobs, from an agent client whose chat requests carry
+// tools; SGLang runs the tool-call parser only for a chat request
 // with tools and a tool_choice other than "none". So the fake refuses them
 // (either field present) only when it runs with --tool-call-parser mistral
 // (Options.ToolCallParser) and the chat request will call a tool. Anywhere

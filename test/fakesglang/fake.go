@@ -51,7 +51,7 @@ type Options struct {
 	EnableMetrics bool
 	// ToolCallParser is SGLang's --tool-call-parser. With
 	// MistralToolCallParser, a chat completion that will call a tool and
-	// asks for logprobs or top_logprobs gets 422, as the earlier shim saw;
+	// asks for logprobs or top_logprobs gets 422, as SGLang was reported to;
 	// otherwise logprobs are answered.
 	ToolCallParser string
 	// ReasoningParser is SGLang's --reasoning-parser: when set, chat answers

@@ -35,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 )
 
@@ -62,6 +63,33 @@ type podTemplate struct {
 // too), in document order.
 func podTemplates(t testing.TB, path string) []podTemplate {
 	t.Helper()
+	var out []podTemplate
+	for _, obj := range decodeManifest(t, path) {
+		out = append(out, templatesOf(t, obj)...)
+	}
+	return out
+}
+
+// cliPodTemplates rewrites a manifest file as `vllm-to-sglang rewrite -f`
+// does, with the built-in default profile (the suite's "default") and the
+// webhook's proxy image, and returns its pod templates, in document order.
+func cliPodTemplates(t testing.TB, path string) []podTemplate {
+	t.Helper()
+	rw := &manifest.Rewriter{Profile: profile.Default(), ProxyImage: framework.GoldenProxyImage}
+	var out []podTemplate
+	for _, obj := range decodeManifest(t, path) {
+		for _, res := range rw.Rewrite(obj) {
+			if res.Err != nil {
+				t.Fatalf("%s: %s: %v", path, res.Ref, res.Err)
+			}
+		}
+		out = append(out, templatesOf(t, obj)...)
+	}
+	return out
+}
+
+func decodeManifest(t testing.TB, path string) []*unstructured.Unstructured {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +99,7 @@ func podTemplates(t testing.TB, path string) []podTemplate {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	var out []podTemplate
-	for _, obj := range objs {
-		out = append(out, templatesOf(t, obj)...)
-	}
-	return out
+	return objs
 }
 
 func templatesOf(t testing.TB, obj *unstructured.Unstructured) []podTemplate {
@@ -167,16 +191,21 @@ func ensureRuntimeClass(t testing.TB, name string) {
 }
 
 // TestEveryFixtureIsStoredAsItsGolden creates the pod of every fixture
-// under test/testdata in an opted-in namespace, and the pod of its golden
-// (the rewrite engine's output, as `vllm-to-sglang rewrite` prints it) in a
-// namespace the webhook ignores. The real API server accepts both, and
-// after its own defaulting they are the same pod, exactly (apart from what
-// the API server sets per object: name, uid, timestamps). The webhook sees
-// the pod after the API server's defaulting and the CLI before it, so this
-// holds only because the rewrite gives both the same result (the proxy's
-// --shutdown-grace, the pull policy: docs/rewrite.md). A fixture whose pod
-// the webhook's matchConditions kept away from the webhook would be stored
-// unrewritten and fail here.
+// under test/testdata in an opted-in namespace, and in a namespace the
+// webhook ignores both the pod `vllm-to-sglang rewrite -f` writes of it
+// now (manifest.Rewriter, the same patch as the webhook's: podpatch) and
+// the pod of its golden (the CLI's output as committed). The real API
+// server accepts all three, and after its own defaulting they are the same
+// pod, exactly (apart from what the API server sets per object: name, uid,
+// timestamps): the CLI's output is what the API server stores through the
+// webhook. The webhook sees the pod after the API server's defaulting and
+// the CLI before it, so this holds only because the rewrite gives both the
+// same result (the proxy's --shutdown-grace, the pull policy:
+// docs/rewrite.md). A fixture whose pod the webhook's matchConditions kept
+// away from the webhook would be stored unrewritten and fail here.
+// (webhook.TestCLIWritesTheWebhooksPod checks the same with fields this
+// binary does not know on every list item, which the API server would not
+// store.)
 func TestEveryFixtureIsStoredAsItsGolden(t *testing.T) {
 	startWebhook(t)
 	ensureRuntimeClass(t, "nvidia")
@@ -186,12 +215,17 @@ func TestEveryFixtureIsStoredAsItsGolden(t *testing.T) {
 		t.Run(base, func(t *testing.T) {
 			inputs := podTemplates(t, file)
 			goldens := podTemplates(t, strings.TrimSuffix(file, ".yaml")+".golden.yaml")
-			if len(inputs) == 0 || len(inputs) != len(goldens) {
-				t.Fatalf("%d pod templates in the fixture, %d in its golden", len(inputs), len(goldens))
+			clis := cliPodTemplates(t, file)
+			if len(inputs) == 0 || len(inputs) != len(goldens) || len(inputs) != len(clis) {
+				t.Fatalf("%d pod templates in the fixture, %d in its golden, %d in the CLI's output", len(inputs), len(goldens), len(clis))
 			}
 			for i, in := range inputs {
 				name := fmt.Sprintf("%s-%d", base, i)
 				got := create(t, in.asPod(rewritten, name))
+				cli := create(t, clis[i].asPod(plain, name+"-cli"))
+				if diff := cmp.Diff(comparable(cli), comparable(got)); diff != "" {
+					t.Errorf("%s: stored pod differs from the CLI's (-cli +webhook):\n%s", in.ref, diff)
+				}
 				want := create(t, goldens[i].asPod(plain, name))
 				if diff := cmp.Diff(comparable(want), comparable(got)); diff != "" {
 					t.Errorf("%s: stored pod differs from the golden's (-golden +webhook):\n%s", in.ref, diff)

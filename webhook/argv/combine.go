@@ -21,8 +21,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 // Flags whose translation depends on other flags are recorded during the
@@ -32,7 +30,7 @@ import (
 const maxPrefillDefault = 16384
 
 func (t *translation) finishMemory() {
-	if t.gpu.mode == v1alpha1.GPUMemoryFixed {
+	if t.gpu.mode == GPUMemoryFixed {
 		t.emit("--mem-fraction-static", t.gpu.fixed)
 	}
 }

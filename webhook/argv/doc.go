@@ -16,6 +16,8 @@ limitations under the License.
 
 // Package argv translates a vLLM OpenAI-server command line into an SGLang
 // one. It is pure: no I/O, no Kubernetes objects, only strings in and out.
+// It imports no Kubernetes package either (TestNoKubernetesDependency), so
+// a program that only needs a command line translated does not link k8s.io.
 //
 // Detect looks at a container's command, args and image and finds vLLM's
 // server: `vllm serve MODEL ...`, `python3 -m vllm.entrypoints.openai.api_server
@@ -31,10 +33,11 @@ limitations under the License.
 // Every vLLM server flag has one explicit decision in the table of
 // table.go: same name, renamed, value translated, SGLang's default
 // already matches, dropped (tuning only, or unsafe: the server would
-// behave differently), or rejected. The profile's ArgPolicy overrides the
-// table per flag, maps parser names, sets the GPU memory policy, appends
-// extra flags and says whether unsafe drops reject the pod. Each change is
-// reported as a Finding. Flags vLLM does not know but SGLang does pass
+// behave differently), or rejected. The profile's Policy (an
+// SGLangProfile's spec.args, converted by webhook/profile.ArgvPolicy)
+// overrides the table per flag, maps parser names, sets the GPU memory
+// policy, appends extra flags and says whether unsafe drops reject the
+// pod. Each change is reported as a Finding. Flags vLLM does not know but SGLang does pass
 // through; others are dropped.
 //
 // Every flag Translate emits, and every value of a flag with choices,

@@ -28,8 +28,8 @@ import (
 )
 
 // fixtureContainer is one container of a pod template in
-// testdata/fixtures (copies of reference/fixtures: real manifests as the
-// vLLM stacks render them).
+// testdata/fixtures: real manifests as the vLLM stacks render them (each
+// file's header names the chart, operator or docs page it comes from).
 type fixtureContainer struct {
 	file, kind, name, image string
 	command, args           []string

@@ -21,7 +21,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -51,7 +50,7 @@ func FuzzTranslate(f *testing.F) {
 		argv := strings.Split(words, "\x00")
 		opts := Options{Host: "127.0.0.1", Port: 8001, EnvNames: []string{"VLLM_API_KEY"}}
 		if reject {
-			opts.Policy.UnsafeFlags = v1alpha1.UnsafeFlagReject
+			opts.Policy.RejectUnsafe = true
 		}
 		for _, release := range sglang.Releases() {
 			opts.Release = release

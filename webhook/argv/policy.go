@@ -23,30 +23,101 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
+// Policy is a profile's say in the translation: an SGLangProfile's
+// spec.args, converted by webhook/profile.ArgvPolicy (this package knows no
+// Kubernetes types). The string values are the API's.
+type Policy struct {
+	// Extra are SGLang arguments appended to every translated command line;
+	// each replaces any translated value of the same flag. Every flag must
+	// exist in the release.
+	Extra []string
+	// Overrides replace the table's decision for single vLLM flags.
+	Overrides []Override
+	// ToolCallParsers and ReasoningParsers map vLLM --tool-call-parser and
+	// --reasoning-parser names to SGLang names, on top of (and winning
+	// over) the built-in maps.
+	ToolCallParsers, ReasoningParsers map[string]string
+	// GPUMemory is the --gpu-memory-utilization policy.
+	GPUMemory GPUMemoryPolicy
+	// RejectUnsafe turns each drop of a flag that cannot be translated
+	// safely into a rejection (the profile's unsafeFlags: Reject); false
+	// drops it with a warning (Warn).
+	RejectUnsafe bool
+}
+
+// Override replaces the table's decision for one vLLM flag.
+type Override struct {
+	// Flag is the vLLM flag in its long dashed form, e.g. --block-size.
+	Flag string
+	// Action is what happens to the flag.
+	Action OverrideAction
+	// SGLangFlag is the SGLang flag the value goes to (OverrideRename).
+	SGLangFlag string
+}
+
+// OverrideAction is what an Override does with its flag.
+type OverrideAction string
+
+const (
+	// OverrideDrop: SGLang gets nothing for the flag, without a warning
+	// (the finding says Translated: the profile asked for it).
+	OverrideDrop OverrideAction = "Drop"
+	// OverrideReject: a command that uses the flag is refused.
+	OverrideReject OverrideAction = "Reject"
+	// OverridePass: the flag goes to SGLang as written.
+	OverridePass OverrideAction = "Pass"
+	// OverrideRename: the values go to SGLang under Override.SGLangFlag.
+	OverrideRename OverrideAction = "Rename"
+)
+
+// GPUMemoryPolicy is how --gpu-memory-utilization becomes SGLang's
+// --mem-fraction-static.
+type GPUMemoryPolicy struct {
+	// Mode is GPUMemoryTranslate when empty.
+	Mode GPUMemoryMode
+	// Offset is subtracted from vLLM's fraction in Translate mode, because
+	// SGLang's fraction excludes activations and graph buffers: a decimal
+	// fraction, "0.07" when empty.
+	Offset string
+	// MemFractionStatic is the fraction emitted in Fixed mode.
+	MemFractionStatic string
+}
+
+// GPUMemoryMode is a GPUMemoryPolicy's mode.
+type GPUMemoryMode string
+
+const (
+	// GPUMemoryTranslate derives SGLang's fraction from vLLM's (minus the offset).
+	GPUMemoryTranslate GPUMemoryMode = "Translate"
+	// GPUMemoryOmit leaves the fraction to SGLang.
+	GPUMemoryOmit GPUMemoryMode = "Omit"
+	// GPUMemoryFixed emits MemFractionStatic whatever vLLM's fraction.
+	GPUMemoryFixed GPUMemoryMode = "Fixed"
+)
+
 // override returns the profile's override for a vLLM flag.
-func (t *translation) override(flag string) (v1alpha1.FlagOverride, bool) {
+func (t *translation) override(flag string) (Override, bool) {
 	for _, o := range t.policy.Overrides {
 		if o.Flag == flag {
 			return o, true
 		}
 	}
-	return v1alpha1.FlagOverride{}, false
+	return Override{}, false
 }
 
 // applyOverride carries out a profile override, which wins over the table.
-func (t *translation) applyOverride(a Arg, o v1alpha1.FlagOverride) {
+func (t *translation) applyOverride(a Arg, o Override) {
 	switch o.Action {
-	case v1alpha1.FlagDrop:
+	case OverrideDrop:
 		t.translated(a, "the profile drops this flag")
-	case v1alpha1.FlagReject:
+	case OverrideReject:
 		t.rejected(a, "the profile rejects this flag")
-	case v1alpha1.FlagPass:
+	case OverridePass:
 		t.passAs(a, a.Flag, "the profile passes this flag to SGLang unchanged")
-	case v1alpha1.FlagRename:
+	case OverrideRename:
 		t.passAs(a, o.SGLangFlag, "the profile renames this flag to "+o.SGLangFlag)
 	default:
 		t.fail(fmt.Errorf("profile override for %s: unknown action %q", o.Flag, o.Action))
@@ -78,17 +149,20 @@ func (t *translation) fail(err error) {
 	}
 }
 
+// defaultGPUMemoryOffset is GPUMemoryPolicy.Offset when it is empty.
+const defaultGPUMemoryOffset = 0.07
+
 // gpuPolicy is the parsed --gpu-memory-utilization policy.
 type gpuPolicy struct {
-	mode   v1alpha1.GPUMemoryMode
+	mode   GPUMemoryMode
 	offset float64
 	fixed  string
 }
 
-func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
-	g := gpuPolicy{mode: p.Mode, offset: 0.07}
+func parseGPUPolicy(p GPUMemoryPolicy) (gpuPolicy, error) {
+	g := gpuPolicy{mode: p.Mode, offset: defaultGPUMemoryOffset}
 	if g.mode == "" {
-		g.mode = v1alpha1.DefaultGPUMemoryMode
+		g.mode = GPUMemoryTranslate
 	}
 	if p.Offset != "" {
 		f, err := strconv.ParseFloat(p.Offset, 64)
@@ -98,8 +172,8 @@ func parseGPUPolicy(p v1alpha1.GPUMemoryPolicy) (gpuPolicy, error) {
 		g.offset = f
 	}
 	switch g.mode {
-	case v1alpha1.GPUMemoryTranslate, v1alpha1.GPUMemoryOmit:
-	case v1alpha1.GPUMemoryFixed:
+	case GPUMemoryTranslate, GPUMemoryOmit:
+	case GPUMemoryFixed:
 		f, err := strconv.ParseFloat(p.MemFractionStatic, 64)
 		if err != nil || f <= 0 || f >= 1 {
 			return g, fmt.Errorf("gpuMemoryUtilization.memFractionStatic %q is not a fraction in (0,1)", p.MemFractionStatic)
@@ -223,7 +297,7 @@ func parseExtra(words []string, cat *sglang.Catalog) ([]emission, error) {
 
 // applyUnsafePolicy turns unsafe drops into rejections for a Reject profile.
 func (t *translation) applyUnsafePolicy() {
-	if t.policy.UnsafeFlags != v1alpha1.UnsafeFlagReject {
+	if !t.policy.RejectUnsafe {
 		return
 	}
 	for i := range t.findings {

@@ -22,7 +22,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
@@ -36,7 +35,7 @@ func TestTranslateOnEachRelease(t *testing.T) {
 	tests := map[string]struct {
 		argv     []string
 		release  *sglang.Catalog
-		policy   v1alpha1.ArgPolicy
+		policy   Policy
 		want     [][]string
 		absent   []string
 		findings []wantFindingOf
@@ -57,7 +56,7 @@ func TestTranslateOnEachRelease(t *testing.T) {
 		},
 		"refuses what the release lacks when the profile rejects unsafe drops": {
 			argv: []string{"--enable-force-include-usage"}, release: oldest,
-			policy:   v1alpha1.ArgPolicy{UnsafeFlags: v1alpha1.UnsafeFlagReject},
+			policy:   Policy{RejectUnsafe: true},
 			findings: []wantFindingOf{{"--enable-force-include-usage", Rejected}},
 			reason:   "has no --stream-response-default-include-usage",
 		},
@@ -112,21 +111,20 @@ func TestParsersWithoutAnSGLangEquivalentAreNeverMappedToAnotherFormat(t *testin
 	for _, release := range sglang.Releases() {
 		for _, c := range cases {
 			t.Run(release.Version().String()+"/"+c.flag+"="+c.name, func(t *testing.T) {
-				for mode, want := range map[v1alpha1.UnsafeFlagAction]Action{
-					v1alpha1.UnsafeFlagWarn: Dropped, v1alpha1.UnsafeFlagReject: Rejected} {
-					opts := withUnsafe(mode)
+				for reject, want := range map[bool]Action{false: Dropped, true: Rejected} {
+					opts := withUnsafe(reject)
 					opts.Release = release
 					res := mustTranslate(t, []string{"vllm", "serve", "m", c.flag, c.name}, opts)
 					f, ok := findingFor(res, c.flag)
 					if !ok || f.Action != want || !strings.Contains(f.Reason, c.loss) || hasFlag(res.SGLangArgs, c.flag) {
-						t.Errorf("%s: finding %+v, args %q", mode, f, res.SGLangArgs)
+						t.Errorf("reject unsafe %v: finding %+v, args %q", reject, f, res.SGLangArgs)
 					}
 				}
 			})
 		}
 	}
 	t.Run("a profile can still map one to a parser it knows fits", func(t *testing.T) {
-		opts := Options{Policy: v1alpha1.ArgPolicy{ToolCallParsers: map[string]string{"olmo3": "pythonic"}}}
+		opts := Options{Policy: Policy{ToolCallParsers: map[string]string{"olmo3": "pythonic"}}}
 		res := mustTranslate(t, []string{"vllm", "serve", "m", "--tool-call-parser", "olmo3"}, opts)
 		if !containsSeq(res.SGLangArgs, []string{"--tool-call-parser", "pythonic"}) {
 			t.Errorf("args %q", res.SGLangArgs)
@@ -193,7 +191,7 @@ func TestGPUMemoryMakesUpForSGLangsAiterShrink(t *testing.T) {
 			argv: []string{"--gpu-memory-utilization", "0.8"}, want: "0.73"},
 		"keeps the fraction when the profile picks another attention backend": {
 			argv: []string{"--gpu-memory-utilization", "0.8"},
-			opts: Options{ROCm: true, Policy: v1alpha1.ArgPolicy{Extra: []string{"--attention-backend", "triton"}}}, want: "0.73"},
+			opts: Options{ROCm: true, Policy: Policy{Extra: []string{"--attention-backend", "triton"}}}, want: "0.73"},
 		"keeps the fraction when the pod asks SGLang to honour it": {
 			argv: []string{"--gpu-memory-utilization", "0.8"},
 			opts: Options{ROCm: true, EnvNames: []string{"SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION"}}, want: "0.73"},

@@ -18,6 +18,43 @@ package argv
 
 import "strings"
 
+// Result is a translated command.
+type Result struct {
+	// Command and Args replace the container's command and args. For
+	// `sh -c SCRIPT` containers only the script changes: the rest of the
+	// script is kept.
+	Command, Args []string
+	// SGLangArgs are just the SGLang server flags (what follows
+	// `python3 -m sglang.launch_server`). In a shell script, values that
+	// the shell expands at run time appear as written in the script.
+	SGLangArgs []string
+	// Findings lists every vLLM flag that was dropped, approximated,
+	// rejected or changed (flags that pass unchanged have none). Flags whose
+	// translation depends on others are reported after the rest.
+	Findings []Finding
+	// Model is the model path or name (as written; may be a $(VAR) reference).
+	Model string
+	// ServedModelNames are the names vLLM would serve (the model when unset).
+	ServedModelNames []string
+	// VLLMPort is where vLLM would have listened (--port, default 8000);
+	// zero when the port is only known at run time.
+	VLLMPort int32
+	// TensorParallelSize is vLLM's tensor-parallel size (default 1); zero
+	// when it is only known at run time.
+	TensorParallelSize int
+}
+
+// Rejected returns the findings whose action is Rejected.
+func (r *Result) Rejected() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Action == Rejected {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // sglangProgram starts SGLang's OpenAI-compatible server.
 var sglangProgram = []string{"python3", "-m", "sglang.launch_server"}
 

@@ -22,12 +22,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
-// vllmRow is one row of testdata/vllm-flags.tsv (a copy of
-// reference/vllm-flags.tsv).
+// vllmRow is one row of testdata/vllm-flags.tsv: every flag of vLLM's
+// OpenAI server at VLLMVersion, as its argument parser defines them (the
+// file's header says how it was made).
 type vllmRow struct {
 	names   []string // one row may name two flags: "--worker-use-ray / --engine-use-ray"
 	aliases []string
@@ -194,8 +194,8 @@ func TestEveryRowBehavesAsItsDecisionSays(t *testing.T) {
 		for _, r := range vllmTable {
 			for _, use := range rowUses(r) {
 				t.Run(release.Version().String()+"/"+strings.Join(use, " "), func(t *testing.T) {
-					for _, mode := range []v1alpha1.UnsafeFlagAction{v1alpha1.UnsafeFlagWarn, v1alpha1.UnsafeFlagReject} {
-						opts := withUnsafe(mode)
+					for _, reject := range []bool{false, true} {
+						opts := withUnsafe(reject)
 						opts.Release = release
 						res := mustTranslate(t, append([]string{"vllm", "serve", "org/model"}, use...), opts)
 						checkKindPromise(t, &r, use, res, opts)
@@ -225,8 +225,7 @@ func checkKindPromise(t *testing.T, r *rule, use []string, res *Result, opts Opt
 	t.Helper()
 	f, found := findingFor(res, r.flag)
 	negated := strings.HasPrefix(use[0], "--no-")
-	mode := opts.Policy.UnsafeFlags
-	unsafeDrop := map[v1alpha1.UnsafeFlagAction]Action{v1alpha1.UnsafeFlagWarn: Dropped, v1alpha1.UnsafeFlagReject: Rejected}[mode]
+	unsafeDrop := map[bool]Action{false: Dropped, true: Rejected}[opts.Policy.RejectUnsafe]
 	if (r.kind == kindSame || r.kind == kindRename) && !negated && !opts.Release.Has(r.to) {
 		// The release lacks the flag: dropped as unsafe, naming the release.
 		wantFinding(t, f, found, unsafeDrop)

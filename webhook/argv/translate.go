@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -63,7 +62,7 @@ func Translate(inv *Invocation, opts Options) (*Result, error) {
 type translation struct {
 	inv      *Invocation
 	opts     Options
-	policy   *v1alpha1.ArgPolicy
+	policy   *Policy
 	cat      *sglang.Catalog // the release's flags
 	gpu      gpuPolicy
 	out      []emission
@@ -115,7 +114,7 @@ func newTranslation(inv *Invocation, opts Options) (*translation, error) {
 	if t.cat == nil {
 		t.cat = sglang.Oldest()
 	}
-	gpu, err := parseGPUPolicy(opts.Policy.GPUMemoryUtilization)
+	gpu, err := parseGPUPolicy(opts.Policy.GPUMemory)
 	if err != nil {
 		return nil, err
 	}

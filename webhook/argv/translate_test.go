@@ -22,7 +22,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -33,8 +32,8 @@ type wantFindingOf struct {
 
 // TestTranslate covers the rows that need care, one behaviour per case.
 func TestTranslate(t *testing.T) {
-	policy := func(mut func(*v1alpha1.ArgPolicy)) Options {
-		p := v1alpha1.ArgPolicy{}
+	policy := func(mut func(*Policy)) Options {
+		p := Policy{}
 		mut(&p)
 		return Options{Policy: p}
 	}
@@ -82,7 +81,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"subtracts the profile's offset": {
 			argv: []string{"--gpu-memory-utilization", "0.8"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) { p.GPUMemoryUtilization.Offset = "0.1" }),
+			opts: policy(func(p *Policy) { p.GPUMemory.Offset = "0.1" }),
 			want: [][]string{{"--mem-fraction-static", "0.70"}},
 		},
 		"leaves the memory fraction to SGLang when the pod does not set it": {
@@ -90,19 +89,19 @@ func TestTranslate(t *testing.T) {
 		},
 		"omits the memory fraction in Omit mode and says so": {
 			argv:     []string{"--gpu-memory-utilization", "0.9"},
-			opts:     policy(func(p *v1alpha1.ArgPolicy) { p.GPUMemoryUtilization.Mode = v1alpha1.GPUMemoryOmit }),
+			opts:     policy(func(p *Policy) { p.GPUMemory.Mode = GPUMemoryOmit }),
 			absent:   []string{"--mem-fraction-static"},
 			findings: []wantFindingOf{{"--gpu-memory-utilization", Approximated}},
 		},
 		"always sets the profile's fraction in Fixed mode": {
 			argv: []string{"--dtype", "bfloat16"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) {
-				p.GPUMemoryUtilization = v1alpha1.GPUMemoryPolicy{Mode: v1alpha1.GPUMemoryFixed, MemFractionStatic: ".85"}
+			opts: policy(func(p *Policy) {
+				p.GPUMemory = GPUMemoryPolicy{Mode: GPUMemoryFixed, MemFractionStatic: ".85"}
 			}),
 			want: [][]string{{"--mem-fraction-static", "0.85"}},
 		},
 		"fails on an offset that is not a fraction": {
-			opts:    policy(func(p *v1alpha1.ArgPolicy) { p.GPUMemoryUtilization.Offset = "seven" }),
+			opts:    policy(func(p *Policy) { p.GPUMemory.Offset = "seven" }),
 			wantErr: "offset",
 		},
 		"translates an EAGLE3 speculative config into a chain of drafts": {
@@ -136,7 +135,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"drops a token count without a method or draft model as tuning": {
 			argv:     []string{"--spec-tokens", "3"},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			absent:   []string{"--speculative-algorithm"},
 			findings: []wantFindingOf{{"--spec-tokens", Dropped}},
 		},
@@ -154,7 +153,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"drops device UUIDs and irregular GPU lists (unsafe)": {
 			argv:     []string{"--device-ids", "GPU-5d4c,GPU-9e1a"},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			absent:   []string{"--base-gpu-id"},
 			findings: []wantFindingOf{{"--device-ids", Rejected}},
 		},
@@ -189,12 +188,12 @@ func TestTranslate(t *testing.T) {
 		},
 		"drops per-request speculative metrics the responses would lack (unsafe)": {
 			argv:     []string{"--per-request-spec-decode-metrics", "summary"},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			findings: []wantFindingOf{{"--per-request-spec-decode-metrics", Rejected}},
 		},
 		"drops speculative methods SGLang lacks without rejecting: they only change speed": {
 			argv:     []string{"--speculative-config", `{"method":"medusa","model":"m"}`},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			absent:   []string{"--speculative-algorithm"},
 			findings: []wantFindingOf{{"--speculative-config", Dropped}},
 		},
@@ -204,7 +203,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"drops -O3 as tuning and reads -O.key as a compilation config key": {
 			argv:     []string{"-O3", "-O.cudagraph_mode", "FULL"},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			findings: []wantFindingOf{{"--optimization-level", Dropped}, {"--compilation-config", Dropped}},
 		},
 		"counts the base model as a LoRA slot": {
@@ -233,7 +232,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"rejects extra model names in a Reject profile": {
 			argv:     []string{"--served-model-name", "a", "b"},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			findings: []wantFindingOf{{"--served-model-name", Rejected}},
 		},
 		"keeps the first API key and reports the others": {
@@ -259,7 +258,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"lets the profile's parser map win": {
 			argv: []string{"--tool-call-parser", "llama3_json", "--reasoning-parser", "qwen3"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) {
+			opts: policy(func(p *Policy) {
 				p.ToolCallParsers = map[string]string{"llama3_json": "pythonic"}
 				p.ReasoningParsers = map[string]string{"qwen3": "qwen3-thinking"}
 			}),
@@ -300,21 +299,21 @@ func TestTranslate(t *testing.T) {
 			findings: []wantFindingOf{{"--frobnicate", Dropped}},
 		},
 		"rejects an unknown flag in a Reject profile": {
-			argv: []string{"--frobnicate"}, opts: withUnsafe(v1alpha1.UnsafeFlagReject),
+			argv: []string{"--frobnicate"}, opts: withUnsafe(true),
 			findings: []wantFindingOf{{"--frobnicate", Rejected}},
 		},
 		"keeps tuning drops in a Reject profile": {
-			argv: []string{"--block-size", "32"}, opts: withUnsafe(v1alpha1.UnsafeFlagReject),
+			argv: []string{"--block-size", "32"}, opts: withUnsafe(true),
 			findings: []wantFindingOf{{"--block-size", Dropped}},
 		},
 		"applies profile overrides before the table": {
 			argv: []string{"--block-size", "32", "--dtype", "half", "--max-num-seqs", "8", "--trust-remote-code"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) {
-				p.Overrides = []v1alpha1.FlagOverride{
-					{Flag: "--block-size", Action: v1alpha1.FlagRename, SGLangFlag: "--page-size"},
-					{Flag: "--dtype", Action: v1alpha1.FlagDrop},
-					{Flag: "--max-num-seqs", Action: v1alpha1.FlagReject},
-					{Flag: "--trust-remote-code", Action: v1alpha1.FlagPass},
+			opts: policy(func(p *Policy) {
+				p.Overrides = []Override{
+					{Flag: "--block-size", Action: OverrideRename, SGLangFlag: "--page-size"},
+					{Flag: "--dtype", Action: OverrideDrop},
+					{Flag: "--max-num-seqs", Action: OverrideReject},
+					{Flag: "--trust-remote-code", Action: OverridePass},
 				}
 			}),
 			want:   [][]string{{"--page-size", "32"}, {"--trust-remote-code"}},
@@ -324,25 +323,25 @@ func TestTranslate(t *testing.T) {
 		},
 		"fails when an override passes a flag SGLang lacks": {
 			argv: []string{"--block-size", "32"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) {
-				p.Overrides = []v1alpha1.FlagOverride{{Flag: "--block-size", Action: v1alpha1.FlagPass}}
+			opts: policy(func(p *Policy) {
+				p.Overrides = []Override{{Flag: "--block-size", Action: OverridePass}}
 			}),
 			wantErr: "SGLang 0.5.9 has no flag --block-size",
 		},
 		"appends the profile's extra flags, which win over translated ones": {
 			argv: []string{"--gpu-memory-utilization", "0.9"},
-			opts: policy(func(p *v1alpha1.ArgPolicy) {
+			opts: policy(func(p *Policy) {
 				p.Extra = []string{"--mem-fraction-static", "0.8", "--attention-backend=aiter", "--enable-torch-compile"}
 			}),
 			want:   [][]string{{"--mem-fraction-static", "0.8", "--attention-backend", "aiter", "--enable-torch-compile"}},
 			absent: []string{"0.83"},
 		},
 		"fails on an extra flag SGLang lacks": {
-			opts:    policy(func(p *v1alpha1.ArgPolicy) { p.Extra = []string{"--max-model-len", "8"} }),
+			opts:    policy(func(p *Policy) { p.Extra = []string{"--max-model-len", "8"} }),
 			wantErr: "SGLang 0.5.9 has no flag --max-model-len",
 		},
 		"fails on an extra flag without its value": {
-			opts:    policy(func(p *v1alpha1.ArgPolicy) { p.Extra = []string{"--tp-size"} }),
+			opts:    policy(func(p *Policy) { p.Extra = []string{"--tp-size"} }),
 			wantErr: "needs a value",
 		},
 		"uses the last of repeated flags, like argparse": {
@@ -360,7 +359,7 @@ func TestTranslate(t *testing.T) {
 		},
 		"drops LMCache KV offloading as tuning": {
 			argv:     []string{"--kv-transfer-config", `{"kv_connector":"LMCacheConnectorV1","kv_role":"kv_both"}`},
-			opts:     withUnsafe(v1alpha1.UnsafeFlagReject),
+			opts:     withUnsafe(true),
 			findings: []wantFindingOf{{"--kv-transfer-config", Dropped}},
 		},
 		"rejects prefill/decode disaggregation": {

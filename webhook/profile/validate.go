@@ -171,7 +171,7 @@ func validateArgsAgainstSGLang(path *field.Path, a *v1alpha1.ArgPolicy, release 
 	if reason != argv.NotSkipped {
 		return field.ErrorList{field.InternalError(path, fmt.Errorf("probe command not detected: %s", reason))}
 	}
-	if _, err := argv.Translate(inv, argv.Options{Policy: *a, Release: release}); err != nil {
+	if _, err := argv.Translate(inv, argv.Options{Policy: ArgvPolicy(a), Release: release}); err != nil {
 		return field.ErrorList{field.Invalid(path, "", err.Error())}
 	}
 	return nil

@@ -26,10 +26,10 @@ import (
 )
 
 // vllmToSGLangEnv maps the vLLM environment variables that have an SGLang
-// (or ROCm) counterpart with the same meaning: the earlier shim's table
-// (its env-mapping section). Per-feature VLLM_ROCM_USE_AITER_* and the
-// CUDA-only kernel switches mean something else or nothing, so they stay
-// untranslated.
+// (or ROCm) counterpart with the same meaning: the pairs of the environment
+// mapping of vultr/vllm-to-sglang, a Python proxy in front of SGLang.
+// Per-feature VLLM_ROCM_USE_AITER_* and the CUDA-only kernel switches mean
+// something else or nothing, so they stay untranslated.
 var vllmToSGLangEnv = []struct{ from, to string }{
 	{"VLLM_CPU_OMP_THREADS_BIND", "SGLANG_CPU_OMP_THREADS_BIND"},
 	{"VLLM_DP_RANK", "SGLANG_DP_RANK"},

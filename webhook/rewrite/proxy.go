@@ -143,7 +143,8 @@ func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64, st
 }
 
 // mistralToolCallParser is SGLang's --tool-call-parser for Mistral models,
-// the one the earlier shim saw answer 422 to logprobs.
+// the one reported to answer 422 to logprobs on chat requests with tools
+// (docs/request-filters.md says what was checked of that report).
 const mistralToolCallParser = "mistral"
 
 // mistralStripParams is what the proxy strips from chat requests for a

@@ -49,7 +49,8 @@ type Report struct {
 	Notes []string
 }
 
-// Warnings returns one line per dropped or approximated flag and per note,
+// Warnings returns one line per finding that warns (argv.Finding.Warns: a
+// dropped or approximated flag, in the finding's own words) and per note,
 // as kubectl prints admission warnings ("Warning: <line>"). A pod skipped
 // for a reason that warns (SkipReason.Warns: its command could not be
 // translated, its port on the node is taken) gets one line saying so.
@@ -62,31 +63,14 @@ func (r *Report) Warnings() []string {
 	}
 	var out []string
 	for _, f := range r.Findings {
-		if f.Action == argv.Dropped || f.Action == argv.Approximated {
-			out = append(out, fmt.Sprintf("container %q: %s", r.Container, DescribeFinding(f)))
+		if f.Warns() {
+			out = append(out, fmt.Sprintf("container %q: %s", r.Container, f))
 		}
 	}
 	for _, n := range r.Notes {
 		out = append(out, fmt.Sprintf("container %q: %s", r.Container, n))
 	}
 	return out
-}
-
-// DescribeFinding renders a finding as one line: "--flag=value dropped:
-// reason" or "--flag=value approximated as --sglang-flag v: reason".
-func DescribeFinding(f argv.Finding) string {
-	flag := f.Flag
-	if f.Value != "" {
-		flag += "=" + f.Value
-	}
-	verb := string(f.Action)
-	if f.Action == argv.Approximated && len(f.Emitted) > 0 {
-		verb += " as " + strings.Join(f.Emitted, " ")
-	}
-	if f.Reason == "" {
-		return flag + " " + verb
-	}
-	return flag + " " + verb + ": " + f.Reason
 }
 
 // RejectedError is returned when the profile refuses the pod: flags it
@@ -107,7 +91,7 @@ func (e *RejectedError) Error() string {
 		parts = append(parts, e.Reason)
 	}
 	for _, f := range e.Findings {
-		parts = append(parts, DescribeFinding(f))
+		parts = append(parts, f.String())
 	}
 	return fmt.Sprintf("container %q cannot run on SGLang as the profile requires: %s", e.Container, strings.Join(parts, "; "))
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	profilepkg "github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -62,10 +63,11 @@ func Rewrite(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1alpha1.SG
 		profile = profile.DeepCopy()
 		profile.Default()
 	}
-	if reason, detail := skipPod(meta, spec); reason != "" {
-		return &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
+	vllm, report := screen(meta, spec, &profile.GPU)
+	if report != nil {
+		return report, nil
 	}
-	plan, report, err := planRewrite(spec, profile)
+	plan, report, err := planRewrite(spec, vllm, profile)
 	if err != nil || plan == nil {
 		return report, err
 	}
@@ -88,62 +90,10 @@ func defaulted(p *v1alpha1.SGLangProfileSpec) bool {
 		p.Proxy.Health.Interval != nil && p.Proxy.Health.Timeout != nil && p.Proxy.FixToolSchemas != nil
 }
 
-// skipPod checks what rules a pod out before its containers are looked at.
-func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string) {
-	switch {
-	case meta.Annotations[annotationMirror] != "":
-		return SkipMirrorPod, ""
-	case meta.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteDisabled:
-		return SkipOptedOut, ""
-	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
-		return SkipAlreadyRewritten, ""
-	}
-	if why := multiNodePod(meta); why != "" {
-		return SkipMultiNode, why
-	}
-	if hasContainer(spec, v1alpha1.ProxyContainerName) {
-		return SkipProxyNameTaken, ""
-	}
-	return "", ""
-}
-
-func hasAnnotation(meta *metav1.ObjectMeta, key string) bool {
-	_, ok := meta.Annotations[key]
-	return ok
-}
-
-func hasContainer(spec *corev1.PodSpec, name string) bool {
-	for _, list := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
-		for _, c := range list {
-			if c.Name == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// multiNodePod recognises the pods of multi-node deployments by their
-// controllers' labels: LeaderWorkerSet (unless its group has one pod) and
-// KubeRay.
-func multiNodePod(meta *metav1.ObjectMeta) string {
-	const lws, lwsSize = "leaderworkerset.sigs.k8s.io/", "leaderworkerset.sigs.k8s.io/size"
-	for k := range meta.Labels {
-		if strings.HasPrefix(k, lws) && meta.Annotations[lwsSize] != "1" {
-			return "the pod belongs to a LeaderWorkerSet group (label " + k + ")"
-		}
-		if strings.HasPrefix(k, "ray.io/") {
-			return "the pod is a Ray cluster node (label " + k + ")"
-		}
-	}
-	return ""
-}
-
 // plan is everything decided before the pod is touched, so a rejection
 // leaves it unchanged.
 type plan struct {
 	index      int // of the vLLM container in spec.Containers
-	result     *argv.Result
 	vllmPort   int32
 	sglangPort int32
 	// command and args replace the vLLM container's.
@@ -154,25 +104,14 @@ type plan struct {
 	atStart bool
 }
 
-// planRewrite finds the vLLM container and translates its command. A nil
+// planRewrite decides what to do with the vLLM container screen found: it
+// translates the command and picks the ports, and changes nothing. A nil
 // plan means the pod is skipped (the report says why) or rejected (err).
-func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*plan, *Report, error) {
-	index, inv, reason, detail := findVLLM(spec)
-	if reason != "" {
-		return nil, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}, nil
-	}
+func planRewrite(spec *corev1.PodSpec, f vllmContainer, profile *v1alpha1.SGLangProfileSpec) (*plan, *Report, error) {
+	index, inv := f.index, f.inv
 	c := &spec.Containers[index]
 	skip := func(r SkipReason, detail string) (*plan, *Report, error) {
 		return nil, &Report{Outcome: Skipped, SkipReason: r, Detail: detail, Container: c.Name}, nil
-	}
-	if !requestsGPU(c, &profile.GPU) {
-		return skip(SkipNoGPU, "")
-	}
-	if why := multiNodeEnv(c); why != "" {
-		return skip(SkipMultiNode, why)
-	}
-	if inv.reason == argv.SkipMultiNode {
-		return skip(SkipMultiNode, inv.detail())
 	}
 	refuse := func(r SkipReason, detail string) (*plan, *Report, error) {
 		if profile.Args.UnsafeFlags == v1alpha1.UnsafeFlagReject {
@@ -214,7 +153,7 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 		return p, report, nil
 	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
-		Policy: profile.Args, Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
+		Policy: profilepkg.ArgvPolicy(&profile.Args), Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
 		ROCm: ROCm(&profile.GPU),
 	})
 	if err != nil {
@@ -230,63 +169,6 @@ func planRewrite(spec *corev1.PodSpec, profile *v1alpha1.SGLangProfileSpec) (*pl
 
 // ROCm tells a profile for AMD GPUs, which SGLang runs with ROCm.
 func ROCm(g *v1alpha1.GPUSpec) bool { return strings.HasPrefix(g.ResourceName, "amd.com/") }
-
-// detected is a container that runs vLLM's server, rewritable or not.
-type detected struct {
-	*argv.Invocation
-	reason argv.SkipReason
-}
-
-func (d detected) detail() string {
-	s := d.reason.Sentence()
-	if d.Invocation != nil && d.Invocation.Detail != "" {
-		s += ": " + d.Invocation.Detail
-	}
-	return s
-}
-
-// findVLLM returns the one container that runs vLLM's server.
-func findVLLM(spec *corev1.PodSpec) (int, detected, SkipReason, string) {
-	found, index := 0, -1
-	var inv detected
-	var names []string
-	for i := range spec.Containers {
-		c := &spec.Containers[i]
-		d, reason := argv.Detect(c.Command, c.Args, c.Image)
-		if !reason.RunsVLLM() {
-			continue
-		}
-		found++
-		names = append(names, strconv.Quote(c.Name))
-		if index < 0 {
-			index, inv = i, detected{Invocation: d, reason: reason}
-		}
-	}
-	switch {
-	case found == 0:
-		return -1, inv, SkipNoVLLMContainer, ""
-	case found > 1:
-		return -1, inv, SkipMultipleVLLMContainers, "containers " + strings.Join(names, ", ")
-	}
-	return index, inv, "", ""
-}
-
-// multiNodeEnv recognises a multi-node server by the environment its
-// controller sets: LeaderWorkerSet's leader address (in a group of more
-// than one) or a Ray cluster address.
-func multiNodeEnv(c *corev1.Container) string {
-	env := map[string]string{}
-	for _, e := range c.Env {
-		env[e.Name] = e.Value
-	}
-	if _, ok := env["LWS_LEADER_ADDRESS"]; ok && env["LWS_GROUP_SIZE"] != "1" {
-		return "the container joins a LeaderWorkerSet group (LWS_LEADER_ADDRESS is set)"
-	}
-	if _, ok := env["RAY_ADDRESS"]; ok {
-		return "the container joins a Ray cluster (RAY_ADDRESS is set)"
-	}
-	return ""
-}
 
 // servingPort is the port vLLM would listen on: --port, or 8000. For a
 // command translated at start: a --port the script writes, else the port

@@ -899,8 +899,29 @@ func TestRewriteSkips(t *testing.T) {
 			if diff := cmp.Diff(before, pod); diff != "" {
 				t.Errorf("a skipped pod changed:\n%s", diff)
 			}
+			// Skip is Rewrite's first step: it agrees on every reason the
+			// profile's policy does not decide, and leaves the rest to
+			// Rewrite.
+			reason, detail := Skip(&pod.ObjectMeta, &pod.Spec, &testProfile().GPU)
+			wantReason, wantDetail := r.SkipReason, r.Detail
+			if r.SkipReason == SkipUntranslatable || r.SkipReason == SkipHostNetwork {
+				wantReason, wantDetail = "", ""
+			}
+			if reason != wantReason || detail != wantDetail {
+				t.Errorf("Skip() = %q (%s), want %q (%s)", reason, detail, wantReason, wantDetail)
+			}
+			if diff := cmp.Diff(before, pod); diff != "" {
+				t.Errorf("Skip changed the pod:\n%s", diff)
+			}
 		})
 	}
+
+	t.Run("Skip leaves a pod the profile decides on to Rewrite", func(t *testing.T) {
+		pod := testPod()
+		if reason, detail := Skip(&pod.ObjectMeta, &pod.Spec, &testProfile().GPU); reason != "" {
+			t.Errorf("Skip() = %q (%s) for a pod Rewrite rewrites", reason, detail)
+		}
+	})
 
 	t.Run("rewrites a LeaderWorkerSet group of one pod", func(t *testing.T) {
 		pod := testPod()

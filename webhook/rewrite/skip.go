@@ -16,6 +16,17 @@ limitations under the License.
 
 package rewrite
 
+import (
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+)
+
 // Outcome says whether a pod was changed.
 type Outcome string
 
@@ -91,4 +102,161 @@ func (r SkipReason) Sentence() string {
 		return s
 	}
 	return string(r)
+}
+
+// Skip reports whether Rewrite leaves the pod alone whatever the profile
+// says beyond its GPU resources (gpu), and why: a mirror pod, a pod opted
+// out, already rewritten or part of a multi-node server, one whose proxy
+// name is taken, without a vLLM container or with several, or whose vLLM
+// container requests no GPU. It only reads the pod, and it is Rewrite's own
+// first step, so the two cannot disagree. A pod it does not skip may still
+// be skipped or refused for what the profile says (unsafeFlags, the SGLang
+// port on the node's network), which only Rewrite decides.
+func Skip(meta *metav1.ObjectMeta, spec *corev1.PodSpec, gpu *v1alpha1.GPUSpec) (SkipReason, string) {
+	_, report := screen(meta, spec, gpu)
+	if report == nil {
+		return "", ""
+	}
+	return report.SkipReason, report.Detail
+}
+
+// vllmContainer is the container that runs vLLM's server, as screen found it.
+type vllmContainer struct {
+	index int // in spec.Containers
+	inv   detected
+}
+
+// screen is Rewrite's first step, shared with Skip: it reads the pod, and
+// either finds the one vLLM container to rewrite or returns the report of
+// a pod left alone. It changes nothing.
+func screen(meta *metav1.ObjectMeta, spec *corev1.PodSpec, gpu *v1alpha1.GPUSpec) (vllmContainer, *Report) {
+	if reason, detail := skipPod(meta, spec); reason != "" {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}
+	}
+	index, inv, reason, detail := findVLLM(spec)
+	if reason != "" {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}
+	}
+	c := &spec.Containers[index]
+	skip := func(r SkipReason, detail string) (vllmContainer, *Report) {
+		return vllmContainer{}, &Report{Outcome: Skipped, SkipReason: r, Detail: detail, Container: c.Name}
+	}
+	if !requestsGPU(c, gpu) {
+		return skip(SkipNoGPU, "")
+	}
+	if why := multiNodeEnv(c); why != "" {
+		return skip(SkipMultiNode, why)
+	}
+	if inv.reason == argv.SkipMultiNode {
+		return skip(SkipMultiNode, inv.detail())
+	}
+	return vllmContainer{index: index, inv: inv}, nil
+}
+
+// skipPod checks what rules a pod out before its containers are looked at.
+func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string) {
+	switch {
+	case meta.Annotations[annotationMirror] != "":
+		return SkipMirrorPod, ""
+	case meta.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteDisabled:
+		return SkipOptedOut, ""
+	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
+		return SkipAlreadyRewritten, ""
+	}
+	if why := multiNodePod(meta); why != "" {
+		return SkipMultiNode, why
+	}
+	if hasContainer(spec, v1alpha1.ProxyContainerName) {
+		return SkipProxyNameTaken, ""
+	}
+	return "", ""
+}
+
+func hasAnnotation(meta *metav1.ObjectMeta, key string) bool {
+	_, ok := meta.Annotations[key]
+	return ok
+}
+
+func hasContainer(spec *corev1.PodSpec, name string) bool {
+	for _, list := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for _, c := range list {
+			if c.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// multiNodePod recognises the pods of multi-node deployments by their
+// controllers' labels: LeaderWorkerSet (unless its group has one pod) and
+// KubeRay.
+func multiNodePod(meta *metav1.ObjectMeta) string {
+	const lws, lwsSize = "leaderworkerset.sigs.k8s.io/", "leaderworkerset.sigs.k8s.io/size"
+	for k := range meta.Labels {
+		if strings.HasPrefix(k, lws) && meta.Annotations[lwsSize] != "1" {
+			return "the pod belongs to a LeaderWorkerSet group (label " + k + ")"
+		}
+		if strings.HasPrefix(k, "ray.io/") {
+			return "the pod is a Ray cluster node (label " + k + ")"
+		}
+	}
+	return ""
+}
+
+// detected is a container that runs vLLM's server, rewritable or not.
+type detected struct {
+	*argv.Invocation
+	reason argv.SkipReason
+}
+
+func (d detected) detail() string {
+	s := d.reason.Sentence()
+	if d.Invocation != nil && d.Invocation.Detail != "" {
+		s += ": " + d.Invocation.Detail
+	}
+	return s
+}
+
+// findVLLM returns the one container that runs vLLM's server.
+func findVLLM(spec *corev1.PodSpec) (int, detected, SkipReason, string) {
+	found, index := 0, -1
+	var inv detected
+	var names []string
+	for i := range spec.Containers {
+		c := &spec.Containers[i]
+		d, reason := argv.Detect(c.Command, c.Args, c.Image)
+		if !reason.RunsVLLM() {
+			continue
+		}
+		found++
+		names = append(names, strconv.Quote(c.Name))
+		if index < 0 {
+			index, inv = i, detected{Invocation: d, reason: reason}
+		}
+	}
+	switch {
+	case found == 0:
+		return -1, inv, SkipNoVLLMContainer, ""
+	case found > 1:
+		return -1, inv, SkipMultipleVLLMContainers, "containers " + strings.Join(names, ", ")
+	}
+	return index, inv, "", ""
+}
+
+// multiNodeEnv recognises a multi-node server by the environment its
+// controller sets: LeaderWorkerSet's leader address (in a group of more
+// than one) or a Ray cluster address.
+func multiNodeEnv(c *corev1.Container) string {
+	env := map[string]string{}
+	for _, e := range c.Env {
+		env[e.Name] = e.Value
+	}
+	if _, ok := env["LWS_LEADER_ADDRESS"]; ok && env["LWS_GROUP_SIZE"] != "1" {
+		return "the container joins a LeaderWorkerSet group (LWS_LEADER_ADDRESS is set)"
+	}
+	if _, ok := env["RAY_ADDRESS"]; ok {
+		return "the container joins a Ray cluster (RAY_ADDRESS is set)"
+	}
+	return ""
 }

@@ -22,8 +22,11 @@ limitations under the License.
 // ReplicaSet, DaemonSet, ReplicationController, Job, CronJob, and the items
 // of a List) and leaves every other object as it was.
 //
-// Only the fields the rewrite changes are written back: the change is a JSON
-// patch computed between the typed pod template before and after, applied to
-// the document as read. Fields the Go types do not know (a newer Kubernetes
-// field, a typo kubectl would reject later) are kept, not silently dropped.
+// Only the fields the rewrite changes are written back, with the admission
+// webhook's own patch: podpatch.Create between the typed pod template before
+// and after the rewrite, applied by podpatch.Apply to the document as read.
+// Fields the Go types do not know (a newer Kubernetes field, a typo kubectl
+// would reject later) are kept where they were, on list items too: items
+// are matched by their merge key, never by index. So the CLI writes the pod
+// the API server would store through the webhook.
 package manifest

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -287,6 +288,97 @@ func TestRewriteKeepsUnknownFields(t *testing.T) {
 	}
 	if c["image"] != profile.Default().Spec.Image {
 		t.Errorf("image %v: the rewrite was not written back", c["image"])
+	}
+}
+
+// podWithUnknownListItems has a field this binary's k8s.io/api does not
+// know on an item of every list the rewrite edits, each valued with the
+// item's identity, around the items the rewrite removes, inserts and
+// edits: VLLM_PORT gets SGLANG_PORT inserted after it, NVIDIA_VISIBLE_DEVICES
+// and the NVIDIA toleration go, the serving port moves to the proxy, an
+// init container and a /dev/shm volume and mount are added, the vLLM
+// container is edited.
+const podWithUnknownListItems = `apiVersion: v1
+kind: Pod
+metadata:
+  name: llama
+spec:
+  initContainers:
+  - {name: fetch, image: busybox, x-future-field: fetch}
+  containers:
+  - name: vllm
+    image: vllm/vllm-openai:v0.10.1
+    command: [vllm, serve, org/model]
+    x-future-field: vllm
+    env:
+    - {name: NVIDIA_VISIBLE_DEVICES, value: all, x-future-field: NVIDIA_VISIBLE_DEVICES}
+    - {name: VLLM_PORT, value: "5000", x-future-field: VLLM_PORT}
+    - {name: OTHER, value: o, x-future-field: OTHER}
+    ports:
+    - {name: http, containerPort: 8000, x-future-field: "8000"}
+    - {name: zmq, containerPort: 55555, x-future-field: "55555"}
+    volumeMounts:
+    - {name: models, mountPath: /models, x-future-field: /models}
+    resources:
+      limits:
+        nvidia.com/gpu: 1
+  - {name: sidecar, image: busybox, x-future-field: sidecar}
+  volumes:
+  - {name: models, emptyDir: {}, x-future-field: models}
+  tolerations:
+  - {key: nvidia.com/gpu, operator: Exists, x-future-field: nvidia.com/gpu}
+  - {key: team, operator: Exists, x-future-field: team}
+`
+
+// TestRewriteKeepsUnknownFieldsOnListItems is the list-item case of
+// TestRewriteKeepsUnknownFields: every unknown field stays on its own item,
+// whatever was removed, inserted or moved around it, and no item the
+// rewrite adds (SGLANG_PORT after VLLM_PORT, the proxy, the /dev/shm volume
+// and mount) gets one.
+func TestRewriteKeepsUnknownFieldsOnListItems(t *testing.T) {
+	obj := decodeString(t, podWithUnknownListItems)[0]
+	results := testRewriter().Rewrite(obj)
+	if len(results) != 1 || results[0].Err != nil || results[0].Report.Outcome != rewrite.Rewritten {
+		t.Fatalf("results %+v", results)
+	}
+	spec := obj.Object["spec"].(map[string]any)
+	containers := spec["containers"].([]any)
+	vllm := containers[0].(map[string]any)
+	lists := map[string]struct {
+		items []any
+		key   string
+		want  []string // the items that keep their field, in order
+	}{
+		"initContainers": {spec["initContainers"].([]any), "name", []string{"fetch"}},
+		"containers":     {containers, "name", []string{"vllm", "sidecar"}},
+		"env":            {vllm["env"].([]any), "name", []string{"VLLM_PORT", "OTHER"}},
+		"ports":          {vllm["ports"].([]any), "containerPort", []string{"55555"}},
+		"volumeMounts":   {vllm["volumeMounts"].([]any), "mountPath", []string{"/models"}},
+		"volumes":        {spec["volumes"].([]any), "name", []string{"models"}},
+		"tolerations":    {spec["tolerations"].([]any), "key", []string{"team"}},
+	}
+	for name, l := range lists {
+		var kept []string
+		for _, item := range l.items {
+			m := item.(map[string]any)
+			id := fmt.Sprint(m[l.key])
+			got, has := m["x-future-field"]
+			if !has {
+				continue
+			}
+			if got != id {
+				t.Errorf("%s: %s carries the unknown field of %v", name, id, got)
+				continue
+			}
+			kept = append(kept, id)
+		}
+		if diff := cmp.Diff(l.want, kept); diff != "" {
+			t.Errorf("%s: the items that keep their unknown field (-want +got):\n%s\nitems: %v", name, diff, l.items)
+		}
+	}
+	env := vllm["env"].([]any)
+	if len(env) < 2 || env[1].(map[string]any)["name"] != "SGLANG_PORT" {
+		t.Errorf("env %v: want SGLANG_PORT inserted after VLLM_PORT", env)
 	}
 }
 

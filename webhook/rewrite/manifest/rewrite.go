@@ -22,13 +22,12 @@ import (
 	"maps"
 	"strings"
 
-	jsonpatchapply "github.com/evanphx/json-patch/v5"
-	"gomodules.xyz/jsonpatch/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/podpatch"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
@@ -142,35 +141,29 @@ func templateOf(obj map[string]any, path []string) (map[string]any, error) {
 }
 
 // rewriteTemplate rewrites one pod template map in place, writing back only
-// what the rewrite changed (see the package comment).
+// what the rewrite changed: the template's metadata and spec are read as a
+// Pod, rewritten, and the patch podpatch.Create computes between the two
+// typed pods (the webhook's patch, for the same pod) is applied to the
+// template as it was read, so fields the Go types do not know stay where
+// they were.
 func (r *Rewriter) rewriteTemplate(template map[string]any) (*rewrite.Report, string, error) {
-	if _, ok := template["metadata"].(map[string]any); !ok {
-		template["metadata"] = map[string]any{} // so the patch can add annotations
-	}
 	view := map[string]any{"metadata": template["metadata"], "spec": template["spec"]}
 	raw, err := json.Marshal(view)
 	if err != nil {
 		return nil, "", fmt.Errorf("encoding the pod template: %w", err)
 	}
-	var typed corev1.PodTemplateSpec
-	if err := utiljson.Unmarshal(raw, &typed); err != nil {
+	var original corev1.Pod
+	if err := utiljson.Unmarshal(raw, &original); err != nil {
 		return nil, "", fmt.Errorf("reading the pod template: %w", err)
 	}
-	requested := typed.Annotations[v1alpha1.AnnotationProfile]
-	before, err := json.Marshal(&typed)
-	if err != nil {
-		return nil, requested, err
-	}
-	report, err := rewrite.Rewrite(&typed.ObjectMeta, &typed.Spec, &r.Profile.Spec,
+	requested := original.Annotations[v1alpha1.AnnotationProfile]
+	mutated := original.DeepCopy()
+	report, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, &r.Profile.Spec,
 		rewrite.Options{ProfileName: r.Profile.Name, ProxyImage: r.ProxyImage})
 	if err != nil || report.Outcome != rewrite.Rewritten {
 		return report, requested, err
 	}
-	after, err := json.Marshal(&typed)
-	if err != nil {
-		return nil, requested, err
-	}
-	patched, err := applyDiff(raw, before, after)
+	patched, err := patchTemplate(raw, &original, mutated)
 	if err != nil {
 		return nil, requested, fmt.Errorf("writing the rewritten pod template: %w", err)
 	}
@@ -178,21 +171,14 @@ func (r *Rewriter) rewriteTemplate(template map[string]any) (*rewrite.Report, st
 	return report, requested, nil
 }
 
-// applyDiff applies the JSON patch from before to after onto raw.
-func applyDiff(raw, before, after []byte) (map[string]any, error) {
-	ops, err := jsonpatch.CreatePatch(before, after)
+// patchTemplate applies the patch from original to mutated to raw, the
+// template's metadata and spec as read.
+func patchTemplate(raw []byte, original, mutated *corev1.Pod) (map[string]any, error) {
+	patch, err := podpatch.Create(original, mutated)
 	if err != nil {
 		return nil, err
 	}
-	opsJSON, err := json.Marshal(ops)
-	if err != nil {
-		return nil, err
-	}
-	patch, err := jsonpatchapply.DecodePatch(opsJSON)
-	if err != nil {
-		return nil, err
-	}
-	out, err := patch.Apply(raw)
+	out, err := podpatch.Apply(raw, patch)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package webhook
+package podpatch
 
 import (
 	"bytes"
@@ -27,19 +27,21 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// podPatch returns the JSON patch (RFC 6902) that turns the pod as the API
-// server sent it into the rewritten pod, or nil when nothing changed.
-// original is the pod decoded from the request, mutated the rewrite's output.
+// Create returns the JSON patch (RFC 6902) that turns original into
+// mutated, or nil when nothing changed. original must be what the document
+// the patch is for decodes to (a pod, or a pod template's metadata and
+// spec as a Pod without kind), mutated the rewrite's output.
 //
 // The patch must never drop fields this binary's k8s.io/api does not know (an
-// API server newer than us, another webhook's additions): that is how
-// webhooks broke native sidecars elsewhere. It is computed from the two
-// typed pods alone, so it can only name fields the types know, and it edits
-// the document rather than rewriting it:
+// API server newer than us, another webhook's additions, a newer manifest):
+// that is how webhooks broke native sidecars elsewhere. It is computed from
+// the two typed pods alone, so it can only name fields the types know, and it
+// edits the document rather than rewriting it:
 //   - a struct, map or list that exists on both sides is edited member by
 //     member, never replaced whole, so unknown fields inside it stay;
 //   - list items are matched by their strategic-merge key (containers, env,
@@ -49,13 +51,17 @@ import (
 //     neighbour: unmatched items are removed and added, matched ones are
 //     moved into place if they changed position and edited where they are.
 //
-// (controller-runtime's typed Defaulter filters "remove" operations by index
-// instead, which moves an unknown field onto the neighbour of a removed env
-// entry; TestPatchKeepsFieldsThisAPIVersionDoesNotKnow fails with it.)
+// Two usual ways get this wrong, and the tests show both: a diff of the
+// document against the re-encoded rewrite (gomodules.xyz/jsonpatch, as
+// controller-runtime's PatchResponseFromRaw computes it) removes every
+// unknown field; the same diff without its "remove" operations
+// (controller-runtime's typed Defaulter), or any diff that pairs list items
+// by index, moves an unknown field onto the neighbour of a removed or
+// inserted env entry.
 //
 // The one loss left: an item of a keyless list that the rewrite changes is
 // replaced, with any unknown field of its own.
-func podPatch(original, mutated *corev1.Pod) ([]byte, error) {
+func Create(original, mutated *corev1.Pod) ([]byte, error) {
 	w := patchWriters.Get().(*patchWriter)
 	defer w.release()
 	if err := w.diffStruct(reflect.ValueOf(original).Elem(), reflect.ValueOf(mutated).Elem(), podType); err != nil {
@@ -66,6 +72,25 @@ func podPatch(original, mutated *corev1.Pod) ([]byte, error) {
 	}
 	w.buf = append(w.buf, ']')
 	return slices.Clone(w.buf), nil
+}
+
+// Apply applies a patch from Create to the JSON document doc, as the API
+// server applies a mutating webhook's JSON patch (k8s.io/apiserver's
+// mutating webhook dispatcher uses the same library, gopkg.in/evanphx/json-patch.v4).
+// A nil or empty patch returns doc unchanged.
+func Apply(doc, patch []byte) ([]byte, error) {
+	if len(patch) == 0 {
+		return doc, nil
+	}
+	ops, err := jsonpatch.DecodePatch(patch)
+	if err != nil {
+		return nil, fmt.Errorf("decoding the patch: %w", err)
+	}
+	out, err := ops.Apply(doc)
+	if err != nil {
+		return nil, fmt.Errorf("applying the patch: %w", err)
+	}
+	return out, nil
 }
 
 // patchWriter writes JSON patch operations into buf while it walks two
@@ -356,7 +381,7 @@ func (w *patchWriter) diffMapEntry(key string, o, n reflect.Value, t *typeInfo) 
 
 // diffList edits a list present in the document. A list of scalars is
 // replaced whole when it changed (its items cannot hold unknown fields).
-// A list of objects is edited item by item: see podPatch.
+// A list of objects is edited item by item: see Create.
 func (w *patchWriter) diffList(old, new reflect.Value, t *typeInfo, inList bool, key int) error {
 	if t.elem.kind != reflect.Struct || t.elem.atomic {
 		if !reflect.DeepEqual(old.Interface(), new.Interface()) {

@@ -20,7 +20,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -42,8 +41,8 @@ func mustTranslate(t testing.TB, argv []string, opts Options) *Result {
 	return res
 }
 
-func withUnsafe(mode v1alpha1.UnsafeFlagAction) Options {
-	return Options{Policy: v1alpha1.ArgPolicy{UnsafeFlags: mode}}
+func withUnsafe(reject bool) Options {
+	return Options{Policy: Policy{RejectUnsafe: reject}}
 }
 
 // findingFor returns the first finding about a vLLM flag.

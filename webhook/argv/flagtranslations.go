@@ -22,13 +22,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 // Translation functions of the table, in table order. Each handles the
 // final use of one flag; those that combine with other flags record the
-// argument and emit in finish (finish.go, xlate_finish.go).
+// argument and emit in finish (finish.go, combine.go).
 
 func xlateLoRAModules(t *translation, a Arg) {
 	vals := a.tokens()
@@ -435,10 +433,10 @@ func jsonInt(v any) (int64, bool) {
 func xlateGPUMemory(t *translation, a Arg) {
 	t.st.gpuUtilSet = true
 	switch t.gpu.mode {
-	case v1alpha1.GPUMemoryOmit:
+	case GPUMemoryOmit:
 		t.approximated(a, "the profile lets SGLang size its static memory (weights and KV cache) itself")
 		return
-	case v1alpha1.GPUMemoryFixed:
+	case GPUMemoryFixed:
 		t.approximated(a, "the profile sets --mem-fraction-static "+t.gpu.fixed, "--mem-fraction-static", t.gpu.fixed)
 		return
 	}

@@ -22,6 +22,11 @@ import (
 	"slices"
 )
 
+// Building blocks of the table's rules (table.go): emission helpers for the
+// translation functions (flagtranslations.go), builders of common
+// translation steps (withValue, onlyValue, switchXlate, ...), and builders
+// of the multi-node signals a row can carry (always, valueIs, intAbove, ...).
+
 // em builds an emission from literal values.
 func em(flag string, vals ...string) emission {
 	return emission{flag: flag, vals: literalTokens(vals)}

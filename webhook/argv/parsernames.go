@@ -18,8 +18,6 @@ package argv
 
 import (
 	"fmt"
-
-	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 )
 
 // Parser names differ between vLLM and SGLang. These maps hold vLLM name →
@@ -78,18 +76,18 @@ type parserTable struct {
 	flag, loss        string
 	builtin           map[string][]string
 	withoutEquivalent map[string]string
-	profile           func(*v1alpha1.ArgPolicy) map[string]string
+	profile           func(*Policy) map[string]string
 }
 
 var (
 	toolParserTable = parserTable{flag: "--tool-call-parser",
 		loss:    "tool calls will not be parsed: they stay in the message text",
 		builtin: toolParsers, withoutEquivalent: toolParsersWithoutEquivalent,
-		profile: func(p *v1alpha1.ArgPolicy) map[string]string { return p.ToolCallParsers }}
+		profile: func(p *Policy) map[string]string { return p.ToolCallParsers }}
 	reasoningParserTable = parserTable{flag: "--reasoning-parser",
 		loss:    "reasoning will not be parsed: it stays in the message content",
 		builtin: reasoningParsers, withoutEquivalent: reasoningParsersWithoutEquivalent,
-		profile: func(p *v1alpha1.ArgPolicy) map[string]string { return p.ReasoningParsers }}
+		profile: func(p *Policy) map[string]string { return p.ReasoningParsers }}
 )
 
 // parserName maps a vLLM parser name: the profile's map first, then a

@@ -25,13 +25,10 @@ import (
 	"strings"
 	"testing"
 
-	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
@@ -243,8 +240,8 @@ func TestPatchOfADefaultedPod(t *testing.T) {
 	}
 }
 
-// richPod has something of every shape the patch walks: maps, keyed lists,
-// a keyless list, pointers, quantities, int-or-strings.
+// richPod has something of every shape the rewrite and the patch walk:
+// maps, keyed lists, a keyless list, pointers, quantities, int-or-strings.
 func richPod() *corev1.Pod {
 	pod := vllmPod()
 	pod.Annotations = map[string]string{"a": "1"}
@@ -258,144 +255,6 @@ func richPod() *corev1.Pod {
 	pod.Spec.Volumes = []corev1.Volume{{Name: "shm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 	pod.Spec.RuntimeClassName = ptr.To("nvidia")
 	return pod
-}
-
-func TestPodPatchTurnsOnePodIntoTheOther(t *testing.T) {
-	cases := map[string]struct {
-		raw    string // the document to patch, when not the original's JSON
-		change func(*corev1.Pod)
-		ops    []string // when set, exactly these "op path" lines
-	}{
-		"an unchanged pod needs no patch": {change: func(*corev1.Pod) {}, ops: []string{}},
-		"a changed string is set":         {change: func(p *corev1.Pod) { p.Spec.Containers[0].Image = "sglang" }, ops: []string{"add /spec/containers/0/image"}},
-		"a cleared field is removed": {change: func(p *corev1.Pod) { p.Spec.Containers[0].ImagePullPolicy = "" },
-			ops: []string{"remove /spec/containers/0/imagePullPolicy"}},
-		"a removed env entry is removed where it is and the entries after it stay in place": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env = p.Spec.Containers[0].Env[1:] },
-			ops:    []string{"remove /spec/containers/0/env/0"}},
-		"an env entry inserted in the middle is added at its index": {
-			change: func(p *corev1.Pod) {
-				p.Spec.Containers[0].Env = slices.Insert(p.Spec.Containers[0].Env, 2, corev1.EnvVar{Name: "SGLANG_X", Value: "1"})
-			},
-			ops: []string{"add /spec/containers/0/env/2"}},
-		"an edited env entry is edited in place": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env[1].Value = "/models" },
-			ops:    []string{"add /spec/containers/0/env/1/value"}},
-		"reordered containers are moved, not rewritten": {
-			change: func(p *corev1.Pod) { slices.Reverse(p.Spec.Containers) },
-			ops:    []string{"move /spec/containers/0"}},
-		"a new annotation is added under an escaped key": {
-			change: func(p *corev1.Pod) { p.Annotations["vllm-to-sglang.io/status~x"] = "{}" },
-			ops:    []string{"add /metadata/annotations/vllm-to-sglang.io~1status~0x"}},
-		"annotations on a pod without any are added as a map": {
-			change: func(p *corev1.Pod) { p.Annotations = map[string]string{"k": "v"} },
-			raw:    "no-annotations"},
-		"a renamed resource is removed and added": {
-			change: func(p *corev1.Pod) {
-				l := p.Spec.Containers[0].Resources.Limits
-				l["amd.com/gpu"] = l["nvidia.com/gpu"]
-				delete(l, "nvidia.com/gpu")
-			},
-			ops: []string{"add /spec/containers/0/resources/limits/amd.com~1gpu", "remove /spec/containers/0/resources/limits/nvidia.com~1gpu"}},
-		"a probe's named port becomes a number": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromInt32(8000) },
-			ops:    []string{"add /spec/containers/0/readinessProbe/httpGet/port"}},
-		"a probe handler is swapped": {
-			change: func(p *corev1.Pod) {
-				p.Spec.Containers[0].ReadinessProbe.HTTPGet = nil
-				p.Spec.Containers[0].ReadinessProbe.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8000)}
-			},
-			ops: []string{"remove /spec/containers/0/readinessProbe/httpGet", "add /spec/containers/0/readinessProbe/tcpSocket"}},
-		"of two ports with the same number the right one goes": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Ports = p.Spec.Containers[0].Ports[:2] },
-			ops:    []string{"remove /spec/containers/0/ports/2"}},
-		"a list emptied is removed": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Ports = nil },
-			ops:    []string{"remove /spec/containers/0/ports"}},
-		"a list of strings is replaced whole": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Args = []string{"--model-path", "m"} },
-			ops:    []string{"add /spec/containers/0/args"}},
-		"a toleration removed and another appended, in a list without a merge key": {
-			change: func(p *corev1.Pod) {
-				p.Spec.Tolerations = append(p.Spec.Tolerations[1:], corev1.Toleration{Key: "amd.com/gpu", Operator: corev1.TolerationOpExists})
-			},
-			ops: []string{"remove /spec/tolerations/0", "add /spec/tolerations/1"}},
-		"a pointer cleared and a pointer set": {
-			change: func(p *corev1.Pod) {
-				p.Spec.RuntimeClassName = nil
-				p.Spec.SecurityContext = &corev1.PodSecurityContext{RunAsNonRoot: ptr.To(true)}
-			},
-			ops: []string{"add /spec/securityContext", "remove /spec/runtimeClassName"}},
-		"a volume's emptyDir is edited in place": {
-			change: func(p *corev1.Pod) {
-				p.Spec.Volumes[0].EmptyDir.Medium = corev1.StorageMediumMemory
-				p.Spec.Volumes[0].EmptyDir.SizeLimit = ptr.To(resource.MustParse("16Gi"))
-			},
-			raw: "shm-with-a-field"},
-		"an init container appended to a pod without any": {
-			change: func(p *corev1.Pod) { p.Spec.InitContainers = []corev1.Container{{Name: "sglang-proxy", Image: "p"}} },
-			ops:    []string{"add /spec/initContainers"}},
-		"a null list item is replaced, not edited": {
-			change: func(p *corev1.Pod) { p.Spec.Containers[0].Env[0] = corev1.EnvVar{Name: "A", Value: "1"} },
-			raw:    "null-env-item"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			original := richPod()
-			raw := mustJSON(t, original)
-			switch tc.raw {
-			case "no-annotations":
-				original.Annotations = nil
-				raw = mustJSON(t, original)
-			case "shm-with-a-field":
-				raw = []byte(strings.Replace(string(raw), `"emptyDir":{}`, `"emptyDir":{"futureField":1}`, 1))
-			case "null-env-item":
-				raw = []byte(strings.Replace(string(raw), `{"name":"NVIDIA_VISIBLE_DEVICES","value":"all"}`, `null`, 1))
-				original.Spec.Containers[0].Env[0] = corev1.EnvVar{}
-			}
-			decoded, err := decodePod(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mutated := decoded.DeepCopy()
-			tc.change(mutated)
-			patch, err := podPatch(decoded, mutated)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.ops != nil {
-				var got []string
-				if patch != nil {
-					for _, op := range patchOps(t, patch) {
-						got = append(got, op.Op+" "+op.Path)
-					}
-				}
-				if diff := cmp.Diff(tc.ops, got, cmpopts.EquateEmpty()); diff != "" {
-					t.Errorf("operations (-want +got):\n%s\npatch: %s", diff, patch)
-				}
-			}
-			out := raw
-			if patch != nil {
-				p, err := jsonpatch.DecodePatch(patch)
-				if err != nil {
-					t.Fatalf("%v\n%s", err, patch)
-				}
-				if out, err = p.Apply(raw); err != nil {
-					t.Fatalf("the patch does not apply: %v\n%s", err, patch)
-				}
-			}
-			got, err := decodePod(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !apiequality.Semantic.DeepEqual(mutated, got) {
-				t.Errorf("patched pod differs from the wanted one (-want +got):\n%s", cmp.Diff(mutated, got))
-			}
-			if tc.raw == "shm-with-a-field" && !strings.Contains(string(out), `"futureField":1`) {
-				t.Errorf("the emptyDir lost its unknown field: %s", out)
-			}
-		})
-	}
 }
 
 // TestPatchOfEveryFixture rewrites the pod of every Deployment in the
