@@ -136,15 +136,22 @@ func send(w eventWriter, b []byte) error {
 // to and including the last blank line. p[:from] is known to hold none.
 func eventEnd(p []byte, from int) int {
 	from = max(from-3, 0) // a blank line may have begun in the held part
-	lf := bytes.LastIndex(p[from:], []byte("\n\n"))
-	if lf >= 0 {
-		lf += from + 2
+	// A blank line ends in LF; the last LF of a read is usually the one
+	// that ends its last event, so this loop rarely runs twice.
+	for i := len(p) - 1; i > from; {
+		i = from + bytes.LastIndexByte(p[from:i+1], '\n')
+		if i <= from {
+			return 0
+		}
+		switch {
+		case p[i-1] == '\n': // LF LF
+			return i + 1
+		case p[i-1] == '\r' && i >= 3 && i-3 >= from && p[i-2] == '\n' && p[i-3] == '\r': // CRLF CRLF
+			return i + 1
+		}
+		i--
 	}
-	crlf := bytes.LastIndex(p[from:], []byte("\r\n\r\n"))
-	if crlf >= 0 {
-		crlf += from + 4
-	}
-	return max(lf, crlf, 0)
+	return 0
 }
 
 // streamTail ends a broken stream the way vLLM ends a failed one: an error

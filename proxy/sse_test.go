@@ -206,3 +206,30 @@ func TestRelayEventsStopsWhenTheClientLeaves(t *testing.T) {
 		})
 	}
 }
+
+func TestEventEnd(t *testing.T) {
+	tests := map[string]struct {
+		p    string
+		from int // bytes known to hold no event end
+		want int
+	}{
+		"no event end":                        {p: "data: 1\n", want: 0},
+		"one LF event":                        {p: "data: 1\n\n", want: 9},
+		"the last of several events":          {p: "data: 1\n\ndata: 2\n\ndata: 3", want: 18},
+		"a CRLF event":                        {p: "data: 1\r\n\r\ndata: 2\r\n", want: 11},
+		"a lone CR LF is no end":              {p: "data: 1\r\ndata: 2\r\n", want: 0},
+		"an end straddling the held part":     {p: "data: 1\n\n", from: 8, want: 9},
+		"a CRLF end straddling the held part": {p: "data: 1\r\n\r\n", from: 9, want: 11},
+		"the held part is not searched again": {p: "x\n\nabc", from: 6, want: 0},
+		"an empty read":                       {p: "", want: 0},
+		"a read of one LF":                    {p: "\n", want: 0},
+		"a blank line at the very start":      {p: "\n\n", want: 2},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := eventEnd([]byte(tc.p), tc.from); got != tc.want {
+				t.Errorf("eventEnd(%q, %d) = %d, want %d", tc.p, tc.from, got, tc.want)
+			}
+		})
+	}
+}
