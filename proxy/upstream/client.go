@@ -38,7 +38,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -87,7 +86,10 @@ var (
 //
 // A request whose write fails on a reused connection (the server closed it
 // meanwhile) is sent once more on a new one: nothing of it was processed.
-// A request once written is never sent twice.
+// So is a GET, HEAD, OPTIONS or TRACE request whose reused connection
+// closes before any byte of an answer, as http.Transport does; any other
+// request once written is never sent twice (a POST may have started a
+// generation).
 func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		cn, err := c.pool.get(ctx)
@@ -110,6 +112,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
 		if err != nil {
 			stop()
 			_ = cn.conn.Close()
+			var none *noAnswerError
+			if errors.As(err, &none) && cn.reused && attempt == 0 && ctx.Err() == nil && replayable(req.Method) {
+				continue
+			}
 			return nil, err
 		}
 		if head.chunked {
@@ -124,7 +130,6 @@ func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
 			b.close = true // the body ends when the connection does
 		}
 		return &http.Response{
-			Status:     strconv.Itoa(head.status) + " " + http.StatusText(head.status),
 			StatusCode: head.status,
 			Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			Header:        head.header,
@@ -190,4 +195,15 @@ func (b *body) release(reusable bool) {
 		_ = b.cn.conn.Close()
 	}
 	b.cn = nil
+}
+
+// replayable reports whether a request may be sent again after its
+// connection closed without an answer (RFC 9110, 9.2.2: idempotent
+// methods; PUT and DELETE are left out, as http.Transport leaves them).
+func replayable(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
 }

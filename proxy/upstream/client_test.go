@@ -337,3 +337,48 @@ func eventuallyTrue(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestARequestWhoseReusedConnectionClosedUnansweredIsSentAgainOnlyIfReplayable(t *testing.T) {
+	tests := map[string]struct {
+		method   string
+		wantSent bool // the second request is sent again and answered
+	}{
+		"a GET is sent again on a new connection": {method: http.MethodGet, wantSent: true},
+		"a POST is not sent twice":                {method: http.MethodPost},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			// Answers the first request of each connection, then reads the
+			// next one and closes without answering.
+			s := newScripted(t, func(c net.Conn, r *bufio.Reader) {
+				if _, err := http.ReadRequest(r); err != nil {
+					return
+				}
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+				_, _ = http.ReadRequest(r)
+			})
+			c := New(s.addr)
+			c.pool.checkAfter = time.Hour // reuse without looking, as within 100 ms
+			do := func() error {
+				res, err := c.Do(t.Context(), &Request{Method: tc.method, Target: "/", Header: http.Header{}})
+				if err != nil {
+					return err
+				}
+				_, err = io.ReadAll(res.Body)
+				res.Body.Close()
+				return err
+			}
+			if err := do(); err != nil {
+				t.Fatal(err)
+			}
+			err := do()
+			var none *noAnswerError
+			switch {
+			case tc.wantSent && (err != nil || s.accepted.Load() != 2):
+				t.Errorf("second request: %v on %d connections, want an answer on a second connection", err, s.accepted.Load())
+			case !tc.wantSent && !errors.As(err, &none):
+				t.Errorf("second request: %v, want the unanswered connection's error", err)
+			}
+		})
+	}
+}

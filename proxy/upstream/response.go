@@ -43,7 +43,12 @@ type responseHead struct {
 // readResponseHead reads the status line and headers of the next final
 // (non-1xx) answer.
 func readResponseHead(r *bufio.Reader, method string) (*responseHead, error) {
-	for {
+	for first := true; ; first = false {
+		if first {
+			if _, err := r.Peek(1); err != nil {
+				return nil, &noAnswerError{err}
+			}
+		}
 		res, err := readOneHead(r)
 		if err != nil {
 			return nil, err
@@ -59,6 +64,15 @@ func readResponseHead(r *bufio.Reader, method string) (*responseHead, error) {
 		// not passed on: the client never sends Expect.
 	}
 }
+
+// noAnswerError is a connection that failed or closed before the first
+// byte of an answer.
+type noAnswerError struct{ err error }
+
+func (e *noAnswerError) Error() string {
+	return "upstream closed the connection without answering: " + e.err.Error()
+}
+func (e *noAnswerError) Unwrap() error { return e.err }
 
 func readOneHead(r *bufio.Reader) (*responseHead, error) {
 	line, err := r.ReadSlice('\n')
