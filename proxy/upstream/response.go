@@ -115,7 +115,7 @@ func readHeader(r *bufio.Reader, res *responseHead) error {
 		if i <= 0 {
 			return fmt.Errorf("%w: header line %q", ErrMalformed, line)
 		}
-		key := http.CanonicalHeaderKey(string(line[:i]))
+		key := canonicalKey(line[:i])
 		value := string(bytes.TrimSpace(line[i+1:]))
 		res.header[key] = append(res.header[key], value)
 		if err := res.frame(key, value); err != nil {
@@ -343,4 +343,19 @@ func headerHasToken(value, token string) bool {
 		}
 	}
 	return false
+}
+
+// commonKeys are the header names uvicorn writes, in the lower case it
+// writes them, with their canonical form: naming them costs no allocation.
+var commonKeys = map[string]string{
+	"content-type": "Content-Type", "content-length": "Content-Length", "date": "Date", "server": "Server",
+	"transfer-encoding": "Transfer-Encoding", "connection": "Connection", "cache-control": "Cache-Control",
+	"x-accel-buffering": "X-Accel-Buffering",
+}
+
+func canonicalKey(b []byte) string {
+	if k, ok := commonKeys[string(b)]; ok { // no allocation: the compiler looks up without converting
+		return k
+	}
+	return http.CanonicalHeaderKey(string(b))
 }
