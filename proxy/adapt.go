@@ -18,7 +18,6 @@ package proxy
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -149,49 +148,4 @@ func truncate(b []byte, n int) string {
 		return string(b[:n]) + "...(truncated)"
 	}
 	return string(b)
-}
-
-// responseTranslator rewrites a successful upstream JSON body into vLLM's shape.
-type responseTranslator func(upstream []byte) ([]byte, error)
-
-// completionResponse adds vLLM's fields (reasoning, stop_reason) to a chat
-// or text completion answered as a whole.
-func completionResponse(path string) responseTranslator {
-	return func(upstream []byte) ([]byte, error) {
-		out, _ := body.Response(path, upstream)
-		return out, nil
-	}
-}
-
-// detokenizeResponse turns SGLang's {"text": s} into vLLM's {"prompt": s}.
-func detokenizeResponse(upstream []byte) ([]byte, error) {
-	var in struct {
-		Text *string `json:"text"`
-	}
-	if err := json.Unmarshal(upstream, &in); err != nil {
-		return nil, fmt.Errorf("decoding SGLang detokenize response: %w", err)
-	}
-	if in.Text == nil {
-		return nil, fmt.Errorf("SGLang detokenize response has no \"text\"")
-	}
-	return json.Marshal(struct {
-		Prompt string `json:"prompt"`
-	}{*in.Text})
-}
-
-// versionResponse turns SGLang's /get_server_info into vLLM's {"version": v};
-// the version is SGLang's.
-func versionResponse(upstream []byte) ([]byte, error) {
-	var in struct {
-		Version *string `json:"version"`
-	}
-	if err := json.Unmarshal(upstream, &in); err != nil {
-		return nil, fmt.Errorf("decoding SGLang server info: %w", err)
-	}
-	if in.Version == nil {
-		return nil, fmt.Errorf("SGLang server info has no \"version\"")
-	}
-	return json.Marshal(struct {
-		Version string `json:"version"`
-	}{*in.Version})
 }
