@@ -20,16 +20,33 @@ limitations under the License.
 //   - /health and /ping are answered at once from a background check of
 //     SGLang (package health), never forwarded.
 //   - /metrics serves SGLang's metrics under vLLM's names (package metrics)
-//     plus the proxy's own, which are registered here.
-//   - POST /v1/chat/completions and /v1/completions bodies pass through the
-//     filters of package body; every change is named in the
-//     X-Vllm-To-Sglang-Modified response header and counted.
-//   - The rest of vLLM's public API is forwarded with net/http/httputil's
-//     ReverseProxy; SGLang's error bodies and the few response shapes that
-//     differ are turned into vLLM's. Paths outside vLLM's API (SGLang's admin
-//     endpoints) get vLLM's 404 unless --allow-path names them.
-//   - Server-sent events are passed on event by event; a stream the upstream
-//     breaks off ends with an error event and [DONE], so clients see a clean end.
+//     plus the proxy's own.
+//   - The rest of vLLM's public API is forwarded to SGLang, every route the
+//     same way. POST /v1/chat/completions and /v1/completions bodies pass
+//     through the filters of package body first; every change is named in
+//     the X-Vllm-To-Sglang-Modified response header and counted. Paths
+//     outside vLLM's API (SGLang's admin endpoints) get vLLM's 404 unless
+//     --allow-path names them.
+//   - SGLang's error bodies and the few response shapes that differ are
+//     turned into vLLM's.
+//   - Server-sent events leave as soon as they have arrived, all the events
+//     of one read in one write; a stream the upstream breaks off ends with
+//     an error event and [DONE], so clients see a clean end.
+//
+// The pieces, one file each:
+//
+//   - server.go: the Server, its options (options.go) and its life: serving,
+//     draining on shutdown.
+//   - routes.go: routing: which path is answered here, forwarded (and to
+//     which SGLang path), or refused.
+//   - forward.go: forwarding: the one path from a client's request to
+//     SGLang and back, through package upstream (the HTTP/1.1 client).
+//   - adapt.go, translate.go: response adaptation: SGLang's answers in
+//     vLLM's shapes.
+//   - sse.go: event streams: coalesced writes, whole events only,
+//     per-event adaptation, a clean end to broken streams.
+//   - errors.go: the errors the proxy answers itself, in vLLM's shape.
+//   - ownmetrics.go: the proxy's own metrics and the request counter.
 //
 // The package imports no Kubernetes code: the sidecar is a plain HTTP server.
 package proxy

@@ -43,6 +43,22 @@ type testProxy struct {
 // unless the options point elsewhere.
 func startProxy(t testing.TB, mutate func(*Options)) *testProxy {
 	t.Helper()
+	return startProxyOn(t, listen(t), mutate)
+}
+
+// listen listens on a free loopback port.
+func listen(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// startProxyOn is startProxy serving on ln.
+func startProxyOn(t testing.TB, ln net.Listener, mutate func(*Options)) *testProxy {
+	t.Helper()
 	// The mistral tool-call parser is the one the default --strip-params is for.
 	fake := fakesglang.New(fakesglang.Options{HealthDelay: -1, EnableMetrics: true, ToolCallParser: fakesglang.MistralToolCallParser})
 	upstream := httptest.NewServer(fake.Handler())
@@ -58,10 +74,6 @@ func startProxy(t testing.TB, mutate func(*Options)) *testProxy {
 	srv, err := NewServer(o, logr.Discard())
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
-	}
-	ln, err := net.Listen("tcp", o.Listen)
-	if err != nil {
-		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

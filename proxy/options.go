@@ -90,7 +90,7 @@ func NewOptions() Options {
 // AddFlags binds the options to fs; the current values are the defaults.
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Listen, "listen", o.Listen, "Address to serve the vLLM API on (host:port).")
-	fs.StringVar(&o.Upstream, "upstream", o.Upstream, "Base URL of the SGLang server.")
+	fs.StringVar(&o.Upstream, "upstream", o.Upstream, "Base URL of the SGLang server (http only: it runs in the same pod).")
 	fs.StringVar(&o.HealthPath, "health-path", o.HealthPath, "Upstream path checked in the background.")
 	fs.DurationVar(&o.HealthInterval, "health-interval", o.HealthInterval, "Time between upstream health checks.")
 	fs.DurationVar(&o.HealthTimeout, "health-timeout", o.HealthTimeout, "Timeout of one upstream health check.")
@@ -153,8 +153,11 @@ func parseUpstream(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing %q: %w", raw, err)
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q must be an http(s) URL with a host", raw)
+	if u.Scheme == "https" {
+		return nil, fmt.Errorf("%q: https is not supported: SGLang runs in the same pod, reach it with http://", raw)
+	}
+	if u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("%q must be an http URL with a host", raw)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("%q must not have a query or fragment", raw)

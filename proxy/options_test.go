@@ -50,6 +50,7 @@ func TestOptionsFlags(t *testing.T) {
 			check: func(t *testing.T, o Options) { assertFalse(t, o.FixToolSchemas) },
 		},
 		"rejects an --upstream that is not an http URL":  {args: []string{"--upstream=127.0.0.1:8001"}, wantErr: "--upstream"},
+		"rejects an https --upstream, saying why":        {args: []string{"--upstream=https://127.0.0.1:8001"}, wantErr: "https is not supported"},
 		"rejects a --listen without a port":              {args: []string{"--listen=localhost"}, wantErr: "--listen"},
 		"rejects an unknown --metrics-mode":              {args: []string{"--metrics-mode=rename"}, wantErr: "--metrics-mode"},
 		"rejects a --health-fall of zero":                {args: []string{"--health-fall=0"}, wantErr: "--health-fall"},

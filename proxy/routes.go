@@ -19,7 +19,57 @@ package proxy
 import (
 	"net/http"
 	"strings"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
+
+// routes is the proxy's request router: /health, /ping and /metrics are
+// answered here, vLLM's API is forwarded (forward.go), --allow-path
+// paths are forwarded as they are, and everything else is refused with
+// vLLM's 404. Every request is counted by route and status.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
+	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
+	mux.Handle(routeMetrics, s.instrument(routeMetrics, s.metricsHandler()))
+	for _, rt := range forwardedRoutes {
+		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.forward(rt)))
+	}
+	allowed := s.instrument(routeAllowed, s.forward(route{}))
+	refused := s.instrument(routeRefused, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { refuse(w) }))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.allow.allows(r.URL.Path) {
+			allowed.ServeHTTP(w, r)
+			return
+		}
+		refused.ServeHTTP(w, r)
+	}))
+	return mux
+}
+
+// serveHealth answers /health and /ping from the background check's state:
+// 200 or 503 with an empty body, as vLLM does.
+func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Length", "0")
+	if s.health.Up() {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
+}
+
+// metricsHandler serves /metrics: SGLang's metrics (translated per
+// --metrics-mode) merged with the proxy's own.
+func (s *Server) metricsHandler() http.Handler {
+	return metrics.NewHandler(metrics.Options{
+		Upstream: s.upstream,
+		Client:   &http.Client{Transport: s.transport},
+		Mode:     s.opts.MetricsMode,
+		CacheTTL: s.opts.MetricsCache,
+		Log:      s.log.WithName("metrics"),
+		Own:      s.metrics.reg,
+	})
+}
 
 // A route of vLLM's public API that the proxy forwards.
 type route struct {
@@ -29,8 +79,8 @@ type route struct {
 	pattern string
 	// upstream is SGLang's path when it differs from vLLM's.
 	upstream string
-	// filter runs package body over POST bodies and over the answers
-	// (whole or streamed) with body.Response.
+	// filter runs package body over POST bodies and body.Response over
+	// the answers (whole or streamed).
 	filter bool
 	// translate rewrites a successful response into vLLM's shape.
 	translate responseTranslator

@@ -24,12 +24,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/health"
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/upstream"
 )
 
 // Server timeouts. There is no write timeout: streams last as long as the
@@ -41,18 +43,19 @@ const (
 
 // Server is the proxy. Create it with NewServer, then Run it.
 type Server struct {
-	opts      Options
-	log       logr.Logger
-	upstream  *url.URL
+	opts     Options
+	log      logr.Logger
+	upstream *url.URL
+	// client forwards every request to SGLang (forward.go).
+	client *upstream.Client
+	// transport serves the background health checks and the /metrics
+	// scrapes, which are not forwarded requests.
 	transport *http.Transport
-	// pool is the completions routes' own upstream client; nil when the
-	// upstream is not plain http (they use ReverseProxy then).
-	pool     *upstreamPool
-	health   *health.Checker
-	metrics  *ownMetrics
-	bodyOpts body.Options
-	allow    allowList
-	handler  http.Handler
+	health    *health.Checker
+	metrics   *ownMetrics
+	bodyOpts  body.Options
+	allow     allowList
+	handler   http.Handler
 }
 
 // NewServer builds a proxy from validated options.
@@ -60,24 +63,22 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid options: %w", err)
 	}
-	upstream, err := parseUpstream(o.Upstream)
+	up, err := parseUpstream(o.Upstream)
 	if err != nil {
 		return nil, fmt.Errorf("--upstream: %w", err)
 	}
 	s := &Server{
 		opts:      o,
 		log:       log,
-		upstream:  upstream,
+		upstream:  up,
+		client:    upstream.New(up.Host),
 		transport: newTransport(),
 		metrics:   newOwnMetrics(),
 		bodyOpts:  body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
 		allow:     allowList(o.AllowPaths),
 	}
-	if upstream.Scheme == "http" {
-		s.pool = newUpstreamPool(upstream.Host)
-	}
 	s.health = health.NewChecker(health.Options{
-		URL:      upstream.JoinPath(o.HealthPath).String(),
+		URL:      up.JoinPath(o.HealthPath).String(),
 		Client:   &http.Client{Transport: s.transport},
 		Interval: o.HealthInterval, Timeout: o.HealthTimeout,
 		Fall: o.HealthFall, Rise: o.HealthRise,
@@ -90,41 +91,6 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 
 // Handler is the proxy's HTTP handler (for tests and benchmarks; Run serves it).
 func (s *Server) Handler() http.Handler { return s.handler }
-
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
-	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
-	mux.Handle(routeMetrics, s.instrument(routeMetrics, s.metricsHandler()))
-	for _, rt := range forwardedRoutes {
-		var h http.Handler = s.newReverseProxy(rt)
-		if rt.filter {
-			h = s.filtered(rt, h)
-		}
-		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.limited(h)))
-	}
-	allowed := s.instrument(routeAllowed, s.limited(s.newReverseProxy(route{})))
-	refused := s.instrument(routeRefused, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { refuse(w) }))
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.allow.allows(r.URL.Path) {
-			allowed.ServeHTTP(w, r)
-			return
-		}
-		refused.ServeHTTP(w, r)
-	}))
-	return mux
-}
-
-// serveHealth answers /health and /ping from the background check's state:
-// 200 or 503 with an empty body, as vLLM does.
-func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Length", "0")
-	if s.health.Up() {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	w.WriteHeader(http.StatusServiceUnavailable)
-}
 
 // Run listens on --listen and serves until ctx ends, then drains.
 func (s *Server) Run(ctx context.Context) error {
@@ -139,12 +105,10 @@ func (s *Server) Run(ctx context.Context) error {
 // accepting, lets in-flight requests and streams finish within
 // --shutdown-grace, closes what is left, and returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	healthCtx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopHealth()
-	go s.health.Run(healthCtx)
-	if s.pool != nil {
-		go s.pool.runSweeper(healthCtx)
-	}
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	go s.health.Run(bgCtx)
+	go s.client.Sweep(bgCtx)
 
 	srv := &http.Server{
 		Handler:           s.handler,
@@ -174,4 +138,33 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.transport.CloseIdleConnections()
 	s.log.Info("Stopped")
 	return nil
+}
+
+// Transport settings of the health checks and metric scrapes.
+const (
+	dialTimeout     = 5 * time.Second
+	idleConnTimeout = 90 * time.Second
+)
+
+// newTransport clones net/http's default transport for the health checks
+// and metric scrapes of the upstream on the loopback interface.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil // HTTP_PROXY must never apply to the pod-local upstream
+	t.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.MaxIdleConnsPerHost = 4
+	t.IdleConnTimeout = idleConnTimeout
+	t.DisableCompression = true
+	t.ForceAttemptHTTP2 = false
+	return t
+}
+
+// logrWriter sends net/http's internal log lines to the structured logger.
+type logrWriter struct {
+	log interface{ Info(string, ...any) }
+}
+
+func (w logrWriter) Write(p []byte) (int, error) {
+	w.log.Info(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

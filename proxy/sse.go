@@ -18,109 +18,151 @@ package proxy
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
+	"net/http"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 )
+
+// Server-sent events. An event stream from SGLang is copied so that:
+//
+//   - every whole event that has arrived goes to the client at once, all
+//     of them in one write and one flush: no event waits for another, and a
+//     burst of events read together costs one write;
+//   - the client only ever gets whole events: the unfinished end of a read
+//     waits for its own end, and nothing else;
+//   - events that hold an SGLang error, or on a completions route
+//     reasoning text or a finish reason, are rewritten into vLLM's shape
+//     (body.VLLMStreamError, body.Response); the others pass as they are;
+//   - a stream the upstream breaks off (crash, reset) ends with an error
+//     event and "data: [DONE]" instead of a torn connection.
 
 // maxHeldEvent bounds how much of an unfinished event is held back; a
 // larger one is passed on as it comes.
 const maxHeldEvent = 1 << 20
 
-// sseBody wraps an upstream event stream so that the client only ever gets
-// whole events, and a stream the upstream breaks off (crash, reset) ends
-// with an error event and "data: [DONE]" instead of a torn connection.
-// Whole events pass through without copying or delay; only the unfinished
-// tail of a read is held until its end arrives. Events are rewritten (and
-// then copied) only when they hold an SGLang error, or, on a completions
-// route (path set), reasoning text or a finish reason that body.Response
-// turns into vLLM's fields.
-type sseBody struct {
-	upstream io.ReadCloser
-	ctx      context.Context // the client's request
-	path     string          // completions route whose events body.Response translates, or ""
-	held     []byte          // start of an event whose end has not arrived
-	ready    []byte          // bytes to hand out before reading again
-	done     bool
-	onBreak  func(err error) // called once when the upstream breaks the stream
-	tail     func(err error) []byte
+// eventWriter is what copyEvents writes to: the client's response.
+type eventWriter interface {
+	Write([]byte) (int, error)
+	Flush() error
 }
 
-func (b *sseBody) Read(p []byte) (int, error) {
-	for {
-		if len(b.ready) > 0 {
-			n := copy(p, b.ready)
-			b.ready = b.ready[n:]
-			return n, nil
+// copyEvents copies an event stream from upstream to w; path is the
+// completions route whose events body.Response translates, or "".
+func (s *Server) copyEvents(w http.ResponseWriter, r *http.Request, upstream io.Reader, path string) {
+	rc := http.NewResponseController(w)
+	ew := struct {
+		io.Writer
+		flusher
+	}{w, rc}
+	err := relayEvents(ew, upstream, path, func(err error) []byte {
+		if r.Context().Err() != nil {
+			return nil // the client left: nobody reads a tail
 		}
-		if b.done {
-			return 0, io.EOF
-		}
-		if len(b.held) == 0 {
-			// Fast path: read straight into p and hand out whole events.
-			n, err := b.upstream.Read(p)
-			cut := eventEnd(p[:n])
-			if cut < n {
-				b.held = append(b.held, p[cut:n]...)
-			}
-			if err != nil {
-				if rerr := b.end(err); rerr != nil {
-					return cut, rerr
-				}
-			}
-			if cut > 0 && b.needsRewrite(p[:cut]) {
-				b.ready = b.rewriteEvents(p[:cut])
-				continue
-			}
-			if cut > 0 {
-				return cut, nil
-			}
-			continue
-		}
-		if err := b.fill(len(p)); err != nil {
-			return 0, err
-		}
-	}
-}
-
-// fill reads more after held bytes and moves finished events to ready.
-func (b *sseBody) fill(size int) error {
-	start := len(b.held)
-	b.held = append(b.held, make([]byte, max(size, 4096))...)
-	n, err := b.upstream.Read(b.held[start:])
-	b.held = b.held[:start+n]
-	if cut := eventEnd(b.held); cut > 0 || len(b.held) > maxHeldEvent {
-		if cut == 0 {
-			cut = len(b.held)
-		}
-		b.ready = b.rewriteEvents(b.held[:cut])
-		b.held = append(b.held[:0], b.held[cut:]...)
-	}
+		s.metrics.upstreamErrors.WithLabelValues("stream").Inc()
+		s.log.Info("Upstream broke off a stream; ending it with an error event", "path", r.URL.Path, "error", err.Error())
+		return streamTail(err)
+	})
 	if err != nil {
-		return b.end(err)
+		s.metrics.upstreamErrors.WithLabelValues("canceled").Inc()
+	}
+}
+
+type flusher interface{ Flush() error }
+
+// relayEvents is copyEvents' loop. When the upstream fails, broken says
+// what to send last (nil: nothing, the client left). It returns an error
+// when the client could not be written to or left.
+func relayEvents(w eventWriter, upstream io.Reader, path string, broken func(error) []byte) error {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
+	held := 0 // buf[:held] is the start of an event whose end has not arrived
+	for {
+		if held == len(buf) { // an unfinished event fills the buffer
+			if len(buf) >= maxHeldEvent {
+				if err := send(w, buf[:held]); err != nil {
+					return err
+				}
+				held = 0
+			} else {
+				buf = append(buf, make([]byte, len(buf))...)
+			}
+		}
+		n, rerr := upstream.Read(buf[held:])
+		end := held + n
+		if cut := eventEnd(buf[:end], held); cut > 0 {
+			events := buf[:cut]
+			if needsRewrite(events, path) {
+				events = rewriteEvents(events, path)
+			}
+			if err := send(w, events); err != nil {
+				return err
+			}
+			held = copy(buf, buf[cut:end])
+		} else {
+			held = end
+		}
+		switch {
+		case rerr == nil:
+			continue
+		case errors.Is(rerr, io.EOF):
+			if held > 0 { // a last event without its blank line
+				return send(w, buf[:held])
+			}
+			return nil
+		}
+		tail := broken(rerr)
+		if tail == nil {
+			return rerr
+		}
+		return send(w, tail)
+	}
+}
+
+// send writes b and flushes it: one write and one flush.
+func send(w eventWriter, b []byte) error {
+	if _, err := w.Write(b); err != nil {
+		return errClientGone
+	}
+	if err := w.Flush(); err != nil {
+		return errClientGone
 	}
 	return nil
 }
 
-// end handles the upstream's last read. A clean EOF passes on whatever is
-// held; a broken stream gets the error tail unless the client has left (then
-// the error goes back to ReverseProxy, which stops).
-func (b *sseBody) end(err error) error {
-	b.done = true
-	if errors.Is(err, io.EOF) {
-		b.ready = append(b.ready, b.held...)
-		b.held = nil
-		return nil
+// eventEnd returns the length of the prefix of p made of whole events: up
+// to and including the last blank line. p[:from] is known to hold none.
+func eventEnd(p []byte, from int) int {
+	from = max(from-3, 0) // a blank line may have begun in the held part
+	// A blank line ends in LF; the last LF of a read is usually the one
+	// that ends its last event, so this loop rarely runs twice.
+	for i := len(p) - 1; i > from; {
+		i = from + bytes.LastIndexByte(p[from:i+1], '\n')
+		if i <= from {
+			return 0
+		}
+		switch {
+		case p[i-1] == '\n': // LF LF
+			return i + 1
+		case p[i-1] == '\r' && i >= 3 && i-3 >= from && p[i-2] == '\n' && p[i-3] == '\r': // CRLF CRLF
+			return i + 1
+		}
+		i--
 	}
-	if b.ctx.Err() != nil {
-		return err
-	}
-	b.onBreak(err)
-	b.held = nil
-	b.ready = append(b.ready, b.tail(err)...)
-	return nil
+	return 0
+}
+
+// streamTail ends a broken stream the way vLLM ends a failed one: an error
+// event, then [DONE].
+func streamTail(err error) []byte {
+	msg := "upstream closed the stream before it finished: " + err.Error()
+	var b bytes.Buffer
+	b.WriteString("data: ")
+	b.Write(body.ErrorJSON(http.StatusBadGateway, msg, ""))
+	b.WriteString("\n\ndata: [DONE]\n\n")
+	return b.Bytes()
 }
 
 // Marks of the events that are rewritten. SGLang writes events with
@@ -136,14 +178,14 @@ var (
 	dataPrefix    = []byte("data: ")
 )
 
-func (b *sseBody) needsRewrite(events []byte) bool {
+func needsRewrite(events []byte, path string) bool {
 	return bytes.Contains(events, errorEventMark) ||
-		b.path != "" && (bytes.Contains(events, reasoningMark) || bytes.Contains(events, finishMark))
+		path != "" && (bytes.Contains(events, reasoningMark) || bytes.Contains(events, finishMark))
 }
 
 // rewriteEvents returns a copy of whole events in which SGLang's error
 // events carry vLLM's error shape and completion chunks vLLM's fields.
-func (b *sseBody) rewriteEvents(events []byte) []byte {
+func rewriteEvents(events []byte, path string) []byte {
 	out := make([]byte, 0, len(events)+64)
 	for line := range bytes.Lines(events) {
 		data, ok := bytes.CutPrefix(line, dataPrefix)
@@ -152,7 +194,7 @@ func (b *sseBody) rewriteEvents(events []byte) []byte {
 			continue
 		}
 		trimmed := bytes.TrimRight(data, "\r\n")
-		translated, changed := b.rewriteData(trimmed)
+		translated, changed := rewriteData(trimmed, path)
 		if !changed {
 			out = append(out, line...)
 			continue
@@ -165,28 +207,12 @@ func (b *sseBody) rewriteEvents(events []byte) []byte {
 }
 
 // rewriteData translates the data of one event.
-func (b *sseBody) rewriteData(data []byte) ([]byte, bool) {
+func rewriteData(data []byte, path string) ([]byte, bool) {
 	if out, ok := body.VLLMStreamError(data); ok {
 		return out, true
 	}
-	if b.path != "" {
-		return body.Response(b.path, data)
+	if path != "" {
+		return body.Response(path, data)
 	}
 	return data, false
-}
-
-func (b *sseBody) Close() error { return b.upstream.Close() }
-
-// eventEnd returns the length of the prefix of p made of whole events: up
-// to and including the last blank line.
-func eventEnd(p []byte) int {
-	lf := bytes.LastIndex(p, []byte("\n\n"))
-	if lf >= 0 {
-		lf += 2
-	}
-	crlf := bytes.LastIndex(p, []byte("\r\n\r\n"))
-	if crlf >= 0 {
-		crlf += 4
-	}
-	return max(lf, crlf, 0)
 }

@@ -23,6 +23,9 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 )
 
+// The per-route translators of whole successful answers, which
+// adaptResponse (adapt.go) applies; routes name theirs in routes.go.
+
 // responseTranslator rewrites a successful upstream JSON body into vLLM's shape.
 type responseTranslator func(upstream []byte) ([]byte, error)
 

@@ -194,11 +194,16 @@ func printLoad(targets []target, results map[string][]loadResult) {
 	pc, hc := cpuPerRequest(results["proxy"], "proxy"), cpuPerRequest(hr, "haproxy")
 	fmt.Printf("CPU per request: proxy %s, haproxy %s; haproxy/proxy CPU = %.2f (>= 1.0 means the proxy is as cheap as haproxy)\n",
 		us(pc), us(hc), float64(hc)/float64(pc))
+	if or, ok := results["other"]; ok {
+		o := best(or)
+		fmt.Printf("other %.0f req/s (%.2f of haproxy), p99 added %s, CPU per request %s\n",
+			o.rps(), o.rps()/h.rps(), (o.p99 - direct.p99).Round(time.Microsecond), us(cpuPerRequest(or, "other")))
+	}
 }
 
 func cpuLine(r loadResult) string {
 	var parts []string
-	for _, name := range []string{"proxy", "haproxy", "fake", "generator"} {
+	for _, name := range []string{"proxy", "other", "haproxy", "fake", "generator"} {
 		if d, ok := r.cpu[name]; ok && r.requests > 0 && (d > 0 || name == "fake" || name == "generator") {
 			parts = append(parts, fmt.Sprintf("%s %s", name, us(d/time.Duration(r.requests))))
 		}

@@ -17,9 +17,10 @@ limitations under the License.
 // Command bench-proxy measures the proxy against the fake SGLang server and
 // prints figures (it has no pass/fail): requests/s and latency of small
 // non-streamed chat requests sent directly to the fake, through the proxy,
-// and through haproxy when it is installed, in alternating rounds; the
-// delay the proxy adds to streamed events; and the proxy's RSS idle and
-// with 1,000 open streams. Run it with "make bench-proxy".
+// and through haproxy when it is installed, in alternating rounds; events/s
+// of streamed chat completions the same three ways; the delay the proxy
+// adds to streamed events; and the proxy's RSS idle and with 1,000 open
+// streams. Run it with "make bench-proxy".
 package main
 
 import (
@@ -31,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -41,14 +43,15 @@ func main() {
 	rounds := flag.Int("rounds", 3, "alternating rounds per target")
 	streams := flag.Int("streams", 1000, "open streams for the RSS figure")
 	proxyBin := flag.String("proxy-bin", "", "measure this proxy binary instead of building ./cmd/proxy (e.g. an older build)")
+	otherBin := flag.String("other-bin", "", "also measure this proxy binary, as target \"other\", in the same alternating rounds")
 	flag.Parse()
-	if err := run(*conns, *duration, *rounds, *streams, *proxyBin); err != nil {
+	if err := run(*conns, *duration, *rounds, *streams, *proxyBin, *otherBin); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-proxy:", err)
 		os.Exit(1)
 	}
 }
 
-func run(conns int, duration time.Duration, rounds, streams int, proxyBin string) error {
+func run(conns int, duration time.Duration, rounds, streams int, proxyBin, otherBin string) error {
 	dir, err := os.MkdirTemp("", "bench-proxy-")
 	if err != nil {
 		return err
@@ -80,6 +83,19 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin string
 	}
 	targets := []target{{"direct", fakeAddr, 0}, {"proxy", proxyAddr, proxy.Process.Pid}}
 	procs := map[string]int{"generator": 0, "fake": fake.Process.Pid, "proxy": proxy.Process.Pid}
+	if otherBin != "" {
+		otherAddr := freeAddr()
+		other, err := spawn(otherBin, nil, "--listen="+otherAddr, "--upstream=http://"+fakeAddr, "--log-level=error", "--health-interval=1s")
+		if err != nil {
+			return err
+		}
+		defer stop(other)
+		if err := waitOK("http://" + otherAddr + "/health"); err != nil {
+			return err
+		}
+		targets = append(targets, target{"other", otherAddr, other.Process.Pid})
+		procs["other"] = other.Process.Pid
+	}
 	if hp, err := startHAProxy(dir, fakeAddr); err == nil {
 		defer stop(hp.cmd)
 		targets = append(targets, target{"haproxy", hp.addr, hp.cmd.Process.Pid})
@@ -89,6 +105,7 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin string
 	}
 
 	idleRSS := rssMiB(proxy.Process.Pid)
+	fmt.Printf("machine: %d CPUs, load average %s at the start\n", runtime.NumCPU(), loadAverage())
 	fmt.Printf("load: %d keep-alive connections, %s per run, %d alternating rounds, small chat request (logprobs stripped by the proxy)\n",
 		conns, duration, rounds)
 	results, err := loadRounds(targets, procs, conns, duration, rounds)
@@ -96,6 +113,15 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin string
 		return err
 	}
 	printLoad(targets, results)
+
+	fmt.Println()
+	fmt.Printf("event streams: %d keep-alive connections, %s per run, %d alternating rounds, chat streams of %d events answered without pauses\n",
+		conns, duration, rounds, sseEvents+3)
+	sse, err := sseRounds(targets, procs, conns, duration, rounds)
+	if err != nil {
+		return err
+	}
+	printSSE(targets, sse)
 
 	fmt.Println()
 	if err := streamDelay("http://"+fakeAddr, "http://"+proxyAddr); err != nil {
@@ -107,7 +133,21 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin string
 		return err
 	}
 	fmt.Printf("proxy RSS: idle %.1f MiB (target < 30), with %d open streams %.1f MiB (target < 100)\n", idleRSS, streams, busyRSS)
+	fmt.Printf("machine: load average %s at the end\n", loadAverage())
 	return nil
+}
+
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // build compiles the proxy and the fake into dir.

@@ -387,3 +387,44 @@ func TestWithoutTheStripListTheMistralParsersRefusalReachesTheClient(t *testing.
 		t.Errorf("got %d %s, want 422 with vLLM's error envelope naming logprobs", res.StatusCode, b)
 	}
 }
+
+// Every route reaches SGLang through the same client; these are the
+// routes the fake answers, as a client sees them through the binary.
+func TestRoutesThroughTheBinary(t *testing.T) {
+	f := startFake(t, "FAKESGLANG_HEALTH_DELAY=1ms")
+	p := startProxy(t, f.url, "--allow-path=/flush_cache")
+	p.waitHealth(t, 200)
+	tests := map[string]struct {
+		method, path, body string
+		wantCode           int
+		wantBody           string // substring
+	}{
+		"lists the models":                        {method: "GET", path: "/v1/models", wantCode: 200, wantBody: `"owned_by":"sglang"`},
+		"tokenizes":                               {method: "POST", path: "/tokenize", body: `{"prompt":"hi"}`, wantCode: 200, wantBody: `"tokens":[104,105]`},
+		"detokenizes into vLLM's prompt field":    {method: "POST", path: "/detokenize", body: `{"tokens":[104,105]}`, wantCode: 200, wantBody: `{"prompt":"hi"}`},
+		"answers /version with SGLang's version":  {method: "GET", path: "/version", wantCode: 200, wantBody: `{"version":`},
+		"embeds":                                  {method: "POST", path: "/v1/embeddings", body: `{"model":"fake/model","input":"x"}`, wantCode: 200, wantBody: `"embedding"`},
+		"completes a chat":                        {method: "POST", path: "/v1/chat/completions", body: `{"model":"fake/model","messages":[{"role":"user","content":"hi"}]}`, wantCode: 200, wantBody: `"stop_reason"`},
+		"forwards an --allow-path admin endpoint": {method: "POST", path: "/flush_cache", wantCode: 200},
+		"refuses an admin endpoint not allowed":   {method: "POST", path: "/update_weights_from_disk", body: `{}`, wantCode: 404, wantBody: `{"detail":"Not Found"}`},
+		"passes on SGLang's 404 for a route it lacks, as vLLM answers a missing route": {method: "POST", path: "/pooling", body: `{}`, wantCode: 404, wantBody: `{"detail":"Not Found"}`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), tc.method, p.url+tc.path, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil || res.StatusCode != tc.wantCode || !strings.Contains(string(b), tc.wantBody) {
+				t.Errorf("%s %s = %d %s (%v), want %d with %s", tc.method, tc.path, res.StatusCode, b, err, tc.wantCode, tc.wantBody)
+			}
+		})
+	}
+}

@@ -96,6 +96,70 @@ func ReadResponse(r *bufio.Reader) (int, error) {
 	}
 }
 
+// Events sends the request and reads a chunked server-sent event stream to
+// its end; it returns the status and the number of events (blank lines
+// ending an event, wherever the chunk boundaries fall).
+func (c *Conn) Events() (status, events int, err error) {
+	if _, err := c.Write(c.req); err != nil {
+		return 0, 0, err
+	}
+	return ReadEvents(c.r)
+}
+
+// ReadEvents reads one chunked response from r and counts the events in
+// its body: the "\n\n" sequences of the decoded bytes.
+func ReadEvents(r *bufio.Reader) (status, events int, err error) {
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, 0, fmt.Errorf("bad status line %q", line)
+	}
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, 0, fmt.Errorf("bad status line %q", line)
+	}
+	_, chunked, err := readHeaders(r)
+	if err != nil {
+		return status, 0, err
+	}
+	if !chunked {
+		return status, 0, fmt.Errorf("%w: an event stream must be chunked", ErrFraming)
+	}
+	last := byte(0) // the byte before the current chunk's data
+	for {
+		line, err := r.ReadSlice('\n')
+		if err != nil {
+			return status, events, err
+		}
+		size, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(";"))
+		n, err := strconv.ParseInt(string(size), 16, 64)
+		if err != nil {
+			return status, events, fmt.Errorf("bad chunk size %q", line)
+		}
+		if n == 0 {
+			_, _, err := readHeaders(r)
+			return status, events, err
+		}
+		for left := int(n); left > 0; {
+			b, err := r.Peek(min(left, r.Size()))
+			if err != nil {
+				return status, events, fmt.Errorf("reading a chunk: %w", err)
+			}
+			if last == '\n' && b[0] == '\n' {
+				events++
+			}
+			events += bytes.Count(b, []byte("\n\n"))
+			last = b[len(b)-1]
+			_, _ = r.Discard(len(b))
+			left -= len(b)
+		}
+		if _, err := r.Discard(2); err != nil {
+			return status, events, fmt.Errorf("reading a chunk: %w", err)
+		}
+	}
+}
+
 // readHeaders reads header lines up to the empty one and returns the
 // framing they announce (length -1 when absent).
 func readHeaders(r *bufio.Reader) (length int, chunked bool, err error) {

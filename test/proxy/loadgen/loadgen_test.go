@@ -73,3 +73,31 @@ func TestConnKeepsItsConnectionAcrossRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestReadEvents(t *testing.T) {
+	tests := map[string]struct {
+		raw        string
+		wantEvents int
+		wantErr    error
+	}{
+		"counts one event per chunk": {
+			raw:        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n0\r\n\r\n",
+			wantEvents: 2,
+		},
+		"counts several events in one chunk and an event end split across chunks": {
+			raw:        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n11\r\ndata: 1\n\ndata: 2\n\r\n1\r\n\n\r\n0\r\n\r\n",
+			wantEvents: 2,
+		},
+		"refuses a stream that is not chunked": {
+			raw: "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ndata: 1\n\n", wantErr: ErrFraming,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			status, events, err := ReadEvents(bufio.NewReader(strings.NewReader(tc.raw)))
+			if !errors.Is(err, tc.wantErr) || status != 200 || events != tc.wantEvents {
+				t.Fatalf("got %d, %d events, %v; want 200, %d, %v", status, events, err, tc.wantEvents, tc.wantErr)
+			}
+		})
+	}
+}

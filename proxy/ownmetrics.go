@@ -17,6 +17,7 @@ limitations under the License.
 package proxy
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 
@@ -29,6 +30,10 @@ import (
 // MetricsPrefix starts the name of every metric the proxy itself exports,
 // so none can collide with vllm:* or sglang:* series.
 const MetricsPrefix = "vllm_to_sglang_proxy_"
+
+// The proxy's own metrics: what it served, changed, refused and failed to
+// reach, and its health checks. They are served on /metrics (package
+// metrics merges them with SGLang's translated series).
 
 // ownMetrics are the proxy's own series, served on /metrics next to the
 // translated upstream ones.
@@ -117,4 +122,44 @@ func (m *ownMetrics) observeHealth(ok, up bool) {
 	} else {
 		m.healthUp.Set(0)
 	}
+}
+
+// instrument counts requests by route and status.
+func (s *Server) instrument(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		s.metrics.countRequest(route, sw.code())
+	})
+}
+
+// statusWriter remembers the status for the request metric. Unwrap keeps
+// Flush and the other optional interfaces reachable through
+// http.ResponseController.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= http.StatusOK { // 1xx are not final
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
 }
