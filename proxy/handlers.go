@@ -127,8 +127,9 @@ func setRequestBody(r *http.Request, b []byte) {
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 }
 
-// metricsHandler serves /metrics: SGLang's metrics (translated per
-// --metrics-mode) merged with the proxy's own.
+// metricsHandler serves /metrics, SGLang's metrics translated per
+// --metrics-mode (503 while they cannot be read), and metrics.ProxyPath,
+// the proxy's own.
 func (s *Server) metricsHandler() http.Handler {
 	return metrics.NewHandler(metrics.Options{
 		Upstream: s.upstream,

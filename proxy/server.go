@@ -30,6 +30,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/health"
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
 
 // Server timeouts. There is no write timeout: streams last as long as the
@@ -95,7 +96,9 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
 	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
-	mux.Handle(routeMetrics, s.instrument(routeMetrics, s.metricsHandler()))
+	mh := s.metricsHandler() // one upstream scrape for both paths
+	mux.Handle(routeMetrics, s.instrument(routeMetrics, mh))
+	mux.Handle(metrics.ProxyPath, s.instrument(metrics.ProxyPath, mh))
 	for _, rt := range forwardedRoutes {
 		var h http.Handler = s.newReverseProxy(rt)
 		if rt.filter {
