@@ -80,7 +80,9 @@ func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 		return nil
 	}
 	_ = res.Body.Close()
-	setBody(res, body.VLLMError(res.StatusCode, raw), "application/json")
+	status, b := body.VLLMErrorResponse(res.StatusCode, raw) // FastAPI's 422 is vLLM's 400
+	res.StatusCode, res.Status = status, strconv.Itoa(status)+" "+http.StatusText(status)
+	setBody(res, b, "application/json")
 	return nil
 }
 

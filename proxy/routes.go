@@ -31,7 +31,9 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
 	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
-	mux.Handle(routeMetrics, s.instrument(routeMetrics, s.metricsHandler()))
+	mh := s.metricsHandler() // one upstream scrape for both paths
+	mux.Handle(routeMetrics, s.instrument(routeMetrics, mh))
+	mux.Handle(metrics.ProxyPath, s.instrument(metrics.ProxyPath, mh))
 	for _, rt := range forwardedRoutes {
 		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.forward(rt)))
 	}
@@ -58,8 +60,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	w.WriteHeader(http.StatusServiceUnavailable)
 }
 
-// metricsHandler serves /metrics: SGLang's metrics (translated per
-// --metrics-mode) merged with the proxy's own.
+// metricsHandler serves /metrics, SGLang's metrics (translated per
+// --metrics-mode; a failed scrape is a failed /metrics, as a dead vLLM's
+// would be), and metrics.ProxyPath, the proxy's own series.
 func (s *Server) metricsHandler() http.Handler {
 	return metrics.NewHandler(metrics.Options{
 		Upstream: s.upstream,

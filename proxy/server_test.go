@@ -21,6 +21,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
 
 const chatBody = `{"model":"fake/model","messages":[{"role":"user","content":"hi"}]}`
@@ -212,16 +214,21 @@ func TestMetricsServeOwnSeries(t *testing.T) {
 	p := startProxy(t, nil)
 	do(t, "POST", p.url+"/v1/chat/completions", `{"model":"m","messages":[],"logprobs":true}`, nil)
 	do(t, "GET", p.url+"/flush_cache", "", nil)
-	_, body := do(t, "GET", p.url+"/metrics", "", nil)
+	_, engine := do(t, "GET", p.url+"/metrics", "", nil)
+	if !strings.Contains(engine, "vllm:num_requests_running") || strings.Contains(engine, MetricsPrefix) {
+		t.Errorf("/metrics should carry the engine's series and none of the proxy's:\n%s", engine)
+	}
+	_, body := do(t, "GET", p.url+metrics.ProxyPath, "", nil)
 	for _, want := range []string{
 		`vllm_to_sglang_proxy_requests_total{code="200",route="/v1/chat/completions"} 1`,
+		`vllm_to_sglang_proxy_requests_total{code="200",route="/metrics"} 1`,
 		`vllm_to_sglang_proxy_requests_total{code="404",route="refused"} 1`,
 		`vllm_to_sglang_proxy_body_changes_total{field="logprobs",kind="stripped"} 1`,
 		`vllm_to_sglang_proxy_upstream_healthy 1`,
-		"vllm:num_requests_running",
+		`vllm_to_sglang_proxy_upstream_up 1`,
 	} {
 		if !strings.Contains(body, want) {
-			t.Errorf("/metrics lacks %s", want)
+			t.Errorf("%s lacks %s", metrics.ProxyPath, want)
 		}
 	}
 }

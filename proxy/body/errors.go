@@ -73,6 +73,20 @@ func marshalError(info errorInfo) []byte {
 // the proxy uses it for SGLang-only paths it refuses to expose.
 func NotFound() []byte { return []byte(`{"detail":"Not Found"}`) }
 
+// VLLMErrorResponse is the status and body vLLM would answer for an upstream
+// (SGLang) error: VLLMError's body, and vLLM's status where it differs.
+// FastAPI's default answer to a request that fails validation, 422 with
+// {"detail":[{"loc","msg",...}]} (SGLang releases without their own
+// RequestValidationError handler), becomes 400, the status of vLLM's
+// validation errors, so OpenAI clients raise BadRequestError as they do with
+// vLLM rather than UnprocessableEntityError. Every other status is kept.
+func VLLMErrorResponse(status int, upstreamBody []byte) (int, []byte) {
+	if status == http.StatusUnprocessableEntity && validationDetail(upstreamBody) != nil {
+		status = http.StatusBadRequest
+	}
+	return status, VLLMError(status, upstreamBody)
+}
+
 // VLLMError turns an upstream (SGLang) error body into vLLM's error envelope
 // {"error":{"message","type","param","code"}} for the same HTTP status:
 //   - SGLang's flat {"object":"error","message","type","param","code"} is
@@ -80,7 +94,10 @@ func NotFound() []byte { return []byte(`{"detail":"Not Found"}`) }
 //     handler) becomes the status phrase, as vLLM's handler writes it;
 //   - a nested error keeps its fields but loses "object" (newer vLLM has none);
 //   - FastAPI's validation list {"detail":[{"loc","msg",...}]} becomes one
-//     message.
+//     message, with type "Bad Request" and the first error's location as
+//     param, as vLLM's RequestValidationError handler writes them.
+//
+// VLLMErrorResponse also gives the status vLLM would answer.
 //
 // Bodies vLLM would send the same way ({"detail":"Not Found"} for an unknown
 // path, {"error":"Unauthorized"} for a bad API key), bodies that are not JSON
@@ -101,9 +118,22 @@ func VLLMError(status int, upstreamBody []byte) []byte {
 		return nestError(status, fields)
 	}
 	if d := top["detail"]; kindOf(d) == '[' {
-		return ErrorJSON(status, validationMessage(d), http.StatusText(http.StatusBadRequest))
+		msg, param := validationMessage(d)
+		return marshalError(errorInfo{Message: msg, Type: http.StatusText(http.StatusBadRequest), Param: param, Code: status})
 	}
 	return upstreamBody
+}
+
+// validationDetail returns the list of FastAPI's validation error body
+// {"detail":[...]}, or nil.
+func validationDetail(b []byte) json.RawMessage {
+	var top struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(b, &top) != nil || kindOf(top.Detail) != '[' {
+		return nil
+	}
+	return top.Detail
 }
 
 // VLLMStreamError translates the data of one server-sent event when it is
@@ -148,22 +178,65 @@ func rawText(v json.RawMessage) string {
 	return string(v)
 }
 
-// validationMessage flattens FastAPI's validation error list.
-func validationMessage(detail json.RawMessage) string {
+// validationMessage flattens FastAPI's validation error list into one
+// message and returns the location of the first error as vLLM's param (nil
+// when there is none).
+func validationMessage(detail json.RawMessage) (string, *string) {
 	var items []struct {
 		Loc []any  `json:"loc"`
 		Msg string `json:"msg"`
 	}
 	if json.Unmarshal(detail, &items) != nil {
-		return string(detail)
+		return string(detail), nil
 	}
+	var param *string
 	parts := make([]string, 0, len(items))
-	for _, it := range items {
+	for i, it := range items {
 		loc := make([]string, len(it.Loc))
-		for i, l := range it.Loc {
-			loc[i] = fmt.Sprint(l)
+		for j, l := range it.Loc {
+			loc[j] = fmt.Sprint(l)
+		}
+		if i == 0 && len(loc) > 0 {
+			p := paramOf(loc)
+			param = &p
 		}
 		parts = append(parts, strings.Join(loc, ".")+": "+it.Msg)
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "; "), param
+}
+
+// paramOf joins a validation error's location with dots, as vLLM's handler
+// does for param (clean_loc_for_param), leaving out the segments pydantic
+// adds for its own validators and union branches, e.g.
+// body.function-wrap[__log_extra_fields__()].stop.str is body.stop. A
+// location made only of such segments is joined whole.
+func paramOf(loc []string) string {
+	kept := make([]string, 0, len(loc))
+	for _, seg := range loc {
+		if !pydanticSegment(seg) {
+			kept = append(kept, seg)
+		}
+	}
+	if len(kept) == 0 {
+		kept = loc
+	}
+	return strings.Join(kept, ".")
+}
+
+// pydanticSegment reports whether a location segment names one of
+// pydantic-core's schema kinds (a wrapper, or the type tried in a union)
+// rather than a field or an index.
+func pydanticSegment(seg string) bool {
+	if strings.ContainsAny(seg, "[](){}") {
+		return true
+	}
+	switch strings.ToLower(seg) {
+	case "function-wrap", "function-after", "function-before", "function-plain",
+		"json-or-python", "lax-or-strict", "chain", "default", "nullable",
+		"tagged-union", "union", "call", "arguments", "is-instance", "is-subclass",
+		"callable", "str", "int", "float", "bool", "bytes", "bytearray", "list",
+		"tuple", "dict", "set", "frozenset", "complex", "none", "nonetype":
+		return true
+	}
+	return false
 }

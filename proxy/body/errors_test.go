@@ -59,10 +59,20 @@ func TestVLLMError(t *testing.T) {
 			in:     `{"error":{"object":"error","message":"m","type":"Bad Request","param":null,"code":400}}`,
 			want:   `{"error":{"message":"m","type":"Bad Request","param":null,"code":400}}`,
 		},
-		"flattens FastAPI's validation list, keeping the status": {
+		"flattens FastAPI's validation list, naming the first location as param, for the status given": {
 			status: 422,
 			in:     `{"detail":[{"loc":["body","messages"],"msg":"Field required","type":"missing"},{"loc":["body","n",0],"msg":"bad","type":"x"}]}`,
-			want:   `{"error":{"message":"body.messages: Field required; body.n.0: bad","type":"Bad Request","param":null,"code":422}}`,
+			want:   `{"error":{"message":"body.messages: Field required; body.n.0: bad","type":"Bad Request","param":"body.messages","code":422}}`,
+		},
+		"leaves pydantic's validator and union segments out of param, as vLLM does": {
+			status: 400,
+			in:     `{"detail":[{"loc":["body","function-wrap[__log_extra_fields__()]","stop","str"],"msg":"Input should be a valid string","type":"string_type"}]}`,
+			want:   `{"error":{"message":"body.function-wrap[__log_extra_fields__()].stop.str: Input should be a valid string","type":"Bad Request","param":"body.stop","code":400}}`,
+		},
+		"gives no param for an empty validation list": {
+			status: 400,
+			in:     `{"detail":[]}`,
+			want:   `{"error":{"message":"","type":"Bad Request","param":null,"code":400}}`,
 		},
 		"leaves vLLM's own shape alone":                              {status: 400, in: `{"error":{"message":"m","type":"BadRequestError","param":null,"code":400}}`},
 		"leaves a FastAPI Not Found alone, as vLLM answers the same": {status: 404, in: `{"detail":"Not Found"}`},
@@ -78,6 +88,51 @@ func TestVLLMError(t *testing.T) {
 				want = tc.in
 			}
 			if diff := cmp.Diff(want, string(VLLMError(tc.status, []byte(tc.in)))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestVLLMErrorResponse(t *testing.T) {
+	cases := map[string]struct {
+		status     int
+		in         string
+		wantStatus int
+		want       string // "" means VLLMError's body for wantStatus
+	}{
+		"FastAPI's default 422 for a request that fails validation becomes vLLM's 400, message kept": {
+			status:     422,
+			in:         `{"detail":[{"type":"list_type","loc":["body","messages"],"msg":"Input should be a valid list","input":"hi"}]}`,
+			wantStatus: 400,
+			want:       `{"error":{"message":"body.messages: Input should be a valid list","type":"Bad Request","param":"body.messages","code":400}}`,
+		},
+		"SGLang's own validation answer (400 in its flat shape) stays 400": {
+			status:     400,
+			in:         `{"object":"error","message":"1 validation error: messages Input should be a valid list","type":"Bad Request","param":null,"code":400}`,
+			wantStatus: 400,
+			want:       `{"error":{"message":"1 validation error: messages Input should be a valid list","type":"Bad Request","param":null,"code":400}}`,
+		},
+		"a 422 in SGLang's flat shape keeps its status: it is no FastAPI validation error": {
+			status:     422,
+			in:         `{"object":"error","message":"logprobs is not supported","type":"BadRequestError","param":null,"code":422}`,
+			wantStatus: 422,
+		},
+		"a 422 whose body is not FastAPI's list keeps its status": {status: 422, in: `{"detail":"Unprocessable"}`, wantStatus: 422},
+		"a 422 that is not JSON keeps its status":                 {status: 422, in: `Unprocessable Entity`, wantStatus: 422},
+		"FastAPI's list under another status keeps that status":   {status: 500, in: `{"detail":[{"loc":["body"],"msg":"m"}]}`, wantStatus: 500},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, got := VLLMErrorResponse(tc.status, []byte(tc.in))
+			want := tc.want
+			if want == "" {
+				want = string(VLLMError(tc.wantStatus, []byte(tc.in)))
+			}
+			if status != tc.wantStatus {
+				t.Errorf("status = %d, want %d", status, tc.wantStatus)
+			}
+			if diff := cmp.Diff(want, string(got)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})

@@ -72,7 +72,7 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkServeCached measures a /metrics request answered from the cache
-// (the llm-d scheduler polls every 50 ms): merge and text encoding.
+// (the llm-d scheduler polls every 50 ms): text encoding.
 func BenchmarkServeCached(b *testing.B) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, readTestdata(b, "sglang-single.prom"))

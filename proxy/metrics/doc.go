@@ -22,9 +22,12 @@ limitations under the License.
 // The translation is data: Rules is a declarative table from SGLang families
 // to vLLM families, and Translate is a pure function over parsed families.
 // A vLLM family appears only when its SGLang source is present: the proxy
-// never reports a number it does not have. When SGLang cannot be scraped the
-// handler serves the proxy's own metrics plus an explicit
-// vllm_to_sglang_proxy_upstream_up 0, never zeros under vLLM names.
+// never reports a number it does not have. When SGLang cannot be scraped,
+// /metrics answers 503 as a dead vLLM fails the scrape (Prometheus records
+// up 0, the production-stack router drops the engine's stats), never 200
+// with zeros or without vLLM's series. The proxy's own metrics, with
+// vllm_to_sglang_proxy_upstream_up, are served on /proxy/metrics whatever
+// SGLang's state.
 //
 // docs/metrics.md has the mapping table and the facts behind it.
 package metrics

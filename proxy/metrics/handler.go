@@ -44,10 +44,23 @@ const (
 // DefaultTimeout bounds one upstream scrape when Options.Timeout is zero.
 const DefaultTimeout = 5 * time.Second
 
-// Names of the proxy's own families that this handler writes.
+// Paths the handler answers.
+const (
+	// EnginePath is vLLM's metrics path. It serves the upstream's families
+	// (translated per Options.Mode) and nothing else; while the upstream
+	// cannot be scraped it answers 503, as a dead vLLM fails the scrape.
+	EnginePath = "/metrics"
+	// ProxyPath serves the proxy's own families (Options.Own) and the state
+	// of the upstream scrape, whatever the upstream's state. It lies outside
+	// vLLM's API and outside /metrics, whose every subpath vLLM answers
+	// with its own exposition.
+	ProxyPath = "/proxy/metrics"
+)
+
+// Names of the proxy's own families that this handler writes on ProxyPath.
 const (
 	// UpMetric is 1 when the last scrape of the upstream's /metrics
-	// succeeded and 0 otherwise; with 0 no upstream family is served.
+	// succeeded and 0 otherwise; with 0 EnginePath answers 503.
 	UpMetric = "vllm_to_sglang_proxy_upstream_up"
 	// ScrapeDurationMetric is how long the last upstream scrape took.
 	ScrapeDurationMetric = "vllm_to_sglang_proxy_upstream_scrape_duration_seconds"
@@ -64,14 +77,15 @@ type Options struct {
 	// Mode is ModeTranslate or ModePassthrough; empty means ModeTranslate.
 	Mode string
 	// CacheTTL is how long a scrape result (success or failure) is served
-	// before the next request scrapes again. Zero still shares one scrape
-	// among concurrent requests.
+	// before the next request scrapes again, so an outage shows at most
+	// CacheTTL late. Zero still shares one scrape among concurrent requests.
 	CacheTTL time.Duration
 	// Timeout bounds one scrape; zero means DefaultTimeout.
 	Timeout time.Duration
 	// Log receives scrape failures and recoveries.
 	Log logr.Logger
-	// Own gathers the proxy's own metrics, always served; nil means none.
+	// Own gathers the proxy's own metrics, served on ProxyPath; nil means
+	// none.
 	Own prometheus.Gatherer
 }
 
@@ -88,11 +102,18 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// NewHandler returns the GET /metrics handler: it scrapes the upstream (one
-// scrape in flight, cached for CacheTTL), translates per Mode, and serves the
-// result together with Own and the up gauge, with promhttp's content
-// negotiation and compression. Options should pass Validate; an unknown
-// mode is logged and served as translate.
+// NewHandler returns the handler of both metrics paths; mount it on
+// EnginePath and ProxyPath. Both share one upstream scrape (one in flight,
+// cached for CacheTTL):
+//   - ProxyPath answers 200 with Own and the scrape's own families
+//     (UpMetric, ScrapeDurationMetric, ScrapeErrorsMetric);
+//   - every other path answers as EnginePath: 200 with the upstream's
+//     families translated per Mode, or, when the last scrape failed
+//     (connection refused, timeout, non-200, unparseable exposition), 503
+//     with a one-line text body saying why.
+//
+// 200s get promhttp's content negotiation and compression. Options should
+// pass Validate; an unknown mode is logged and served as translate.
 func NewHandler(o Options) http.Handler {
 	if err := o.Validate(); err != nil {
 		o.Log.Error(err, "Invalid metrics options; serving what they allow")
@@ -102,6 +123,7 @@ func NewHandler(o Options) http.Handler {
 		client:    o.Client,
 		timeout:   o.Timeout,
 		translate: o.Mode != ModePassthrough,
+		now:       time.Now,
 	}
 	if h.client == nil {
 		h.client = &http.Client{}
@@ -129,6 +151,8 @@ type handler struct {
 	last   *snapshot
 	errors float64
 
+	// now is the clock of the cache; tests replace it.
+	now func() time.Time
 	// joined, when set by a test, runs once a request has joined the scrape
 	// in flight.
 	joined func()
@@ -144,22 +168,35 @@ type snapshot struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	fams, err := h.gather(r.Context())
+	snap, err := h.snapshot(r.Context())
 	if err != nil {
 		// The client left while waiting for the shared scrape.
 		return
 	}
+	if r.URL.Path == ProxyPath {
+		fams := append(h.ownFamilies(), selfFamilies(snap)...)
+		SortFamilies(fams)
+		h.serve(w, r, fams)
+		return
+	}
+	if snap.err != nil {
+		unavailable(w, snap.err)
+		return
+	}
+	h.serve(w, r, snap.families)
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, fams []*dto.MetricFamily) {
 	g := prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil })
 	promhttp.HandlerFor(g, h.promOpts).ServeHTTP(w, r)
 }
 
-// gather returns everything one response serves.
-func (h *handler) gather(ctx context.Context) ([]*dto.MetricFamily, error) {
-	snap, err := h.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return h.merge(h.ownFamilies(), selfFamilies(snap), snap.families), nil
+// unavailable fails a scrape of EnginePath the way a dead vLLM does, with a
+// status Prometheus counts as a failed scrape (up 0) and the production-stack
+// router as an engine without stats, and says why in one line of text.
+func unavailable(w http.ResponseWriter, err error) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "SGLang's metrics could not be read: "+err.Error(), http.StatusServiceUnavailable)
 }
 
 // snapshot returns the cached scrape while it is fresh, or waits for the one
@@ -168,7 +205,7 @@ func (h *handler) snapshot(ctx context.Context) (*snapshot, error) {
 	h.mu.Lock()
 	last := h.last
 	h.mu.Unlock()
-	if last != nil && time.Since(last.at) < h.opts.CacheTTL {
+	if last != nil && h.now().Sub(last.at) < h.opts.CacheTTL {
 		return last, nil
 	}
 	ch := h.group.DoChan("scrape", func() (any, error) { return h.refresh(), nil })
@@ -191,10 +228,13 @@ func (h *handler) refresh() *snapshot {
 	defer cancel()
 	start := time.Now()
 	fams, err := h.scrapeUpstream(ctx)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("no answer within %s: %w", h.timeout, err)
+	}
 	if err == nil && h.translate {
 		fams = Translate(fams, Rules)
 	}
-	s := &snapshot{families: fams, err: err, at: time.Now(), took: time.Since(start)}
+	s := &snapshot{families: fams, err: err, at: h.now(), took: time.Since(start)}
 	h.store(s)
 	return s
 }
@@ -222,7 +262,7 @@ func (h *handler) store(s *snapshot) {
 	wasUp := prev != nil && prev.err == nil
 	switch {
 	case s.err != nil && (prev == nil || wasUp):
-		h.opts.Log.Error(s.err, "Upstream metrics unavailable; serving the proxy's own metrics with "+UpMetric+" 0")
+		h.opts.Log.Error(s.err, "Upstream metrics unavailable; "+EnginePath+" answers 503 until they are back ("+ProxyPath+" has "+UpMetric+" 0)")
 	case s.err != nil:
 		h.opts.Log.V(1).Info("Upstream metrics still unavailable", "error", s.err.Error())
 	case prev != nil && !wasUp:
@@ -239,27 +279,6 @@ func (h *handler) ownFamilies() []*dto.MetricFamily {
 		h.opts.Log.Error(err, "Gathering the proxy's own metrics")
 	}
 	return fams
-}
-
-// merge joins the proxy's families with the upstream's. On a name clash the
-// proxy's family wins: its metrics describe the proxy, and two families of
-// one name would be an invalid exposition.
-func (h *handler) merge(own, self, upstream []*dto.MetricFamily) []*dto.MetricFamily {
-	out := make([]*dto.MetricFamily, 0, len(own)+len(self)+len(upstream))
-	out = append(append(out, own...), self...)
-	seen := make(map[string]bool, len(out))
-	for _, f := range out {
-		seen[f.GetName()] = true
-	}
-	for _, f := range upstream {
-		if seen[f.GetName()] {
-			h.opts.Log.V(1).Info("Dropping an upstream family the proxy defines itself", "family", f.GetName())
-			continue
-		}
-		out = append(out, f)
-	}
-	SortFamilies(out)
-	return out
 }
 
 // selfFamilies describe the scrape behind a response.

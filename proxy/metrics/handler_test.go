@@ -33,7 +33,6 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // fakeSGLang serves an SGLang exposition on /metrics and counts scrapes.
@@ -99,12 +98,46 @@ sglang:token_usage{engine_type="unified",model_name="llama-8b",moe_ep_rank="0",p
 
 func get(t *testing.T, h http.Handler) string {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if rec.Code != http.StatusOK {
-		t.Fatalf("GET /metrics = %d, want 200", rec.Code)
+	code, body := fetch(t, h, EnginePath)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200:\n%s", EnginePath, code, body)
 	}
-	return rec.Body.String()
+	return body
+}
+
+// fetch GETs path from h and returns the status and body.
+func fetch(t *testing.T, h http.Handler, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec.Code, rec.Body.String()
+}
+
+// wantProxyPath GETs ProxyPath once and checks the proxy's own family, the
+// upstream state and that no engine family is there.
+func wantProxyPath(t *testing.T, h http.Handler, up, errors string) {
+	t.Helper()
+	code, body := fetch(t, h, ProxyPath)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200:\n%s", ProxyPath, code, body)
+	}
+	if strings.Contains(body, "vllm:") || strings.Contains(body, "sglang:") {
+		t.Errorf("%s serves engine series:\n%s", ProxyPath, body)
+	}
+	want := `# HELP vllm_to_sglang_proxy_requests_total Requests served.
+# TYPE vllm_to_sglang_proxy_requests_total counter
+vllm_to_sglang_proxy_requests_total 5
+# HELP vllm_to_sglang_proxy_upstream_scrape_errors_total Failed scrapes of the upstream's /metrics.
+# TYPE vllm_to_sglang_proxy_upstream_scrape_errors_total counter
+vllm_to_sglang_proxy_upstream_scrape_errors_total ` + errors + `
+# HELP vllm_to_sglang_proxy_upstream_up 1 if the last scrape of the upstream's /metrics succeeded, 0 otherwise.
+# TYPE vllm_to_sglang_proxy_upstream_up gauge
+vllm_to_sglang_proxy_upstream_up ` + up + `
+`
+	got := encodeText(t, pick(parseText(t, body), []string{"vllm_to_sglang_proxy_requests_total", ScrapeErrorsMetric, UpMetric}))
+	if got != want {
+		t.Errorf("%s\n--- got\n%s--- want\n%s", ProxyPath, got, want)
+	}
 }
 
 func TestHandlerCaching(t *testing.T) {
@@ -169,85 +202,134 @@ func TestUpstreamUnavailable(t *testing.T) {
 
 	tests := map[string]struct {
 		upstream func(t *testing.T) *url.URL
-		logged   string
+		reason   string // in the 503 body and the log
 	}{
-		"an upstream that refuses connections yields own metrics and up 0": {
+		"an upstream that refuses connections": {
 			upstream: func(*testing.T) *url.URL { return closedURL },
-			logged:   "connect",
+			reason:   "connection refused",
 		},
-		"an upstream without --enable-metrics (404) yields own metrics and up 0, and the log says why": {
+		"an upstream that does not answer within the timeout": {
+			upstream: func(t *testing.T) *url.URL {
+				up := newFakeSGLang(t, smallExposition)
+				up.gate = make(chan struct{})
+				t.Cleanup(func() { close(up.gate) }) // before the server closes
+				return up.url(t)
+			},
+			reason: "no answer within 50ms",
+		},
+		"an upstream without --enable-metrics (404), with the hint": {
 			upstream: func(t *testing.T) *url.URL {
 				up := newFakeSGLang(t, smallExposition)
 				up.status.Store(http.StatusNotFound)
 				return up.url(t)
 			},
-			logged: "--enable-metrics",
+			reason: "--enable-metrics",
 		},
-		"an upstream answering 500 yields own metrics and up 0": {
+		"an upstream answering 500": {
 			upstream: func(t *testing.T) *url.URL {
 				up := newFakeSGLang(t, smallExposition)
 				up.status.Store(http.StatusInternalServerError)
 				return up.url(t)
 			},
-			logged: "500 Internal Server Error",
+			reason: "500 Internal Server Error",
 		},
-		"an exposition that does not parse yields own metrics and up 0": {
+		"an exposition that does not parse": {
 			upstream: func(t *testing.T) *url.URL {
 				return newFakeSGLang(t, "sglang:num_running_reqs{model_name=\"m\" 7\n").url(t)
 			},
-			logged: "parsing upstream exposition",
+			reason: "parsing upstream exposition",
 		},
 	}
 	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
+		t.Run(name+" fails /metrics with 503 and keeps the proxy's own metrics on "+ProxyPath, func(t *testing.T) {
 			var logs strings.Builder
 			log := funcr.New(func(prefix, args string) { logs.WriteString(args + "\n") }, funcr.Options{})
-			h := NewHandler(Options{Upstream: tc.upstream(t), CacheTTL: time.Hour, Log: log, Own: ownRegistry(t)})
-			srv := httptest.NewServer(h)
-			defer srv.Close()
+			h := NewHandler(Options{Upstream: tc.upstream(t), CacheTTL: time.Hour, Timeout: 50 * time.Millisecond, Log: log, Own: ownRegistry(t)})
 
-			want := `# HELP vllm_to_sglang_proxy_requests_total Requests served.
-# TYPE vllm_to_sglang_proxy_requests_total counter
-vllm_to_sglang_proxy_requests_total 5
-# HELP vllm_to_sglang_proxy_upstream_up 1 if the last scrape of the upstream's /metrics succeeded, 0 otherwise.
-# TYPE vllm_to_sglang_proxy_upstream_up gauge
-vllm_to_sglang_proxy_upstream_up 0
-# HELP vllm_to_sglang_proxy_upstream_scrape_errors_total Failed scrapes of the upstream's /metrics.
-# TYPE vllm_to_sglang_proxy_upstream_scrape_errors_total counter
-vllm_to_sglang_proxy_upstream_scrape_errors_total 1
-`
-			if err := testutil.ScrapeAndCompare(srv.URL, strings.NewReader(want),
-				"vllm_to_sglang_proxy_requests_total", UpMetric, ScrapeErrorsMetric); err != nil {
-				t.Error(err)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, EnginePath, nil))
+			body := rec.Body.String()
+			if rec.Code != http.StatusServiceUnavailable {
+				t.Errorf("GET %s = %d, want 503", EnginePath, rec.Code)
 			}
-			body := get(t, h)
-			if strings.Contains(body, "vllm:") || strings.Contains(body, "sglang:") {
-				t.Errorf("served engine series while the upstream is unavailable:\n%s", body)
+			if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+				t.Errorf("Content-Type = %q, want text/plain", ct)
 			}
-			if !strings.Contains(logs.String(), tc.logged) {
-				t.Errorf("log does not mention %q:\n%s", tc.logged, logs.String())
+			if !strings.HasPrefix(body, "SGLang's metrics could not be read: ") || !strings.Contains(body, tc.reason) ||
+				strings.Count(body, "\n") != 1 {
+				t.Errorf("body = %q, want one line saying SGLang's metrics could not be read and why (%q)", body, tc.reason)
+			}
+			if strings.Contains(body, "vllm") || strings.Contains(body, "sglang:") {
+				t.Errorf("the 503 carries series:\n%s", body)
+			}
+			// Within the TTL both paths share the one failed scrape.
+			wantProxyPath(t, h, "0", "1")
+			if !strings.Contains(logs.String(), tc.reason) {
+				t.Errorf("log does not mention %q:\n%s", tc.reason, logs.String())
 			}
 		})
 	}
 }
 
 func TestUpstreamRecovers(t *testing.T) {
-	up := newFakeSGLang(t, smallExposition)
-	up.status.Store(http.StatusServiceUnavailable)
-	var logs strings.Builder
-	log := funcr.New(func(prefix, args string) { logs.WriteString(args + "\n") }, funcr.Options{})
-	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: 0, Log: log})
+	tests := map[string]struct {
+		fail    func(up *fakeSGLang)
+		recover func(up *fakeSGLang)
+	}{
+		"after answering 503": {
+			fail:    func(up *fakeSGLang) { up.status.Store(http.StatusServiceUnavailable) },
+			recover: func(up *fakeSGLang) { up.status.Store(0) },
+		},
+		"after an exposition that did not parse": {
+			fail:    func(up *fakeSGLang) { up.body.Store("garbage{\n") },
+			recover: func(up *fakeSGLang) { up.body.Store(smallExposition) },
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			up := newFakeSGLang(t, smallExposition)
+			tc.fail(up)
+			var logs strings.Builder
+			log := funcr.New(func(prefix, args string) { logs.WriteString(args + "\n") }, funcr.Options{})
+			h := NewHandler(Options{Upstream: up.url(t), CacheTTL: 0, Log: log, Own: ownRegistry(t)})
 
-	if body := get(t, h); !strings.Contains(body, UpMetric+" 0") {
-		t.Fatalf("want up 0 while the upstream answers 503:\n%s", body)
+			if code, body := fetch(t, h, EnginePath); code != http.StatusServiceUnavailable {
+				t.Fatalf("GET %s = %d while the upstream fails, want 503:\n%s", EnginePath, code, body)
+			}
+			wantProxyPath(t, h, "0", "2") // a zero TTL: the proxy path scraped again
+			tc.recover(up)
+			if body := get(t, h); !strings.Contains(body, "vllm:kv_cache_usage_perc") {
+				t.Errorf("want the translated series once the upstream answers again:\n%s", body)
+			}
+			wantProxyPath(t, h, "1", "2")
+			if !strings.Contains(logs.String(), "Upstream metrics available again") {
+				t.Errorf("recovery not logged:\n%s", logs.String())
+			}
+		})
 	}
-	up.status.Store(0)
-	body := get(t, h)
-	if !strings.Contains(body, UpMetric+" 1") || !strings.Contains(body, "vllm:kv_cache_usage_perc") {
-		t.Errorf("want up 1 and translated series once the upstream answers again:\n%s", body)
+}
+
+// A scrape that succeeded is served for the TTL and not a moment longer:
+// the cache never hides an outage beyond it.
+func TestTheCacheHidesAnOutageAtMostForTheTTL(t *testing.T) {
+	up := newFakeSGLang(t, smallExposition)
+	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: time.Second, Log: logr.Discard()}).(*handler)
+	now := time.Unix(1_000_000, 0)
+	h.now = func() time.Time { return now }
+
+	get(t, h)
+	up.Close() // SGLang stops: its port refuses connections
+
+	now = now.Add(999 * time.Millisecond)
+	if body := get(t, h); !strings.Contains(body, "vllm:num_requests_running") {
+		t.Errorf("within the TTL the cached scrape is served:\n%s", body)
 	}
-	if !strings.Contains(logs.String(), "Upstream metrics available again") {
-		t.Errorf("recovery not logged:\n%s", logs.String())
+	now = now.Add(time.Millisecond)
+	if code, body := fetch(t, h, EnginePath); code != http.StatusServiceUnavailable || !strings.Contains(body, "connection refused") {
+		t.Errorf("once the TTL is over GET %s = %d %q, want 503 saying the connection was refused", EnginePath, code, body)
+	}
+	if got := up.hits.Load(); got != 1 {
+		t.Errorf("upstream answered %d scrapes, want 1 (the one before it stopped)", got)
 	}
 }
 
@@ -293,19 +375,32 @@ func TestModes(t *testing.T) {
 	}
 }
 
-func TestOwnFamilyWinsANameClash(t *testing.T) {
-	up := newFakeSGLang(t, `# HELP vllm_to_sglang_proxy_requests_total Not the proxy's.
-# TYPE vllm_to_sglang_proxy_requests_total counter
-vllm_to_sglang_proxy_requests_total 999
-`)
-	srv := httptest.NewServer(NewHandler(Options{Upstream: up.url(t), CacheTTL: time.Hour, Log: logr.Discard(), Own: ownRegistry(t)}))
-	defer srv.Close()
-	want := `# HELP vllm_to_sglang_proxy_requests_total Requests served.
-# TYPE vllm_to_sglang_proxy_requests_total counter
-vllm_to_sglang_proxy_requests_total 5
-`
-	if err := testutil.ScrapeAndCompare(srv.URL, strings.NewReader(want), "vllm_to_sglang_proxy_requests_total"); err != nil {
-		t.Error(err)
+// The two paths never serve the same family, so a Prometheus job scraping
+// both gets no duplicate series.
+func TestThePathsServeDisjointFamilies(t *testing.T) {
+	up := newFakeSGLang(t, smallExposition)
+	h := NewHandler(Options{Upstream: up.url(t), CacheTTL: time.Hour, Log: logr.Discard(), Own: ownRegistry(t)})
+	engine := parseText(t, get(t, h))
+	code, body := fetch(t, h, ProxyPath)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", ProxyPath, code)
+	}
+	own := parseText(t, body)
+	if len(engine) == 0 || len(own) == 0 {
+		t.Fatalf("want families on both paths; %s has %d, %s %d", EnginePath, len(engine), ProxyPath, len(own))
+	}
+	for _, f := range engine {
+		if strings.HasPrefix(f.GetName(), "vllm_to_sglang_proxy_") {
+			t.Errorf("%s serves the proxy's family %s", EnginePath, f.GetName())
+		}
+	}
+	for _, f := range own {
+		if !strings.HasPrefix(f.GetName(), "vllm_to_sglang_proxy_") {
+			t.Errorf("%s serves the engine family %s", ProxyPath, f.GetName())
+		}
+	}
+	if got := up.hits.Load(); got != 1 {
+		t.Errorf("upstream scraped %d times for both paths within the TTL, want 1", got)
 	}
 }
 

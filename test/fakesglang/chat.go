@@ -61,7 +61,11 @@ func (s *Server) handleCompletion(w http.ResponseWriter, r *http.Request, rec *R
 }
 
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, rec *Request, chat bool) {
-	c, status, msg := s.parseCompletion(r, rec, chat)
+	c, status, msg, invalid := s.parseCompletion(r, rec, chat)
+	if invalid != nil {
+		s.writeValidationError(w, *invalid)
+		return
+	}
 	if status != 0 {
 		writeError(w, status, msg)
 		return
@@ -83,6 +87,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, rec *Request, 
 // completionRequest holds the request fields the fake looks at; a pointer
 // is nil when the field is absent or null.
 type completionRequest struct {
+	Messages      json.RawMessage  `json:"messages"`
 	Logprobs      *json.RawMessage `json:"logprobs"`
 	TopLogprobs   *json.RawMessage `json:"top_logprobs"`
 	Tools         json.RawMessage  `json:"tools"`
@@ -94,12 +99,18 @@ type completionRequest struct {
 	} `json:"stream_options"`
 }
 
-// parseCompletion validates the body the way SGLang would; a non-zero
-// status is the error to answer.
-func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c completion, status int, msg string) {
+// parseCompletion validates the body the way SGLang would: a body that
+// does not fit SGLang's request model gives invalid, any other refusal a
+// non-zero status and its message.
+func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c completion, status int, msg string, invalid *validationError) {
 	var body completionRequest
 	if err := json.Unmarshal([]byte(rec.Body), &body); err != nil {
-		return c, http.StatusBadRequest, "JSON decode error: " + err.Error()
+		return c, http.StatusBadRequest, "JSON decode error: " + err.Error(), nil
+	}
+	if chat {
+		if invalid = invalidMessages(body.Messages); invalid != nil {
+			return c, 0, "", invalid
+		}
 	}
 	now := time.Now()
 	c = completion{chat: chat, promptTokens: max(len(rec.Body)/4, 1), created: now.Unix(),
@@ -111,14 +122,14 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 		c.toolName = calledTool(body.Tools, body.ToolChoice)
 	}
 	if field := s.rejectedLogprobs(c, body); field != "" {
-		return c, http.StatusUnprocessableEntity, field + " is not supported with the mistral tool call parser"
+		return c, http.StatusUnprocessableEntity, field + " is not supported with the mistral tool call parser", nil
 	}
 	if err := checkToolSchemas(body.Tools); err != nil {
-		return c, http.StatusBadRequest, err.Error()
+		return c, http.StatusBadRequest, err.Error(), nil
 	}
 	var err error
 	if c.logprobs, c.topLogprobs, err = askedLogprobs(body, chat); err != nil {
-		return c, http.StatusBadRequest, err.Error()
+		return c, http.StatusBadRequest, err.Error(), nil
 	}
 	c.includeUsage = body.StreamOptions != nil && body.StreamOptions.IncludeUsage
 	c.reasoning = chat && s.opts.ReasoningParser != ""
@@ -127,7 +138,7 @@ func (s *Server) parseCompletion(r *http.Request, rec *Request, chat bool) (c co
 	if n, err := strconv.Atoi(r.Header.Get("X-Fake-Events")); err == nil && n >= 0 {
 		c.events = n
 	}
-	return c, 0, ""
+	return c, 0, "", nil
 }
 
 // MistralToolCallParser is the --tool-call-parser under which the fake
@@ -331,4 +342,39 @@ func (s *Server) fullResponse(c completion) fullAnswer {
 	}
 	return fullAnswer{ID: c.id, Object: object, Created: c.created, Model: s.opts.Model,
 		Choices: []fullChoice{choice}, Usage: c.usage()}
+}
+
+// validationError is one entry of pydantic's error list, as FastAPI reports
+// it for a request body that does not fit the route's model.
+type validationError struct {
+	Type  string          `json:"type"`
+	Loc   []string        `json:"loc"`
+	Msg   string          `json:"msg"`
+	Input json.RawMessage `json:"input"`
+}
+
+// invalidMessages is the check of SGLang's ChatCompletionRequest the fake
+// makes: "messages", when present and not null, must be a list.
+func invalidMessages(messages json.RawMessage) *validationError {
+	if len(messages) == 0 || messages[0] == '[' || messages[0] == 'n' {
+		return nil
+	}
+	return &validationError{Type: "list_type", Loc: []string{"body", "messages"}, Msg: "Input should be a valid list", Input: messages}
+}
+
+// writeValidationError answers a body that failed validation as SGLang
+// does (Options.FastAPIValidation picks which SGLang).
+func (s *Server) writeValidationError(w http.ResponseWriter, e validationError) {
+	if s.opts.FastAPIValidation {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []validationError{e}})
+		return
+	}
+	// SGLang's handler writes f"{str(exc)} {exc.errors()}": FastAPI's
+	// summary, then the list, both in Python's repr.
+	repr := fmt.Sprintf("{'type': '%s', 'loc': ('%s'), 'msg': '%s', 'input': %s}",
+		e.Type, strings.Join(e.Loc, "', '"), e.Msg, e.Input)
+	writeJSON(w, http.StatusBadRequest, map[string]any{
+		"object": "error", "message": "1 validation error:\n  " + repr + " [" + repr + "]",
+		"type": "Bad Request", "param": nil, "code": http.StatusBadRequest,
+	})
 }

@@ -317,3 +317,34 @@ func TestToolCalls(t *testing.T) {
 		})
 	}
 }
+
+func TestValidation(t *testing.T) {
+	tests := map[string]struct {
+		opts     Options
+		body     string
+		wantCode int
+		want     string // in the body
+	}{
+		"a chat body whose messages is not a list gets SGLang's 400 in its flat shape": {
+			body: `{"model":"m","messages":"hi"}`, wantCode: http.StatusBadRequest,
+			want: `"object":"error","param":null,"type":"Bad Request"`,
+		},
+		"with FastAPIValidation the same body gets FastAPI's default 422": {
+			opts: Options{FastAPIValidation: true},
+			body: `{"model":"m","messages":"hi"}`, wantCode: http.StatusUnprocessableEntity,
+			want: `{"detail":[{"type":"list_type","loc":["body","messages"],"msg":"Input should be a valid list","input":"hi"}]}`,
+		},
+		"a list of messages passes": {body: `{"messages":[]}`, wantCode: http.StatusOK, want: `"chat.completion"`},
+		"absent messages pass (the proxy's tests send such bodies)": {
+			opts: Options{FastAPIValidation: true}, body: `{"model":"m"}`, wantCode: http.StatusOK, want: `"chat.completion"`,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, body := post(t, tc.opts, "/v1/chat/completions", tc.body)
+			if code != tc.wantCode || !strings.Contains(string(body), tc.want) {
+				t.Errorf("got %d %s, want %d with %s", code, body, tc.wantCode, tc.want)
+			}
+		})
+	}
+}

@@ -22,6 +22,13 @@ limitations under the License.
 // proxy works around: 422 on logprobs and 400 on array-shaped tool
 // "properties".
 //
+// Validation: a chat body whose "messages" is not a list fails validation
+// as in SGLang, answered as SGLang's RequestValidationError handler does
+// (400, flat error, type "Bad Request") or, with Options.FastAPIValidation
+// (FAKESGLANG_FASTAPI_VALIDATION=true for cmd/fakesglang), as FastAPI does
+// by default (422 {"detail":[...]}), like SGLang releases without that
+// handler.
+//
 // Tool calls: like SGLang (serving_chat.py), the fake answers a chat request
 // with tools with a tool call only when it runs with a --tool-call-parser
 // and tool_choice is not "none"; otherwise it answers with text.

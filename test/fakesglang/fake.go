@@ -62,6 +62,12 @@ type Options struct {
 	DiscardRequests bool
 	// APIKey, when set, is required as a bearer token on the OpenAI routes.
 	APIKey string
+	// FastAPIValidation answers a request body that fails validation as
+	// FastAPI does by default, 422 {"detail":[{"type","loc","msg","input"}]},
+	// like SGLang releases without their own RequestValidationError handler.
+	// Otherwise the fake answers as that handler does (http_server.py):
+	// 400, SGLang's flat error with type "Bad Request".
+	FastAPIValidation bool
 }
 
 // Server is the fake. Create it with New and serve Handler().

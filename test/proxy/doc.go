@@ -17,5 +17,6 @@ limitations under the License.
 // Package proxy_test runs the real proxy binary against the real fake SGLang
 // binary (both built with go build at the start of the suite) and checks
 // the behaviour a pod relies on: health gating, streaming, cancellation,
-// draining on SIGTERM, limits, and a real OpenAI client (Node).
+// draining on SIGTERM, limits, /metrics through an SGLang outage, and a
+// real OpenAI client (Node).
 package proxy_test

@@ -138,8 +138,15 @@ func startFakeWith(t *testing.T, flags []string, env ...string) *fake {
 // model, address and --enable-metrics.
 func startFakeFlags(t *testing.T, flags []string, env ...string) *fake {
 	t.Helper()
+	return startFakeOn(t, "0", flags, env...)
+}
+
+// startFakeOn is startFakeFlags on a port of the caller's ("0": any free
+// port), e.g. to start SGLang again where it was.
+func startFakeOn(t *testing.T, port string, flags []string, env ...string) *fake {
+	t.Helper()
 	args := append([]string{"python3", "-m", "sglang.launch_server", "--model-path", "fake/model",
-		"--host", "127.0.0.1", "--port", "0", "--enable-metrics"}, flags...)
+		"--host", "127.0.0.1", "--port", port, "--enable-metrics"}, flags...)
 	p, url := start(t, env, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "fakesglang listening on ")
 	}, fakeBin, args...)
@@ -175,6 +182,13 @@ func (p *proxyProc) waitHealth(t *testing.T, want int) {
 	eventually(t, fmt.Sprintf("proxy /health answers %d", want), func() bool {
 		return get(t, p.url+"/health").StatusCode == want
 	})
+}
+
+// stop ends the process with SIGTERM and waits until it has exited.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	p.signal(t, syscall.SIGTERM)
+	<-p.exited
 }
 
 // signal sends sig to the process.

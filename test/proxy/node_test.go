@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/proxy/node"
 )
 
@@ -30,20 +32,31 @@ func TestOpenAINodeClient(t *testing.T) {
 	tests := []struct {
 		name       string
 		fakeFlags  []string // SGLang flags of the fake
+		fakeEnv    []string
 		proxyFlags []string
 		stripped   bool // logprobs are stripped (else they come back)
+		// invalid is the error the client must see for a request that fails
+		// SGLang's validation.
+		invalid node.APIError
 	}{{
-		name:      "with SGLang's mistral tool-call parser and the proxy's default strip list, logprobs are stripped before SGLang and the header says so",
+		name: "with SGLang's mistral tool-call parser and the proxy's default strip list, logprobs are stripped before SGLang and the header says so;" +
+			" SGLang's 400 for a request that fails validation is vLLM's BadRequestError",
 		fakeFlags: []string{"--tool-call-parser", "mistral"},
 		stripped:  true,
+		invalid: node.APIError{ErrorClass: "BadRequestError", BadRequestError: true, Status: 400,
+			Message: "Input should be a valid list", Type: "Bad Request", Code: 400.0},
 	}, {
-		name:       "with another tool-call parser and the empty strip list the rewrite gives such pods, logprobs reach SGLang and come back",
+		name: "with another tool-call parser and the empty strip list the rewrite gives such pods, logprobs reach SGLang and come back;" +
+			" FastAPI's 422 for a request that fails validation (SGLang without its own handler) is vLLM's BadRequestError too",
 		fakeFlags:  []string{"--tool-call-parser", "llama3"},
+		fakeEnv:    []string{"FAKESGLANG_FASTAPI_VALIDATION=true"},
 		proxyFlags: []string{"--strip-params="},
+		invalid: node.APIError{ErrorClass: "BadRequestError", BadRequestError: true, Status: 400,
+			Message: "body.messages: Input should be a valid list", Type: "Bad Request", Param: ptr("body.messages"), Code: 400.0},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := startFakeFlags(t, tc.fakeFlags, "FAKESGLANG_HEALTH_DELAY=1ms")
+			f := startFakeFlags(t, tc.fakeFlags, append([]string{"FAKESGLANG_HEALTH_DELAY=1ms"}, tc.fakeEnv...)...)
 			p := startProxy(t, f.url, tc.proxyFlags...)
 			p.waitHealth(t, 200)
 			got, err := node.Run(t.Context(), "node", p.url)
@@ -72,6 +85,20 @@ func TestOpenAINodeClient(t *testing.T) {
 			for _, problem := range got.LogprobsProblems(tc.stripped) {
 				t.Error(problem)
 			}
+			if got.Invalid == nil {
+				t.Fatal("the client reported nothing for the invalid request")
+			}
+			inv, want := *got.Invalid, tc.invalid
+			// The message is SGLang's; it must contain what the fake said.
+			if !strings.Contains(inv.Message, want.Message) {
+				t.Errorf("error message %q, want it to contain %q", inv.Message, want.Message)
+			}
+			inv.Message, want.Message = "", ""
+			if diff := cmp.Diff(want, inv); diff != "" {
+				t.Errorf("the client's error for a request that fails validation (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

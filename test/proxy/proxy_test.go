@@ -29,16 +29,18 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/metrics"
 )
 
-// metric reads one sample of the proxy's own /metrics.
+// metric reads one sample of the proxy's own metrics (/proxy/metrics).
 func (p *proxyProc) metric(t *testing.T, series string) float64 {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, p.url+"/metrics", nil)
+	req, _ := http.NewRequest(http.MethodGet, p.url+metrics.ProxyPath, nil)
 	req.Close = true
 	res, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("GET /metrics: %v", err)
+		t.Fatalf("GET %s: %v", metrics.ProxyPath, err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)

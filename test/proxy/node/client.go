@@ -43,6 +43,23 @@ type Report struct {
 	StreamUsage  *struct {
 		TotalTokens int `json:"total_tokens"`
 	}
+	// Invalid is the error the client raised for a chat request whose
+	// messages is not a list.
+	Invalid *APIError
+}
+
+// APIError is what the openai client's APIError tells its user.
+type APIError struct {
+	// ErrorClass is the error's class, e.g. BadRequestError.
+	ErrorClass string
+	// BadRequestError is whether it is an instance of BadRequestError.
+	BadRequestError bool
+	Status          int
+	// Message, Type, Param and Code come from the body's "error" object.
+	Message string
+	Type    string
+	Param   *string
+	Code    any
 }
 
 // Logprobs of the tool call, as the openai client hands them to the user.

@@ -1,8 +1,8 @@
 // Drives the proxy with the official openai client: /v1/models, a tool call
 // with logprobs (which the proxy strips when SGLang runs the Mistral
-// tool-call parser), and a stream. Prints one JSON object with what it saw;
-// exits non-zero on any error.
-import OpenAI from "openai";
+// tool-call parser), a stream, and a request that fails validation. Prints
+// one JSON object with what it saw; exits non-zero on any other error.
+import OpenAI, { APIError, BadRequestError } from "openai";
 
 const client = new OpenAI({ baseURL: process.env.PROXY_URL + "/v1", apiKey: "unused", maxRetries: 0 });
 
@@ -42,6 +42,25 @@ for await (const chunk of stream) {
   if (chunk.usage) usage = chunk.usage;
 }
 
+// "messages" must be a list: SGLang rejects the request as it validates it.
+// Against vLLM the SDK raises BadRequestError (status 400).
+let invalid = null;
+try {
+  await client.chat.completions.create({ model: ids[0], messages: "hi" });
+  invalid = { errorClass: "none: the request succeeded" };
+} catch (e) {
+  if (!(e instanceof APIError)) throw e;
+  invalid = {
+    errorClass: e.constructor.name,
+    badRequestError: e instanceof BadRequestError,
+    status: e.status,
+    message: e.error?.message ?? null,
+    type: e.type ?? null,
+    param: e.param ?? null,
+    code: e.code ?? null,
+  };
+}
+
 console.log(JSON.stringify({
   models: ids,
   toolName: call?.function?.name ?? null,
@@ -51,4 +70,5 @@ console.log(JSON.stringify({
   streamText: text,
   streamChunks: chunks,
   streamUsage: usage,
+  invalid,
 }));

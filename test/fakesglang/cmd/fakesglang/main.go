@@ -23,7 +23,8 @@ limitations under the License.
 // Behaviour not expressible as SGLang flags comes from the environment:
 // FAKESGLANG_HEALTH_DELAY (default 1s), FAKESGLANG_EVENT_DELAY,
 // FAKESGLANG_EVENTS, FAKESGLANG_DISCARD_REQUESTS=true (keep no record;
-// for load tests) and FAKESGLANG_RELEASE (the SGLang release whose flags
+// for load tests), FAKESGLANG_FASTAPI_VALIDATION=true (validation errors
+// as FastAPI's default 422) and FAKESGLANG_RELEASE (the SGLang release whose flags
 // it accepts; default the oldest supported). Its --tool-call-parser and --reasoning-parser shape the
 // answers as SGLang's would (see package fakesglang).
 package main
@@ -73,6 +74,8 @@ func run(argv []string) error {
 		// A load generator's requests would pile up in memory.
 		DiscardRequests: os.Getenv("FAKESGLANG_DISCARD_REQUESTS") == "true",
 		ReasoningParser: args.ReasoningParser,
+		// 422 as FastAPI answers validation errors by default.
+		FastAPIValidation: os.Getenv("FAKESGLANG_FASTAPI_VALIDATION") == "true",
 	}
 	if n, err := strconv.Atoi(os.Getenv("FAKESGLANG_EVENTS")); err == nil {
 		opts.Events = n
