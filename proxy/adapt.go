@@ -41,7 +41,7 @@ const (
 	// translation (a completion with many long choices is large); larger
 	// ones pass through unchanged.
 	maxTranslatedBody = 16 << 20
-	// Error-dump truncation, as the earlier shim's dump_error did.
+	// How much of the request and the answer an error's log line keeps.
 	dumpRequestBytes  = 8000
 	dumpResponseBytes = 4000
 )
@@ -67,7 +67,8 @@ func isEventStream(h http.Header) bool {
 }
 
 // translateError rewrites an SGLang error body into vLLM's envelope and logs
-// it with the request body that was sent, as the earlier shim's error dump did.
+// it with the request body that was sent, so an SGLang refusal can be read
+// next to what it refused.
 func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 	raw, complete, err := readUpTo(res.Body, maxErrorBody, res.ContentLength)
 	if err != nil {

@@ -54,7 +54,8 @@ const (
 )
 
 // DefaultStripParams are the request fields SGLang's Mistral tool-call
-// parser rejects with 422 (reported by the earlier shim; see docs/proxy.md).
+// parser was reported to reject with 422 (by vultr/vllm-to-sglang, whose
+// strip_params filter removed them; docs/request-filters.md says what was checked).
 func DefaultStripParams() []string { return []string{"logprobs", "top_logprobs"} }
 
 // Options are the proxy's settings, one field per flag.

@@ -29,7 +29,8 @@ type haproxyProc struct {
 }
 
 // startHAProxy runs haproxy in front of the fake, configured like the
-// earlier shim's front door (keep-alive, no checks in the request path).
+// reverse proxy vultr/vllm-to-sglang put in front of SGLang (keep-alive, no
+// checks in the request path).
 func startHAProxy(dir, upstream string) (*haproxyProc, error) {
 	bin, err := exec.LookPath("haproxy")
 	if err != nil {

@@ -28,7 +28,7 @@ type Options struct {
 	// bodies keep them: the reason for the default list (SGLang's tool-call
 	// parsers and logprobs, see docs/request-filters.md) exists only on the
 	// chat path, and /v1/completions logprobs are what evaluation harnesses
-	// score with. The earlier shim filtered chat completions only, too.
+	// score with. vultr/vllm-to-sglang filtered chat completions only, too.
 	StripParams []string
 	// FixToolSchemas repairs malformed JSON schemas in tools[].function.parameters.
 	FixToolSchemas bool

@@ -224,7 +224,7 @@ var fieldCases = map[string]rewriteCase{
 	"strips include_reasoning false": {
 		path: chat, in: `{"include_reasoning":false}`, out: `{}`, changes: []string{"stripped=include_reasoning"},
 	},
-	"passes chat_template_kwargs, which SGLang supports (the earlier shim stripped it)": {
+	"passes chat_template_kwargs, which SGLang supports (vultr/vllm-to-sglang stripped it)": {
 		path: chat, in: `{"chat_template_kwargs":{"enable_thinking":false}}`,
 	},
 

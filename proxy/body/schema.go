@@ -21,7 +21,7 @@ import (
 	"sync"
 )
 
-// Tool schema repair (the earlier shim's FixToolSchemas, seed-features K70):
+// Tool schema repair (as vultr/vllm-to-sglang's fix_schema filter did):
 // SGLang checks every tools[].function.parameters with a JSON Schema
 // meta-validator (Draft 2020-12, serving_chat.py _validate_request) and
 // answers 400 for schemas some clients send, such as "properties": [] from

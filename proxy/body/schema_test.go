@@ -36,7 +36,7 @@ func TestFixToolSchemas(t *testing.T) {
 }
 
 var schemaCases = map[string]rewriteCase{
-	// Cases of the earlier shim (test_fix_schema.py).
+	// Cases of vultr/vllm-to-sglang's test_fix_schema.py.
 	"replaces an array-valued properties with an empty object": {
 		path: chat, in: tool(`{"type":"object","properties":[]}`),
 		out:     tool(`{"type":"object","properties":{}}`),
@@ -59,7 +59,7 @@ var schemaCases = map[string]rewriteCase{
 	"passes a body without tools through":    {path: chat, in: `{"model":"m"}`},
 	"passes a body that is not JSON through": {path: chat, in: `not json`},
 
-	// The rest of K70.
+	// The rest of its rules.
 	"replaces parameters that are null": {
 		path: chat, in: tool(`null`), out: tool(`{"type":"object","properties":{}}`),
 		changes: []string{"repaired=parameters"},
