@@ -172,11 +172,14 @@ func Release(s *v1alpha1.SGLangProfileSpec) (sglang.Release, error) {
 
 // Warnings are what a valid profile's author should know: the release its
 // flags are checked against when it is not the one the profile runs, or
-// could not be told.
+// could not be told; a selector that selects every pod.
 func Warnings(p *v1alpha1.SGLangProfile) []string {
-	r, err := Release(&p.Spec)
-	if err != nil || r.Warning == "" {
-		return nil
+	var out []string
+	if r, err := Release(&p.Spec); err == nil && r.Warning != "" {
+		out = append(out, "spec.sglangVersion: "+r.Warning)
 	}
-	return []string{"spec.sglangVersion: " + r.Warning}
+	if s := p.Spec.Selector; s != nil && s.NamespaceSelector == nil && s.PodSelector == nil && len(s.Models) == 0 {
+		out = append(out, "spec.selector is empty: it selects every vLLM pod of the opted-in namespaces that names no profile (unless a profile of higher priority selects it)")
+	}
+	return out
 }
