@@ -19,7 +19,7 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -28,7 +28,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -50,7 +52,7 @@ func benchReview(b *testing.B) (http.Handler, []byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := NewPodRewriter(informerLikeReader{prof.Name: prof}, testProxyImage, m)
+	h := NewPodRewriter(informerLike(prof), testProxyImage, m)
 	body := reviewOf(b, createRequest(mustJSON(b, fixturePods(b, tp8Fixture)[0])))
 	if _, resp := serve(b, h, body); resp == nil || !resp.Allowed || len(resp.Patch) == 0 {
 		b.Fatalf("the tp=8 fixture is not rewritten: %+v", resp)
@@ -60,26 +62,74 @@ func benchReview(b *testing.B) (http.Handler, []byte) {
 
 // informerLikeReader stands in for the manager's informer cache (the fake
 // client, which round-trips every object through JSON, would dominate the
-// benchmark): Get hands out a deep copy of the stored profile, or with
-// client.UnsafeDisableDeepCopy the stored object itself, as the cache does.
-type informerLikeReader map[string]*v1alpha1.SGLangProfile
+// benchmark): Get and List hand out deep copies of the stored objects, or
+// with client.UnsafeDisableDeepCopy the stored objects themselves (List:
+// shallow copies of them, as the cache's reflection-based List makes).
+type informerLikeReader struct {
+	profiles   map[string]*v1alpha1.SGLangProfile
+	namespaces map[string]*corev1.Namespace
+}
 
-func (r informerLikeReader) Get(_ context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
-	p, ok := r[key.Name]
-	if !ok {
-		return apierrors.NewNotFound(schema.GroupResource{Group: v1alpha1.GroupVersion.Group, Resource: "sglangprofiles"}, key.Name)
+// informerLike holds the profiles.
+func informerLike(profiles ...*v1alpha1.SGLangProfile) *informerLikeReader {
+	r := &informerLikeReader{profiles: map[string]*v1alpha1.SGLangProfile{}, namespaces: map[string]*corev1.Namespace{}}
+	for _, p := range profiles {
+		r.profiles[p.Name] = p
 	}
+	return r
+}
+
+// withNamespace adds a namespace with the labels.
+func (r *informerLikeReader) withNamespace(name string, labels map[string]string) *informerLikeReader {
+	r.namespaces[name] = &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels, ResourceVersion: "1"}}
+	return r
+}
+
+func (r *informerLikeReader) Get(_ context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 	var get client.GetOptions
 	get.ApplyOptions(opts)
-	if get.UnsafeDisableDeepCopy == nil || !*get.UnsafeDisableDeepCopy {
-		p = p.DeepCopy()
+	unsafe := get.UnsafeDisableDeepCopy != nil && *get.UnsafeDisableDeepCopy
+	switch o := obj.(type) {
+	case *v1alpha1.SGLangProfile:
+		p, ok := r.profiles[key.Name]
+		if !ok {
+			return apierrors.NewNotFound(schema.GroupResource{Group: v1alpha1.GroupVersion.Group, Resource: "sglangprofiles"}, key.Name)
+		}
+		if !unsafe {
+			p = p.DeepCopy()
+		}
+		*o = *p
+	case *corev1.Namespace:
+		ns, ok := r.namespaces[key.Name]
+		if !ok {
+			return apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, key.Name)
+		}
+		if !unsafe {
+			ns = ns.DeepCopy()
+		}
+		*o = *ns
+	default:
+		return fmt.Errorf("no informer for %T", obj)
 	}
-	*obj.(*v1alpha1.SGLangProfile) = *p
 	return nil
 }
 
-func (r informerLikeReader) List(context.Context, client.ObjectList, ...client.ListOption) error {
-	return errors.New("not implemented")
+func (r *informerLikeReader) List(_ context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	var lo client.ListOptions
+	lo.ApplyOptions(opts)
+	unsafe := lo.UnsafeDisableDeepCopy != nil && *lo.UnsafeDisableDeepCopy
+	l, ok := list.(*v1alpha1.SGLangProfileList)
+	if !ok {
+		return fmt.Errorf("no informer for %T", list)
+	}
+	l.Items = make([]v1alpha1.SGLangProfile, 0, len(r.profiles))
+	for _, p := range r.profiles {
+		if !unsafe {
+			p = p.DeepCopy()
+		}
+		l.Items = append(l.Items, *p)
+	}
+	return nil
 }
 
 func admit(h http.Handler, body []byte) {

@@ -36,8 +36,11 @@ const (
 const (
 	// DenyProfileNotFound: the SGLangProfile the pod asks for does not exist.
 	DenyProfileNotFound = "profile-not-found"
-	// DenyProfileLookup: the profile could not be read from the cache.
+	// DenyProfileLookup: the profiles could not be read from the cache.
 	DenyProfileLookup = "profile-lookup-failed"
+	// DenyNamespaceLookup: the labels of the pod's namespace, which a
+	// profile's namespaceSelector reads, could not be read.
+	DenyNamespaceLookup = "namespace-lookup-failed"
 	// DenyRejectedFlags: the profile says Reject and the pod uses a flag that
 	// cannot be translated safely.
 	DenyRejectedFlags = "rejected-flags"

@@ -19,61 +19,107 @@ package webhook
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
+	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
-// profileCache keeps each profile's defaulted spec for as long as its
-// resource version stays the same: the deep copy and defaulting then run
-// once per change of a profile instead of once per pod. The specs it hands
-// out are shared by concurrent requests and must only be read (the rewrite
-// only reads its profile).
-//
-// It holds one entry per profile name that existed when a pod named it, so
-// it is bounded by the profiles in the cluster.
-type profileCache struct {
-	mu      sync.RWMutex
-	entries map[string]defaultedProfile
+// profileIndex keeps the profiles as resolution reads them (a profile.Set:
+// each profile's defaulted spec and compiled selector) for as long as the
+// informer holds the same versions of them. A request lists the informer's
+// profiles without copying them and compares their UIDs and
+// resourceVersions with the set's: only a change of a profile costs a deep
+// copy, defaulting and compiling, and only for the profiles that changed.
+// The specs it hands out are shared by concurrent requests and must only be
+// read (the rewrite only reads its profile).
+type profileIndex struct {
+	mu  sync.Mutex // serialises rebuilds
+	cur atomic.Pointer[indexedSet]
 }
 
-type defaultedProfile struct {
+type indexedSet struct {
+	set      *profile.Set
+	versions map[string]profileVersion
+}
+
+type profileVersion struct {
 	uid             types.UID
 	resourceVersion string
-	spec            *v1alpha1.SGLangProfileSpec
 }
 
-// get reads the named profile and returns its defaulted spec.
-func (c *profileCache) get(ctx context.Context, r client.Reader, name string) (*v1alpha1.SGLangProfileSpec, error) {
-	var prof v1alpha1.SGLangProfile
-	// The informer's own object is only read here: its spec is copied
+// get returns the set of the profiles r holds now.
+func (x *profileIndex) get(ctx context.Context, r client.Reader, log logr.Logger) (*profile.Set, error) {
+	var list v1alpha1.SGLangProfileList
+	// The informer's own objects are only read here: a spec is copied
 	// before it is defaulted.
-	if err := r.Get(ctx, client.ObjectKey{Name: name}, &prof, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
-	if prof.ResourceVersion == "" { // not from an API server: nothing to key on
-		return defaultedSpec(&prof), nil
+	if cur := x.cur.Load(); cur.holds(list.Items) {
+		return cur.set, nil
 	}
-	c.mu.RLock()
-	e, ok := c.entries[name]
-	c.mu.RUnlock()
-	if ok && e.uid == prof.UID && e.resourceVersion == prof.ResourceVersion {
-		return e.spec, nil
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	cur := x.cur.Load()
+	if cur.holds(list.Items) {
+		return cur.set, nil
 	}
-	spec := defaultedSpec(&prof)
-	c.mu.Lock()
-	if c.entries == nil {
-		c.entries = map[string]defaultedProfile{}
-	}
-	c.entries[name] = defaultedProfile{uid: prof.UID, resourceVersion: prof.ResourceVersion, spec: spec}
-	c.mu.Unlock()
-	return spec, nil
+	next := rebuild(cur, list.Items, log)
+	x.cur.Store(next)
+	return next.set, nil
 }
 
-func defaultedSpec(prof *v1alpha1.SGLangProfile) *v1alpha1.SGLangProfileSpec {
-	spec := prof.Spec.DeepCopy()
-	spec.Default()
-	return spec
+// holds reports whether the set was built from exactly these versions.
+// Objects without a resourceVersion (not from an API server) never match.
+func (s *indexedSet) holds(items []v1alpha1.SGLangProfile) bool {
+	if s == nil || len(s.versions) != len(items) {
+		return false
+	}
+	for i := range items {
+		p := &items[i]
+		v, ok := s.versions[p.Name]
+		if !ok || p.ResourceVersion == "" || v.uid != p.UID || v.resourceVersion != p.ResourceVersion {
+			return false
+		}
+	}
+	return true
+}
+
+// rebuild makes the set of items, reusing the candidates of prev whose
+// profile did not change.
+func rebuild(prev *indexedSet, items []v1alpha1.SGLangProfile, log logr.Logger) *indexedSet {
+	next := &indexedSet{versions: make(map[string]profileVersion, len(items))}
+	cands := make([]*profile.Candidate, 0, len(items))
+	for i := range items {
+		p := &items[i]
+		v := profileVersion{uid: p.UID, resourceVersion: p.ResourceVersion}
+		next.versions[p.Name] = v
+		if c := prev.candidate(p.Name, v); c != nil {
+			cands = append(cands, c)
+			continue
+		}
+		c := profile.NewCandidate(p)
+		if len(c.SelectorErrs) > 0 {
+			log.Info("SGLangProfile has an invalid selector: it selects no pod", "profile", p.Name,
+				"resourceVersion", p.ResourceVersion, "errors", c.SelectorErrs.ToAggregate().Error())
+		}
+		cands = append(cands, c)
+	}
+	next.set = profile.NewSet(cands)
+	return next
+}
+
+func (s *indexedSet) candidate(name string, v profileVersion) *profile.Candidate {
+	if s == nil || v.resourceVersion == "" {
+		return nil
+	}
+	if s.versions[name] != v {
+		return nil
+	}
+	return s.set.Get(name)
 }

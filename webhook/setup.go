@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net/http"
 
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -53,28 +54,37 @@ import (
 //
 // +kubebuilder:webhook:path=/mutate--v1-pod,mutating=true,failurePolicy=fail,sideEffects=None,groups="",resources=pods,verbs=create,versions=v1,name=rewrite.vllm-to-sglang.io,admissionReviewVersions=v1,reinvocationPolicy=IfNeeded,timeoutSeconds=5,patch=`{"namespaceSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"In","values":["enabled"]},{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system","system"]}]},"objectSelector":{"matchExpressions":[{"key":"vllm-to-sglang.io/rewrite","operator":"NotIn","values":["disabled"]}]},"matchConditions":[{"name":"not-a-mirror-pod","expression":"!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)"},{"name":"not-yet-rewritten","expression":"!has(object.metadata.annotations) || !('vllm-to-sglang.io/status' in object.metadata.annotations)"},{"name":"looks-like-vllm","expression":"object.spec.containers.exists(c, (has(c.image) && c.image.contains('vllm')) || (has(c.command) && c.command.exists(s, s.contains('vllm'))) || (has(c.args) && c.args.exists(s, s.contains('vllm'))))"}]}`
 
-// The webhook reads SGLangProfiles, and nothing else: no pods, no secrets.
+// The webhook reads SGLangProfiles, and the labels of namespaces (a
+// profile's namespaceSelector matches them; the AdmissionRequest does not
+// carry them), and nothing else: no pods, no secrets.
 // +kubebuilder:rbac:groups=shim.vllm-to-sglang.io,resources=sglangprofiles,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
 
 // SetupWithManager registers the pod handler on the manager's webhook server
 // and the health checks: live once started, ready once the webhook server is
-// serving and the SGLangProfile cache has synced.
+// serving and the SGLangProfile and Namespace caches have synced.
 func SetupWithManager(mgr manager.Manager, o Options) error {
 	m, err := NewMetrics(o.registry())
 	if err != nil {
 		return fmt.Errorf("registering metrics: %w", err)
 	}
-	// Creating the informer now (without waiting) makes the cache start it
-	// with the manager, so readiness can wait for it.
+	// Creating the informers now (without waiting) makes the cache start
+	// them with the manager, so readiness can wait for them.
 	profiles, err := mgr.GetCache().GetInformer(context.Background(), &v1alpha1.SGLangProfile{}, cache.BlockUntilSynced(false))
 	if err != nil {
 		return fmt.Errorf("creating the SGLangProfile informer: %w", err)
+	}
+	namespaces, err := mgr.GetCache().GetInformer(context.Background(), &corev1.Namespace{}, cache.BlockUntilSynced(false))
+	if err != nil {
+		return fmt.Errorf("creating the Namespace informer: %w", err)
 	}
 	// Registered as a plain http.Handler: it decodes the AdmissionReview and
 	// its pod in one pass (controller-runtime's admission.Webhook would
 	// decode the pod twice). The server still wraps it in controller-runtime's
 	// webhook request metrics.
-	mgr.GetWebhookServer().Register(MutatePodPath, NewPodRewriter(mgr.GetCache(), o.ProxyImage, m))
+	rw := NewPodRewriter(mgr.GetCache(), o.ProxyImage, m)
+	rw.live = mgr.GetAPIReader()
+	mgr.GetWebhookServer().Register(MutatePodPath, rw)
 	mgr.GetWebhookServer().Register(ValidateProfilePath,
 		admission.WithValidator[*v1alpha1.SGLangProfile](mgr.GetScheme(), ProfileValidator{}))
 
@@ -84,19 +94,25 @@ func SetupWithManager(mgr manager.Manager, o Options) error {
 	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
 		return fmt.Errorf("adding the webhook readiness check: %w", err)
 	}
-	if err := mgr.AddReadyzCheck("profiles", syncedChecker(profiles)); err != nil {
+	if err := mgr.AddReadyzCheck("profiles", syncedChecker(profiles, errProfilesNotSynced)); err != nil {
 		return fmt.Errorf("adding the profile cache readiness check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("namespaces", syncedChecker(namespaces, errNamespacesNotSynced)); err != nil {
+		return fmt.Errorf("adding the namespace cache readiness check: %w", err)
 	}
 	return nil
 }
 
-// errProfilesNotSynced is the readiness failure before the first full list.
-var errProfilesNotSynced = errors.New("the SGLangProfile cache has not synced yet")
+// The readiness failures before the first full list.
+var (
+	errProfilesNotSynced   = errors.New("the SGLangProfile cache has not synced yet")
+	errNamespacesNotSynced = errors.New("the Namespace cache has not synced yet")
+)
 
-func syncedChecker(inf cache.Informer) healthz.Checker {
+func syncedChecker(inf cache.Informer, notSynced error) healthz.Checker {
 	return func(*http.Request) error {
 		if !inf.HasSynced() {
-			return errProfilesNotSynced
+			return notSynced
 		}
 		return nil
 	}

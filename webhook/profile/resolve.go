@@ -80,6 +80,7 @@ type Set struct {
 	// first, then by name.
 	selecting      []*Candidate
 	namespaceLabel bool
+	models         bool
 }
 
 // NewSet indexes the candidates. Two with one name: the last wins.
@@ -94,6 +95,7 @@ func NewSet(cs []*Candidate) *Set {
 		}
 		s.selecting = append(s.selecting, c)
 		s.namespaceLabel = s.namespaceLabel || c.Selector.UsesNamespaceLabels()
+		s.models = s.models || len(c.Selector.models) > 0
 	}
 	slices.SortFunc(s.selecting, func(a, b *Candidate) int {
 		return cmp.Or(cmp.Compare(b.Priority, a.Priority), strings.Compare(a.Name, b.Name))
@@ -117,6 +119,10 @@ func (s *Set) Candidates() []*Candidate {
 // UsesNamespaceLabels reports whether some selector reads the namespace's
 // labels: without one, Resolve needs no Subject.NamespaceLabels.
 func (s *Set) UsesNamespaceLabels() bool { return s.namespaceLabel }
+
+// UsesModels reports whether some selector reads the model names: without
+// one, Resolve needs no Subject.Models.
+func (s *Set) UsesModels() bool { return s.models }
 
 // Source says how a pod's profile was chosen.
 type Source string

@@ -66,6 +66,10 @@ const (
 	// SkipUntranslatable: the command line cannot be translated safely and
 	// the profile's unsafeFlags is Warn (Reject denies the pod instead).
 	SkipUntranslatable SkipReason = "untranslatable"
+	// SkipNoProfile: no profile's selector matches the pod, it names none,
+	// and there is no profile named "default". Profile resolution decides
+	// it (profile.SourceNone), before Rewrite runs.
+	SkipNoProfile SkipReason = "no-profile"
 )
 
 // SkipReasons lists every reason, e.g. to pre-create metric series.
@@ -73,7 +77,7 @@ func SkipReasons() []SkipReason {
 	return []SkipReason{
 		SkipAlreadyRewritten, SkipOptedOut, SkipMirrorPod, SkipHostNetwork,
 		SkipNoVLLMContainer, SkipMultipleVLLMContainers, SkipNoGPU, SkipMultiNode,
-		SkipProxyNameTaken, SkipUntranslatable,
+		SkipProxyNameTaken, SkipUntranslatable, SkipNoProfile,
 	}
 }
 
@@ -88,6 +92,7 @@ var skipSentences = map[SkipReason]string{
 	SkipMultiNode:              "the vLLM server is part of a multi-node deployment (Ray or LeaderWorkerSet), which is not rewritten",
 	SkipProxyNameTaken:         "a container is already named sglang-proxy but the pod carries no vllm-to-sglang.io/status annotation",
 	SkipUntranslatable:         "the vLLM command line cannot be translated safely, and the profile admits such pods unchanged (unsafeFlags: Warn)",
+	SkipNoProfile:              "no SGLangProfile selects the pod, it names none, and there is no SGLangProfile \"default\"",
 }
 
 // Warns reports whether a pod skipped for this reason gets a warning: the
