@@ -68,8 +68,11 @@ func NewPodRewriter(cache client.Reader, proxyImage string, m *Metrics) *PodRewr
 }
 
 // outcome is what one request came to, for the metrics and the log line.
+// An audited request's kind is OutcomeAudited, and decision and reason say
+// what the webhook would have done.
 type outcome struct {
 	kind, reason string
+	decision     rewrite.Decision
 	flagWarnings []flagWarning
 }
 
@@ -77,45 +80,68 @@ type flagWarning struct{ flag, action string }
 
 func (o *outcome) set(kind, reason string) { o.kind, o.reason = kind, reason }
 
+func (o *outcome) audited(d rewrite.Decision, reason string) {
+	o.kind, o.decision, o.reason = OutcomeAudited, d, reason
+}
+
 // Handle implements admission.Handler: it decodes the pod from the request
 // and answers as ServeHTTP does.
 func (p *PodRewriter) Handle(ctx context.Context, req admission.Request) admission.Response {
 	pod, err := decodePod(req.Object.Raw)
-	return p.admit(ctx, &req.AdmissionRequest, pod, err)
+	return p.admit(ctx, &req.AdmissionRequest, pod, err, false)
+}
+
+// auditRequested reports whether the pod asks for an audit itself (the
+// pod label vllm-to-sglang.io/rewrite=audit). The webhook configuration
+// sends such pods to the audit webhook; one that reaches the rewrite
+// webhook (a hand-written configuration) is audited all the same.
+func auditRequested(pod *corev1.Pod) bool {
+	return pod != nil && pod.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteAudit
 }
 
 // admit answers one request whose pod was decoded (or failed to decode with
-// podErr). It never panics: a panic in the rewrite is recovered, logged and
-// counted, and the pod is refused with a 500.
-func (p *PodRewriter) admit(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error) (resp admission.Response) {
+// podErr); audit: in audit mode. It never panics: a panic in the rewrite is
+// recovered, logged and counted, and the pod is refused with a 500, or in
+// audit mode admitted unchanged (an audit never blocks a pod).
+func (p *PodRewriter) admit(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error, audit bool) (resp admission.Response) {
 	start := time.Now()
 	o := &outcome{}
+	audit = audit || auditRequested(pod)
 	defer func() {
 		if r := recover(); r != nil {
-			logf.FromContext(ctx).Error(fmt.Errorf("panic: %v", r), "Recovered from a panic while rewriting a pod", "stack", string(debug.Stack()))
+			logf.FromContext(ctx).Error(fmt.Errorf("panic: %v", r), "Recovered from a panic while rewriting a pod", "stack", string(debug.Stack()), "audit", audit)
+			err := fmt.Errorf("vllm-to-sglang webhook: internal error while rewriting the pod (recovered from a panic: %v)", r)
 			o.set(OutcomeDenied, DenyInternal)
-			resp = admission.Errored(http.StatusInternalServerError,
-				fmt.Errorf("vllm-to-sglang webhook: internal error while rewriting the pod (recovered from a panic: %v)", r))
+			resp = admission.Errored(http.StatusInternalServerError, err)
+			if audit {
+				o.audited(rewrite.DecisionDeny, DenyInternal)
+				resp = admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+			}
 		}
 		p.metrics.observe(o, time.Since(start))
 	}()
-	return p.handle(ctx, req, pod, podErr, o)
+	return p.handle(ctx, req, pod, podErr, o, audit)
 }
 
-func (p *PodRewriter) handle(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error, o *outcome) admission.Response {
+func (p *PodRewriter) handle(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, podErr error, o *outcome, audit bool) admission.Response {
 	switch req.Operation {
 	case admissionv1.Create:
 	case admissionv1.Update, admissionv1.Delete, admissionv1.Connect:
 		o.set(OutcomeSkipped, SkipNotCreate)
 		return admission.Allowed("only pod CREATE is rewritten")
 	default:
-		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation))
+		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request has no valid operation (%q)", req.Operation), audit)
 	}
 	if podErr != nil {
-		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", podErr))
+		return malformed(ctx, o, fmt.Errorf("vllm-to-sglang webhook: the admission request does not hold a valid v1 Pod: %w", podErr), audit)
 	}
-	v := p.decide(ctx, req, pod)
-	resp := v.answer(pod, o)
+	v := p.decide(ctx, req, pod, audit)
+	var resp admission.Response
+	if audit {
+		resp = v.auditAnswer(ctx, pod, o)
+	} else {
+		resp = v.answer(pod, o)
+	}
 	p.logHandled(ctx, req, pod, v, o, resp)
 	return resp
 }
@@ -124,16 +150,24 @@ func (p *PodRewriter) logHandled(ctx context.Context, req *admissionv1.Admission
 	kv := []any{"pod", podRef(pod, req), "dryRun", isDryRun(req), "outcome", o.kind, "reason", o.reason,
 		"profile", v.resolution.Name, "profileSource", v.resolution.Source,
 		"warnings", len(resp.Warnings), "allowed", resp.Allowed}
+	if o.kind == OutcomeAudited {
+		kv = append(kv, "decision", o.decision)
+	}
 	if v.subject != nil && len(v.subject.Models) > 0 {
 		kv = append(kv, "models", v.subject.Models)
 	}
 	logf.FromContext(ctx).Info("Handled pod", kv...)
 }
 
-// malformed refuses a request that cannot be understood, with a 400.
-func malformed(ctx context.Context, o *outcome, err error) admission.Response {
-	logf.FromContext(ctx).Info("Refused a malformed admission request", "error", err.Error())
+// malformed refuses a request that cannot be understood, with a 400; in
+// audit mode it admits the pod unchanged, with the error as a warning.
+func malformed(ctx context.Context, o *outcome, err error, audit bool) admission.Response {
+	logf.FromContext(ctx).Info("Refused a malformed admission request", "error", err.Error(), "audit", audit)
 	o.set(OutcomeDenied, DenyMalformed)
+	if audit {
+		o.audited(rewrite.DecisionDeny, DenyMalformed)
+		return admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+	}
 	return admission.Errored(http.StatusBadRequest, err)
 }
 
@@ -172,14 +206,15 @@ func (v *verdict) fail(reason string, err error) *verdict {
 }
 
 // decide resolves the pod's profile and runs the rewrite on a copy of the
-// pod. It changes nothing and answers nothing.
-func (p *PodRewriter) decide(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod) *verdict {
+// pod. It changes nothing and answers nothing. audit: the model names are
+// read for the audit record even when no selector needs them.
+func (p *PodRewriter) decide(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, audit bool) *verdict {
 	v := &verdict{}
 	set, err := p.profiles.get(ctx, p.cache, p.log)
 	if err != nil {
 		return v.lookupFailed(pod, DenyProfileLookup, fmt.Errorf("vllm-to-sglang webhook: reading the SGLangProfiles: %w", err))
 	}
-	v.subject, err = p.subject(ctx, req, pod, set)
+	v.subject, err = p.subject(ctx, req, pod, set, audit)
 	if err != nil {
 		return v.lookupFailed(pod, DenyNamespaceLookup, fmt.Errorf("vllm-to-sglang webhook: reading the labels of namespace %q: %w", namespaceOf(pod, req), err))
 	}
@@ -212,12 +247,15 @@ func (p *PodRewriter) decide(ctx context.Context, req *admissionv1.AdmissionRequ
 // subject is what resolution reads of the pod: the namespace's labels and
 // the model names only when some selector reads them and the pod names no
 // profile.
-func (p *PodRewriter) subject(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, set *profile.Set) (*profile.Subject, error) {
+func (p *PodRewriter) subject(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, set *profile.Set, audit bool) (*profile.Subject, error) {
 	s := &profile.Subject{Annotation: pod.Annotations[v1alpha1.AnnotationProfile], PodLabels: pod.Labels}
+	if audit {
+		s.Models, _ = rewrite.ServedModels(&pod.Spec)
+	}
 	if s.Annotation != "" {
 		return s, nil
 	}
-	if set.UsesModels() {
+	if set.UsesModels() && !audit {
 		s.Models, _ = rewrite.ServedModels(&pod.Spec)
 	}
 	if set.UsesNamespaceLabels() {

@@ -42,7 +42,8 @@ const (
 type SkipReason string
 
 const (
-	// SkipAlreadyRewritten: the pod carries the status annotation.
+	// SkipAlreadyRewritten: the pod carries the status annotation of a
+	// rewrite (an audit record does not count).
 	SkipAlreadyRewritten SkipReason = "already-rewritten"
 	// SkipOptedOut: the pod is labelled vllm-to-sglang.io/rewrite=disabled.
 	SkipOptedOut SkipReason = "opted-out"
@@ -165,7 +166,7 @@ func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string)
 		return SkipMirrorPod, ""
 	case meta.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteDisabled:
 		return SkipOptedOut, ""
-	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
+	case rewrittenBefore(meta):
 		return SkipAlreadyRewritten, ""
 	}
 	if why := multiNodePod(meta); why != "" {
@@ -175,11 +176,6 @@ func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string)
 		return SkipProxyNameTaken, ""
 	}
 	return "", ""
-}
-
-func hasAnnotation(meta *metav1.ObjectMeta, key string) bool {
-	_, ok := meta.Annotations[key]
-	return ok
 }
 
 func hasContainer(spec *corev1.PodSpec, name string) bool {
