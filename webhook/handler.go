@@ -53,7 +53,10 @@ type PodRewriter struct {
 	cache client.Reader
 	// live reads a namespace the cache does not hold yet (created a moment
 	// ago); nil: none.
-	live       client.Reader
+	live client.Reader
+	// listProfiles lists the SGLangProfiles: the informer's store in the
+	// server, cache's List otherwise.
+	listProfiles profileLister
 	proxyImage string
 	metrics    *Metrics
 	profiles   profileIndex
@@ -64,7 +67,7 @@ type PodRewriter struct {
 // Namespaces (the manager's cache in the server); proxyImage is used when a
 // profile names no proxy image.
 func NewPodRewriter(cache client.Reader, proxyImage string, m *Metrics) *PodRewriter {
-	return &PodRewriter{cache: cache, proxyImage: proxyImage, metrics: m, log: logf.Log.WithName("pod-rewriter")}
+	return &PodRewriter{cache: cache, listProfiles: readerLister(cache), proxyImage: proxyImage, metrics: m, log: logf.Log.WithName("pod-rewriter")}
 }
 
 // outcome is what one request came to, for the metrics and the log line.
@@ -210,7 +213,7 @@ func (v *verdict) fail(reason string, err error) *verdict {
 // read for the audit record even when no selector needs them.
 func (p *PodRewriter) decide(ctx context.Context, req *admissionv1.AdmissionRequest, pod *corev1.Pod, audit bool) *verdict {
 	v := &verdict{}
-	set, err := p.profiles.get(ctx, p.cache, p.log)
+	set, err := p.profiles.get(ctx, p.listProfiles, p.log)
 	if err != nil {
 		return v.lookupFailed(pod, DenyProfileLookup, fmt.Errorf("vllm-to-sglang webhook: reading the SGLangProfiles: %w", err))
 	}

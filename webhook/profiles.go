@@ -18,11 +18,13 @@ package webhook
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
@@ -52,36 +54,71 @@ type profileVersion struct {
 	resourceVersion string
 }
 
-// get returns the set of the profiles r holds now.
-func (x *profileIndex) get(ctx context.Context, r client.Reader, log logr.Logger) (*profile.Set, error) {
-	var list v1alpha1.SGLangProfileList
-	// The informer's own objects are only read here: a spec is copied
-	// before it is defaulted.
-	if err := r.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
+// profileLister lists the stored profiles. The objects may be the cache's
+// own: they are only read.
+type profileLister func(ctx context.Context) ([]*v1alpha1.SGLangProfile, error)
+
+// readerLister lists with a client.Reader (the cache's List without deep
+// copies: it still copies each object's top-level struct into the list).
+func readerLister(r client.Reader) profileLister {
+	return func(ctx context.Context) ([]*v1alpha1.SGLangProfile, error) {
+		var list v1alpha1.SGLangProfileList
+		if err := r.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
+			return nil, err
+		}
+		out := make([]*v1alpha1.SGLangProfile, len(list.Items))
+		for i := range list.Items {
+			out[i] = &list.Items[i]
+		}
+		return out, nil
+	}
+}
+
+// storeLister lists the informer's store itself: the objects the cache
+// reads from, no copy at all. It is what the server uses; the store is the
+// one the cache's Get reads, so a profile Get finds is listed too.
+func storeLister(store toolscache.Store) profileLister {
+	return func(context.Context) ([]*v1alpha1.SGLangProfile, error) {
+		objs := store.List()
+		out := make([]*v1alpha1.SGLangProfile, 0, len(objs))
+		for _, o := range objs {
+			p, ok := o.(*v1alpha1.SGLangProfile)
+			if !ok {
+				return nil, fmt.Errorf("the SGLangProfile informer holds a %T", o)
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+}
+
+// get returns the set of the profiles list returns now.
+func (x *profileIndex) get(ctx context.Context, list profileLister, log logr.Logger) (*profile.Set, error) {
+	items, err := list(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if cur := x.cur.Load(); cur.holds(list.Items) {
+	if cur := x.cur.Load(); cur.holds(items) {
 		return cur.set, nil
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	cur := x.cur.Load()
-	if cur.holds(list.Items) {
+	if cur.holds(items) {
 		return cur.set, nil
 	}
-	next := rebuild(cur, list.Items, log)
+	next := rebuild(cur, items, log)
 	x.cur.Store(next)
 	return next.set, nil
 }
 
 // holds reports whether the set was built from exactly these versions.
 // Objects without a resourceVersion (not from an API server) never match.
-func (s *indexedSet) holds(items []v1alpha1.SGLangProfile) bool {
+func (s *indexedSet) holds(items []*v1alpha1.SGLangProfile) bool {
 	if s == nil || len(s.versions) != len(items) {
 		return false
 	}
-	for i := range items {
-		p := &items[i]
+	for _, p := range items {
 		v, ok := s.versions[p.Name]
 		if !ok || p.ResourceVersion == "" || v.uid != p.UID || v.resourceVersion != p.ResourceVersion {
 			return false
@@ -92,11 +129,10 @@ func (s *indexedSet) holds(items []v1alpha1.SGLangProfile) bool {
 
 // rebuild makes the set of items, reusing the candidates of prev whose
 // profile did not change.
-func rebuild(prev *indexedSet, items []v1alpha1.SGLangProfile, log logr.Logger) *indexedSet {
+func rebuild(prev *indexedSet, items []*v1alpha1.SGLangProfile, log logr.Logger) *indexedSet {
 	next := &indexedSet{versions: make(map[string]profileVersion, len(items))}
 	cands := make([]*profile.Candidate, 0, len(items))
-	for i := range items {
-		p := &items[i]
+	for _, p := range items {
 		v := profileVersion{uid: p.UID, resourceVersion: p.ResourceVersion}
 		next.versions[p.Name] = v
 		if c := prev.candidate(p.Name, v); c != nil {

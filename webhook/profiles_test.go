@@ -45,7 +45,7 @@ func undefaultedProfile(rv string) *v1alpha1.SGLangProfile {
 func TestProfileIndex(t *testing.T) {
 	get := func(t *testing.T, x *profileIndex, r client.Reader, name string) *profile.Candidate {
 		t.Helper()
-		set, err := x.get(t.Context(), r, logr.Discard())
+		set, err := x.get(t.Context(), readerLister(r), logr.Discard())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestProfileIndex(t *testing.T) {
 	})
 	t.Run("passes a read error through", func(t *testing.T) {
 		var x profileIndex
-		if _, err := x.get(t.Context(), errReader{}, logr.Discard()); err == nil {
+		if _, err := x.get(t.Context(), readerLister(errReader{}), logr.Discard()); err == nil {
 			t.Error("no error for a cache that cannot be read")
 		}
 	})
@@ -159,6 +159,7 @@ func TestConcurrentRewritesLeaveTheSharedProfileAlone(t *testing.T) {
 	want.Default()
 	h, _ := newTestRewriter(t)
 	h.cache = informerLike(prof)
+	h.listProfiles = readerLister(h.cache)
 	files, err := filepath.Glob(filepath.Join("..", "test", "testdata", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func TestConcurrentRewritesLeaveTheSharedProfileAlone(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	set, err := h.profiles.get(t.Context(), h.cache, logr.Discard())
+	set, err := h.profiles.get(t.Context(), h.listProfiles, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}

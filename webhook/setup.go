@@ -23,6 +23,7 @@ import (
 	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
+	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -97,6 +98,11 @@ func SetupWithManager(mgr manager.Manager, o Options) error {
 	// webhook request metrics.
 	rw := NewPodRewriter(mgr.GetCache(), o.ProxyImage, m)
 	rw.live = mgr.GetAPIReader()
+	if inf, ok := profiles.(toolscache.SharedIndexInformer); ok {
+		// controller-runtime's informers are client-go's: read their store
+		// as it is rather than copying every profile into a list per pod.
+		rw.listProfiles = storeLister(inf.GetStore())
+	}
 	mgr.GetWebhookServer().Register(MutatePodPath, rw)
 	mgr.GetWebhookServer().Register(AuditPodPath, rw.Audit())
 	mgr.GetWebhookServer().Register(ValidateProfilePath,
