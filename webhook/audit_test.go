@@ -210,7 +210,9 @@ func TestAuditNeverBlocksAPod(t *testing.T) {
 			raw: mustJSON(t, vllmPod()), reason: DenyProfileLookup,
 		},
 		"the handler panics": {
-			h:   func(t *testing.T, m *Metrics) *PodRewriter { return NewPodRewriter(panickingReader{}, testProxyImage, m) },
+			h: func(t *testing.T, m *Metrics) *PodRewriter {
+				return NewPodRewriter(panickingReader{}, testProxyImage, m)
+			},
 			raw: mustJSON(t, vllmPod()), reason: DenyInternal,
 		},
 		"the pod cannot be decoded": {

@@ -57,10 +57,10 @@ type PodRewriter struct {
 	// listProfiles lists the SGLangProfiles: the informer's store in the
 	// server, cache's List otherwise.
 	listProfiles profileLister
-	proxyImage string
-	metrics    *Metrics
-	profiles   profileIndex
-	log        logr.Logger
+	proxyImage   string
+	metrics      *Metrics
+	profiles     profileIndex
+	log          logr.Logger
 }
 
 // NewPodRewriter returns the handler. cache reads SGLangProfiles and
