@@ -30,9 +30,12 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
@@ -269,4 +272,59 @@ func TestAPodCarryingAnAuditRecordIsRewrittenInAnEnabledNamespace(t *testing.T) 
 	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeRewritten, "")); got != 1 {
 		t.Errorf("rewritten = %v, want 1", got)
 	}
+}
+
+// TestAuditRecordDocsExample keeps the audit record shown in
+// docs/rewrite.md equal to the one the webhook writes for the Qwen3 pod of
+// the two-model example (cmd/vllm-to-sglang/testdata/two-models); -update
+// rewrites it.
+func TestAuditRecordDocsExample(t *testing.T) {
+	const dir = "../cmd/vllm-to-sglang/testdata/two-models"
+	profiles, err := profile.LoadAll([]string{dir + "/profiles"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []client.Object
+	for _, p := range profiles {
+		objs = append(objs, p)
+	}
+	h, _ := newTestRewriterWith(t, objs...)
+	var pod *corev1.Pod
+	for _, p := range fixturePodsIn(t, dir+"/models.yaml") {
+		if p.Labels["app"] == "qwen3" {
+			pod = p
+		}
+	}
+	if pod == nil {
+		t.Fatal("no qwen3 pod in the example")
+	}
+	raw := mustJSON(t, pod)
+	got := appliedPod(t, raw, audit(t, h, createRequest(raw)))
+	golden.Sections(t, "../docs/rewrite.md", map[string]string{
+		"audit-record-example": "```json\n" + onePerLine(t, got.Annotations[v1alpha1.AnnotationStatus]) + "\n```\n",
+	})
+}
+
+// onePerLine writes a JSON object with one member per line, in order, each
+// value compact.
+func onePerLine(t *testing.T, object string) string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(object))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %s", object)
+	}
+	var members []string
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			t.Fatal(err)
+		}
+		k, _ := json.Marshal(key)
+		members = append(members, "  "+string(k)+": "+string(value))
+	}
+	return "{\n" + strings.Join(members, ",\n") + "\n}"
 }
