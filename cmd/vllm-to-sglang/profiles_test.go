@@ -86,7 +86,7 @@ func TestRewriteCommandResolvesSeveralProfiles(t *testing.T) {
 			images: map[string]string{"deepseek-r1-distill": deepseekImage, "qwen3": qwenImage, "llama": "example.com/sglang:v0.5.9-default"},
 		},
 		"profiles from one file of several documents": {
-			args: []string{"--profile", writeFile(t, "all.yaml", readFile(t, filepath.Join(twoModelsProfiles, "deepseek.yaml"))+"---\n"+defaultDoc)},
+			args:   []string{"--profile", writeFile(t, "all.yaml", readFile(t, filepath.Join(twoModelsProfiles, "deepseek.yaml"))+"---\n"+defaultDoc)},
 			images: map[string]string{"deepseek-r1-distill": deepseekImage, "qwen3": "example.com/sglang:v0.5.9-default", "llama": "example.com/sglang:v0.5.9-default"},
 		},
 		"one profile with a selector is resolved too, not applied to every template": {
