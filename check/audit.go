@@ -82,7 +82,9 @@ func auditSummary(ns string, pods []AuditedPod) Result {
 	}
 	sorted := make([]*auditGroup, 0, len(groups))
 	for _, g := range groups {
-		slices.SortFunc(g.pods, func(a, b AuditedPod) int { return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.Name, b.Name)) })
+		slices.SortFunc(g.pods, func(a, b AuditedPod) int {
+			return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.Name, b.Name))
+		})
 		sorted = append(sorted, g)
 	}
 	slices.SortFunc(sorted, func(a, b *auditGroup) int {
