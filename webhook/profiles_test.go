@@ -68,7 +68,8 @@ func TestProfileIndex(t *testing.T) {
 	t.Run("defaults and compiles a profile once per resource version", func(t *testing.T) {
 		r := informerLike(undefaultedProfile("1"))
 		var x profileIndex
-		if get(t, &x, r, "default") != get(t, &x, r, "default") {
+		first := get(t, &x, r, "default")
+		if second := get(t, &x, r, "default"); first != second {
 			t.Error("the same resource version was defaulted twice")
 		}
 	})

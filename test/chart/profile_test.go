@@ -144,8 +144,8 @@ func TestREADMETwoModelsValues(t *testing.T) {
 	set := profile.NewSet(cands)
 	for model, want := range map[string]string{
 		"deepseek-ai/DeepSeek-R1-Distill-Qwen-7B": "sglang-deepseek",
-		"Qwen/Qwen3-8B":                           "sglang-qwen3",
-		"meta-llama/Llama-3.1-8B-Instruct":        "",
+		"Qwen/Qwen3-8B":                    "sglang-qwen3",
+		"meta-llama/Llama-3.1-8B-Instruct": "",
 	} {
 		if got := set.Resolve(&profile.Subject{Models: []string{model}}); got.Name != want {
 			t.Errorf("%s gets %q (%s), want %q", model, got.Name, got.Why(), want)
