@@ -141,6 +141,19 @@ func TestREADMETwoModelsValues(t *testing.T) {
 		}
 		cands = append(cands, profile.NewCandidate(got))
 	}
+	t.Run("the API server accepts them (CRD schema and CEL rules)", func(t *testing.T) {
+		c := controlPlane(t)
+		vals["webhook"] = map[string]any{"url": "https://webhook.example.com:9443/mutate--v1-pod", "caBundle": b64([]byte("ca"))}
+		vals["compatRuntimeClass"] = map[string]any{"create": "never"}
+		c.mustInstall(t, "two-models", "two-models", vals)
+		for _, p := range files {
+			var got v1alpha1.SGLangProfile
+			c.get(t, "", p.Name, &got)
+			if got.Spec.Selector == nil || len(got.Spec.Selector.Models) != 1 || got.Spec.Selector.Models[0].Kind == "" {
+				t.Errorf("stored %s selector %+v, want its model pattern with the kind defaulted", p.Name, got.Spec.Selector)
+			}
+		}
+	})
 	set := profile.NewSet(cands)
 	for model, want := range map[string]string{
 		"deepseek-ai/DeepSeek-R1-Distill-Qwen-7B": "sglang-deepseek",
