@@ -76,7 +76,7 @@ helm-lint: helm ## Lint the Helm chart (strict: warnings fail).
 update-golden: ## Regenerate golden files and generated doc sections (review the diff before committing).
 	go test ./webhook/rewrite/manifest ./proxy/metrics ./proxy/body ./check -update
 	@# These quote the goldens above (docs/rewrite.md) or code tables, so they run second.
-	go test ./webhook/argv ./cmd/vllm-to-sglang -update
+	go test ./webhook/argv ./webhook ./cmd/vllm-to-sglang -update
 	go test ./test/chart -run TestREADME -update
 
 ##@ Test

@@ -24,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 // WebhookName is the name of the webhook inside the
@@ -32,6 +33,10 @@ import (
 // differs between them (the Helm release's full name; kustomize's prefixed
 // mutating-webhook-configuration), so configurations are found by it.
 const WebhookName = "rewrite.vllm-to-sglang.io"
+
+// AuditWebhookName is the webhook that audits the pods of namespaces
+// labelled vllm-to-sglang.io/rewrite=audit (webhook/setup.go's marker).
+const AuditWebhookName = "audit.vllm-to-sglang.io"
 
 // Facts is what check/inspect read from the cluster. Each part carries the
 // error that kept it from being read, if any; a nil slice with a nil error
@@ -49,14 +54,18 @@ type Facts struct {
 	// Webhook is the webhook's configuration and certificate.
 	Webhook Webhook
 	// Namespaces are the namespaces labelled vllm-to-sglang.io/rewrite=enabled
-	// (only those can match the webhook's namespaceSelector).
+	// or =audit (only those can match the webhooks' namespaceSelectors).
 	Namespaces Namespaces
 	// Sample is the server-side dry-run create of a sample vLLM pod in an
 	// opted-in namespace.
 	Sample DryRun
-	// Workloads are the Deployments and StatefulSets of the opted-in
-	// namespaces whose pods run vLLM, each with its own dry run.
+	// Workloads are the Deployments and StatefulSets of the opted-in and
+	// audit namespaces whose pods run vLLM, each with its own dry run.
 	Workloads Workloads
+	// AuditRecords are the audit records of the pods of the audit
+	// namespaces, and of the pods labelled vllm-to-sglang.io/rewrite=audit
+	// in the opted-in ones.
+	AuditRecords AuditRecords
 	// RuntimeClasses are the names of the cluster's RuntimeClasses.
 	RuntimeClasses RuntimeClasses
 	// Nodes are the cluster's nodes.
@@ -142,7 +151,7 @@ type DryRun struct {
 	Err error
 }
 
-// Workloads are the vLLM workloads of the opted-in namespaces.
+// Workloads are the vLLM workloads of the opted-in and audit namespaces.
 type Workloads struct {
 	Items []Workload
 	Err   error
@@ -156,8 +165,30 @@ type Workload struct {
 	Name      string
 	// Template is its pod template.
 	Template corev1.PodTemplateSpec
+	// Audit: its pods are audited, not rewritten (its namespace, or its
+	// template, is labelled vllm-to-sglang.io/rewrite=audit).
+	Audit bool
 	// DryRun is the dry-run create of a pod made from the template.
 	DryRun DryRun
+}
+
+// AuditRecords are the pods that carry an audit record, per namespace.
+type AuditRecords struct {
+	// Namespaces are the namespaces looked at: the audit namespaces, and
+	// the opted-in ones that have pods labelled audit.
+	Namespaces []string
+	Items      []AuditedPod
+	Err        error
+}
+
+// AuditedPod is a pod whose status annotation is an audit record.
+type AuditedPod struct {
+	Namespace, Name string
+	// Created is the pod's creationTimestamp.
+	Created time.Time
+	// Record is the record; nil when it does not parse (Err says why).
+	Record *rewrite.AuditRecord
+	Err    error
 }
 
 // Ref names the workload as kubectl does: Kind ns/name.

@@ -166,6 +166,19 @@ func webhookConfig(caBundle []byte) admissionregistrationv1.MutatingWebhookConfi
 				{Key: v1alpha1.LabelRewrite, Operator: metav1.LabelSelectorOpIn, Values: []string{v1alpha1.LabelRewriteEnabled}},
 				{Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: []string{"kube-system", webhookNS}},
 			}},
+		}, {
+			Name: AuditWebhookName,
+			ClientConfig: admissionregistrationv1.WebhookClientConfig{
+				Service: &admissionregistrationv1.ServiceReference{
+					Namespace: webhookNS, Name: webhookSvc, Path: ptr.To("/audit--v1-pod"), Port: ptr.To[int32](443),
+				},
+				CABundle: caBundle,
+			},
+			FailurePolicy: ptr.To(admissionregistrationv1.Ignore),
+			NamespaceSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: v1alpha1.LabelRewrite, Operator: metav1.LabelSelectorOpIn, Values: []string{v1alpha1.LabelRewriteAudit}},
+				{Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: []string{"kube-system", webhookNS}},
+			}},
 		}},
 	}
 }
@@ -201,9 +214,11 @@ func cpuNode(name string) corev1.Node {
 func admitted(t testing.TB, f *Facts, pod *corev1.Pod) DryRun {
 	t.Helper()
 	out := pod.DeepCopy()
-	name := profileOf(&out.ObjectMeta)
-	spec := defaultedProfile(f, name)
-	report, err := rewrite.Rewrite(&out.ObjectMeta, &out.Spec, spec, rewrite.Options{ProfileName: name, ProxyImage: "ghcr.io/vllm-to-sglang/vllm-to-sglang:v0.1.0"})
+	res := Resolve(f, pod.Namespace, &corev1.PodTemplateSpec{ObjectMeta: out.ObjectMeta, Spec: out.Spec})
+	if res.Profile == nil {
+		t.Fatalf("%s resolves to no profile (%s)", pod.GenerateName, res.Why())
+	}
+	report, err := rewrite.Rewrite(&out.ObjectMeta, &out.Spec, res.Profile.Spec, rewrite.Options{ProfileName: res.Name, ProxyImage: "ghcr.io/vllm-to-sglang/vllm-to-sglang:v0.1.0"})
 	if err != nil {
 		t.Fatalf("rewriting %s: %v", pod.GenerateName, err)
 	}

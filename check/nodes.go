@@ -78,7 +78,7 @@ func profilesInUse(f *Facts) []string {
 	}
 	add(v1alpha1.DefaultProfileName)
 	for _, w := range f.Workloads.Items {
-		add(profileOf(&w.Template.ObjectMeta))
+		add(w.resolve(f).Name)
 	}
 	slices.Sort(names)
 	return names
@@ -109,7 +109,7 @@ func (g gpuRequest) String() string {
 func largestRequest(f *Facts, name string, spec *v1alpha1.SGLangProfileSpec) gpuRequest {
 	largest := gpuRequest{gpus: 1}
 	for _, w := range sortedWorkloads(f) {
-		if profileOf(&w.Template.ObjectMeta) != name {
+		if w.resolve(f).Name != name {
 			continue
 		}
 		if r, ok := workloadGPUs(f, &w, spec); ok && r.gpus > largest.gpus {
@@ -120,7 +120,7 @@ func largestRequest(f *Facts, name string, spec *v1alpha1.SGLangProfileSpec) gpu
 }
 
 func workloadGPUs(f *Facts, w *Workload, spec *v1alpha1.SGLangProfileSpec) (gpuRequest, bool) {
-	report, rewritten, err := localRewrite(f, &w.Template)
+	report, rewritten, err := localRewrite(f, w)
 	if err != nil || report.Outcome != rewrite.Rewritten {
 		return gpuRequest{}, false
 	}

@@ -73,6 +73,12 @@ func crd(f *Facts) Result {
 	return r
 }
 
+// defaultProfile checks the profile pods get when they name none and no
+// selector matches them. Without it those pods are left alone: right when
+// the profiles with a selector are the models meant for SGLang (the
+// chart's defaultProfile.enabled=false), a warning; without any selecting
+// profile either, only pods that name a profile would be rewritten, a
+// failure.
 func defaultProfile(f *Facts) Result {
 	r := Result{Group: GroupProfiles, Check: CheckDefaultProfile}
 	if findProfile(f, v1alpha1.DefaultProfileName) != nil {
@@ -80,9 +86,18 @@ func defaultProfile(f *Facts) Result {
 		r.Message = fmt.Sprintf("the SGLangProfile %q exists", v1alpha1.DefaultProfileName)
 		return r
 	}
+	installHint := "the chart installs it (defaultProfile.enabled=true); or kubectl apply -f webhook/profile/default.yaml (the built-in MI300X profile)"
+	if selecting := selectingProfiles(f); len(selecting) > 0 {
+		r.Status = Warning
+		r.Message = fmt.Sprintf("there is no SGLangProfile %q: vLLM pods that no profile selects, and that name none, are left alone (profiles with a selector: %s)",
+			v1alpha1.DefaultProfileName, listNames(selecting))
+		r.Hint = "right when only the models those profiles select are to run on SGLang (chart value defaultProfile.enabled=false); otherwise " + installHint
+		return r
+	}
 	r.Status = Failed
-	r.Message = fmt.Sprintf("there is no SGLangProfile %q: vLLM pods that name no profile are denied", v1alpha1.DefaultProfileName)
-	r.Hint = "the chart installs it (defaultProfile.enabled=true); or kubectl apply -f webhook/profile/default.yaml (the built-in MI300X profile)"
+	r.Message = fmt.Sprintf("there is no SGLangProfile %q and no profile has a spec.selector: only pods that name a profile with the %s annotation are rewritten, the others are left alone",
+		v1alpha1.DefaultProfileName, v1alpha1.AnnotationProfile)
+	r.Hint = installHint + "; or give profiles a spec.selector"
 	return r
 }
 

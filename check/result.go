@@ -78,6 +78,7 @@ const (
 	CheckOptedInNamespaces    ID = "opted-in-namespaces"
 	CheckRuntimeClasses       ID = "runtime-classes"
 	CheckWorkload             ID = "workload"
+	CheckAuditRecords         ID = "audit-records"
 	CheckGPUCapacity          ID = "gpu-capacity"
 	CheckPlacement            ID = "placement"
 )

@@ -65,10 +65,37 @@ func SamplePod(namespace string) *corev1.Pod {
 	}
 }
 
-// profileOf is the profile a pod (template) uses.
-func profileOf(meta *metav1.ObjectMeta) string {
-	if name := meta.Annotations[v1alpha1.AnnotationProfile]; name != "" {
-		return name
+// SampleProfile is the profile the sample pod names, when it must name one:
+// "" when the default profile exists (the sample pod is a plain vLLM pod,
+// as a workload's would be), else the first profile by name (so the sample
+// tests the webhook even without a default profile), else "" (there is
+// none: the answer is not checked).
+func SampleProfile(f *Facts) string {
+	if findProfile(f, v1alpha1.DefaultProfileName) != nil || len(f.Profiles.Items) == 0 {
+		return ""
 	}
-	return v1alpha1.DefaultProfileName
+	return sortedProfiles(f)[0].Name
+}
+
+// SampleFor is the sample pod for the facts: SamplePod, naming
+// SampleProfile's profile in its annotation when there is one.
+func SampleFor(f *Facts, namespace string) *corev1.Pod {
+	p := SamplePod(namespace)
+	if name := SampleProfile(f); name != "" {
+		p.Annotations = map[string]string{v1alpha1.AnnotationProfile: name}
+	}
+	return p
+}
+
+// SampleNamespace is where the sample pod goes: the first opted-in
+// namespace, else the first audit namespace (the webhook then only records
+// what it would do), else "".
+func SampleNamespace(optedIn, audited []string) string {
+	switch {
+	case len(optedIn) > 0:
+		return optedIn[0]
+	case len(audited) > 0:
+		return audited[0]
+	}
+	return ""
 }

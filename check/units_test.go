@@ -161,8 +161,14 @@ func TestSamplePodIsRewrittenWithAWarning(t *testing.T) {
 func TestNamesMatchTheManifests(t *testing.T) {
 	var mwc admissionregistrationv1.MutatingWebhookConfiguration
 	readYAML(t, filepath.Join("..", "config", "webhook", "manifests.yaml"), &mwc)
-	if len(mwc.Webhooks) != 1 || mwc.Webhooks[0].Name != WebhookName {
-		t.Errorf("config/webhook/manifests.yaml webhooks %v; want one named %s", mwc.Webhooks, WebhookName)
+	var names []string
+	for _, wh := range mwc.Webhooks {
+		names = append(names, wh.Name)
+	}
+	for _, want := range []string{WebhookName, AuditWebhookName} {
+		if !slices.Contains(names, want) {
+			t.Errorf("config/webhook/manifests.yaml webhooks %v; want one named %s", names, want)
+		}
 	}
 	var crd apiextensionsv1.CustomResourceDefinition
 	readYAML(t, filepath.Join("..", "config", "crd", "bases", v1alpha1.GroupVersion.Group+"_sglangprofiles.yaml"), &crd)

@@ -28,6 +28,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 // injectCAAnnotation is cert-manager's CA injector annotation.
@@ -200,10 +201,10 @@ func webhookAnswers(f *Facts, rs *results) Result {
 	switch {
 	case rs.status(CheckWebhookCertificate) == Failed:
 		return skipped(GroupWebhook, CheckWebhookAnswers, "", what, "the API server cannot verify the webhook's certificate (see above)")
-	case !rs.passed(CheckDefaultProfile):
-		return skipped(GroupWebhook, CheckWebhookAnswers, "", what, fmt.Sprintf("the sample pod needs the SGLangProfile %q", v1alpha1.DefaultProfileName))
-	case rs.failed(CheckProfileValid, profileSubject(v1alpha1.DefaultProfileName)):
-		return skipped(GroupWebhook, CheckWebhookAnswers, "", what, fmt.Sprintf("the SGLangProfile %q is invalid", v1alpha1.DefaultProfileName))
+	case len(f.Profiles.Items) == 0:
+		return skipped(GroupWebhook, CheckWebhookAnswers, "", what, "the sample pod needs an SGLangProfile, and there is none")
+	case rs.failed(CheckProfileValid, profileSubject(sampleProfileName(f))):
+		return skipped(GroupWebhook, CheckWebhookAnswers, "", what, fmt.Sprintf("the SGLangProfile %q it would use is invalid", sampleProfileName(f)))
 	}
 	r := Result{Group: GroupWebhook, Check: CheckWebhookAnswers}
 	s := f.Sample
@@ -216,6 +217,12 @@ func webhookAnswers(f *Facts, rs *results) Result {
 	if s.Err != nil {
 		return sampleRefused(f, s)
 	}
+	if rec, audited, _ := rewrite.ReadAudit(&s.Pod.ObjectMeta); audited && rec.Decision == rewrite.DecisionRewrite {
+		r.Status = Passed
+		r.Message = fmt.Sprintf("the webhook audited a sample vLLM pod (server-side dry run in namespace %s, in audit mode): it would be rewritten with SGLangProfile %s", s.Namespace, rec.Profile)
+		r.Details = warningLines(s.Warnings)
+		return r
+	}
 	if !IsRewritten(s.Pod) {
 		r.Status = Failed
 		r.Message = fmt.Sprintf("the API server admitted a sample vLLM pod in namespace %s unchanged: the webhook was not called, or left it alone", s.Namespace)
@@ -225,8 +232,19 @@ func webhookAnswers(f *Facts, rs *results) Result {
 	}
 	r.Status = Passed
 	r.Message = fmt.Sprintf("the webhook rewrote a sample vLLM pod (server-side dry run in namespace %s)", s.Namespace)
+	if name := SampleProfile(f); name != "" {
+		r.Message += fmt.Sprintf(", named SGLangProfile %s: there is no default profile", name)
+	}
 	r.Details = warningLines(s.Warnings)
 	return r
+}
+
+// sampleProfileName is the profile the sample pod gets.
+func sampleProfileName(f *Facts) string {
+	if name := SampleProfile(f); name != "" {
+		return name
+	}
+	return v1alpha1.DefaultProfileName
 }
 
 // sampleRefused explains why the sample pod was not admitted.

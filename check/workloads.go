@@ -28,6 +28,7 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
@@ -38,13 +39,14 @@ func runWorkloads(f *Facts, rs *results) {
 	rs.add(optedInNamespaces(f))
 	if f.Workloads.Err != nil {
 		rs.add(readFailed(GroupWorkloads, CheckWorkload, "Deployments and StatefulSets", f.Workloads.Err))
-		return
+	} else {
+		rs.add(runtimeClasses(f))
+		missing := missingRuntimeClasses(f)
+		for _, w := range sortedWorkloads(f) {
+			rs.add(workload(f, rs, &w, missing))
+		}
 	}
-	rs.add(runtimeClasses(f))
-	missing := missingRuntimeClasses(f)
-	for _, w := range sortedWorkloads(f) {
-		rs.add(workload(f, rs, &w, missing))
-	}
+	rs.add(auditRecords(f)...)
 }
 
 // OptedIn splits namespaces labelled vllm-to-sglang.io/rewrite=enabled
@@ -73,30 +75,73 @@ func OptedIn(configs []admissionregistrationv1.MutatingWebhookConfiguration, nam
 	return in, excluded
 }
 
+// Audited splits namespaces labelled vllm-to-sglang.io/rewrite=audit into
+// those the audit webhook's namespaceSelector matches and those it does
+// not (kube-system, the webhook's own namespace; all of them with a
+// webhook configuration that has no audit webhook, from before audit
+// mode). Without a webhook configuration the label alone decides.
+func Audited(configs []admissionregistrationv1.MutatingWebhookConfiguration, namespaces []corev1.Namespace) (in, notAudited []string) {
+	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteAudit})
+	if cfg, _ := FindWebhook(configs); cfg != nil {
+		sel = labels.Nothing()
+		for _, wh := range cfg.Webhooks {
+			if wh.Name != AuditWebhookName || wh.NamespaceSelector == nil {
+				continue
+			}
+			if s, err := metav1.LabelSelectorAsSelector(wh.NamespaceSelector); err == nil {
+				sel = s
+			}
+		}
+	}
+	for _, ns := range namespaces {
+		if ns.Labels[v1alpha1.LabelRewrite] != v1alpha1.LabelRewriteAudit {
+			continue
+		}
+		if sel.Matches(labels.Set(ns.Labels)) {
+			in = append(in, ns.Name)
+		} else {
+			notAudited = append(notAudited, ns.Name)
+		}
+	}
+	slices.Sort(in)
+	slices.Sort(notAudited)
+	return in, notAudited
+}
+
 func optedInNamespaces(f *Facts) Result {
 	r := Result{Group: GroupWorkloads, Check: CheckOptedInNamespaces}
 	if f.Namespaces.Err != nil {
 		return readFailed(GroupWorkloads, CheckOptedInNamespaces, "namespaces", f.Namespaces.Err)
 	}
 	in, excluded := OptedIn(f.Webhook.Configs, f.Namespaces.Items)
+	audited, notAudited := Audited(f.Webhook.Configs, f.Namespaces.Items)
 	optInHint := fmt.Sprintf("kubectl label namespace NAME %s=%s", v1alpha1.LabelRewrite, v1alpha1.LabelRewriteEnabled)
+	inAudit := ""
+	if len(audited) > 0 {
+		inAudit = fmt.Sprintf("; %s in audit mode (pods admitted unchanged, with a record of what would happen): %s", plural(len(audited), "namespace"), listNames(audited))
+	}
 	switch {
-	case len(in) == 0 && f.Namespaces.Only != "":
+	case len(in) == 0 && len(audited) == 0 && f.Namespaces.Only != "":
 		r.Status = Warning
 		r.Message = fmt.Sprintf("namespace %s is not opted in: its pods are not rewritten", f.Namespaces.Only)
 		r.Hint = strings.Replace(optInHint, "NAME", f.Namespaces.Only, 1)
 	case len(in) == 0:
 		r.Status = Warning
-		r.Message = "no namespace is opted in: no pod is rewritten yet"
+		r.Message = "no namespace is opted in: no pod is rewritten yet" + inAudit
 		r.Hint = optInHint
 	default:
 		r.Status = Passed
-		r.Message = fmt.Sprintf("%s opted in: %s", plural(len(in), "namespace"), listNames(in))
+		r.Message = fmt.Sprintf("%s opted in: %s", plural(len(in), "namespace"), listNames(in)) + inAudit
 	}
 	if len(excluded) > 0 {
 		r.Status = Warning
 		r.Details = []string{fmt.Sprintf("labelled, but the webhook never rewrites pods there: %s", listNames(excluded))}
 		r.Hint = "the webhook configuration excludes kube-system and the webhook's own namespace, so it can never block its own pods or the system's; run vLLM workloads elsewhere"
+	}
+	if len(notAudited) > 0 {
+		r.Status = Warning
+		r.Details = append(r.Details, fmt.Sprintf("labelled %s=%s, but no audit webhook selects them: %s", v1alpha1.LabelRewrite, v1alpha1.LabelRewriteAudit, listNames(notAudited)))
+		r.Hint = fmt.Sprintf("the webhook configuration has no %s webhook (upgrade the chart, audit.enabled=true), or it excludes the namespace (kube-system, the webhook's own)", AuditWebhookName)
 	}
 	return r
 }
@@ -122,7 +167,7 @@ func runtimeClassUsers(f *Facts) map[string][]string {
 		}
 	}
 	for _, name := range profilesInUse(f) {
-		if spec := defaultedProfile(f, name); spec.RuntimeClass.Name != "" {
+		if spec := defaultedProfile(f, name); spec != nil && spec.RuntimeClass.Name != "" {
 			users[spec.RuntimeClass.Name] = append(users[spec.RuntimeClass.Name],
 				fmt.Sprintf("SGLangProfile %s (runtimeClass.name, set on rewritten pods)", name))
 		}
@@ -181,10 +226,10 @@ func workload(f *Facts, rs *results, w *Workload, missing map[string]bool) Resul
 	if !rs.passed(CheckWebhookAnswers) {
 		return skipped(GroupWorkloads, CheckWorkload, subject, subject, "the webhook did not answer a sample pod (see above)")
 	}
-	profileName := profileOf(&w.Template.ObjectMeta)
-	if findProfile(f, profileName) == nil {
+	res := w.resolve(f)
+	if res.Source == profile.SourceAnnotation && res.Profile == nil && !w.Audit {
 		return Result{Group: GroupWorkloads, Check: CheckWorkload, Subject: subject, Status: Failed,
-			Message: fmt.Sprintf("%s: pods would be denied: SGLangProfile %q does not exist", subject, profileName),
+			Message: fmt.Sprintf("%s: pods would be denied: SGLangProfile %q does not exist", subject, res.Name),
 			Hint:    fmt.Sprintf("create the profile, or fix the %s annotation of the pod template", v1alpha1.AnnotationProfile)}
 	}
 	d := w.DryRun
@@ -194,13 +239,53 @@ func workload(f *Facts, rs *results, w *Workload, missing map[string]bool) Resul
 	if d.Err != nil {
 		return workloadRefused(subject, d)
 	}
+	if w.Audit {
+		return auditedWorkload(subject, d, res)
+	}
 	if IsRewritten(d.Pod) {
 		r := Result{Group: GroupWorkloads, Check: CheckWorkload, Subject: subject, Status: Passed,
-			Message: fmt.Sprintf("%s: pods would be rewritten (SGLangProfile %s, %s)", subject, profileName, plural(len(d.Warnings), "warning")),
+			Message: fmt.Sprintf("%s: pods would be rewritten (%s; %s)", subject, chosen(res), plural(len(d.Warnings), "warning")),
 			Details: warningLines(d.Warnings)}
 		return r
 	}
 	return workloadLeftAlone(f, subject, w)
+}
+
+// auditedWorkload reads the audit record the webhook wrote on the dry run's
+// pod: what it would do with the workload's pods.
+func auditedWorkload(subject string, d DryRun, res profile.Resolution) Result {
+	r := Result{Group: GroupWorkloads, Check: CheckWorkload, Subject: subject, Details: warningLines(d.Warnings)}
+	rec, ok, err := rewrite.ReadAudit(&d.Pod.ObjectMeta)
+	switch {
+	case err != nil:
+		r.Status = Warning
+		r.Message = fmt.Sprintf("%s: audit: the record of its pods cannot be read: %v", subject, err)
+		r.Hint = "the webhook and this check disagree: compare their versions (vllm-to-sglang version)"
+		return r
+	case !ok:
+		r.Status = Warning
+		r.Message = fmt.Sprintf("%s: audit: its pods would be admitted without a record: the audit webhook was not called", subject)
+		r.Hint = fmt.Sprintf("the audit webhooks (%s, audit-pod.vllm-to-sglang.io) ignore failures, so an outage admits pods without a record: check the webhook pods and their log, and the configuration's selectors", AuditWebhookName)
+		return r
+	}
+	switch rec.Decision {
+	case rewrite.DecisionRewrite:
+		r.Status = Passed
+		how := chosen(res)
+		if res.Name != rec.Profile {
+			how = fmt.Sprintf("SGLangProfile %s (%s)", rec.Profile, rec.ProfileSource)
+		}
+		r.Message = fmt.Sprintf("%s: audit: pods would be rewritten (%s; image %s; %s)", subject, how, rec.Image, plural(len(rec.Warnings), "warning"))
+	case rewrite.DecisionSkip:
+		r.Status = Warning
+		r.Message = fmt.Sprintf("%s: audit: pods would be left alone: %s", subject, rec.Message)
+		r.Hint = skipHint(rewrite.SkipReason(rec.Reason))
+	default:
+		r.Status = Warning
+		r.Message = fmt.Sprintf("%s: audit: pods would be denied once the namespace is enabled: %s", subject, rec.Message)
+		r.Hint = "the message says what the profile refuses: change the workload's vLLM flags, or the profile's args.overrides or args.unsafeFlags, before labelling the namespace enabled"
+	}
+	return r
 }
 
 func workloadRefused(subject string, d DryRun) Result {
@@ -223,7 +308,7 @@ func workloadRefused(subject string, d DryRun) Result {
 // running the rewrite on the template with the profile it would use.
 func workloadLeftAlone(f *Facts, subject string, w *Workload) Result {
 	r := Result{Group: GroupWorkloads, Check: CheckWorkload, Subject: subject, Status: Warning, Details: warningLines(w.DryRun.Warnings)}
-	report, _, err := localRewrite(f, &w.Template)
+	report, _, err := localRewrite(f, w)
 	switch {
 	case err != nil:
 		r.Message = fmt.Sprintf("%s: pods would be left alone, though the rewrite refuses them here: %v", subject, err)
@@ -254,20 +339,30 @@ func skipHint(reason rewrite.SkipReason) string {
 		return "the warning says what cannot be translated safely; vllm-to-sglang translate -- COMMAND shows it offline"
 	case rewrite.SkipHostNetwork:
 		return "set the profile's spec.proxy.hostNetworkSGLangPort to a port the pod does not serve on, declare or probe"
+	case rewrite.SkipNoProfile:
+		return "right for a model meant to stay on vLLM; otherwise give it a profile: one whose spec.selector matches its model, pod labels or namespace labels, the default profile (chart value defaultProfile.enabled=true), or the pod template's vllm-to-sglang.io/profile annotation"
 	}
 	return "docs/rewrite.md (Which pods are rewritten) lists when pods are left alone"
 }
 
-// localRewrite runs the rewrite on a copy of the template with the
-// profile the webhook would use.
-func localRewrite(f *Facts, tmpl *corev1.PodTemplateSpec) (*rewrite.Report, *corev1.PodTemplateSpec, error) {
-	name := profileOf(&tmpl.ObjectMeta)
-	spec := defaultedProfile(f, name)
-	if spec == nil {
-		return nil, nil, fmt.Errorf("SGLangProfile %q does not exist", name)
+// localRewrite runs the rewrite on a copy of the workload's template with
+// the profile the webhook would resolve, as the webhook would: a template
+// without a profile is left alone (its own skip reason, else no-profile),
+// one naming a missing profile is an error.
+func localRewrite(f *Facts, w *Workload) (*rewrite.Report, *corev1.PodTemplateSpec, error) {
+	res := w.resolve(f)
+	c := w.Template.DeepCopy()
+	if res.Profile == nil {
+		gpu := profile.Default().Spec.GPU
+		if reason, detail := rewrite.Skip(&c.ObjectMeta, &c.Spec, &gpu); reason != "" {
+			return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: reason, Detail: detail}, c, nil
+		}
+		if res.Source == profile.SourceAnnotation {
+			return nil, nil, fmt.Errorf("SGLangProfile %q does not exist", res.Name)
+		}
+		return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: rewrite.SkipNoProfile}, c, nil
 	}
-	c := tmpl.DeepCopy()
-	report, err := rewrite.Rewrite(&c.ObjectMeta, &c.Spec, spec, rewrite.Options{ProfileName: name, ProxyImage: placeholderProxyImage})
+	report, err := rewrite.Rewrite(&c.ObjectMeta, &c.Spec, res.Profile.Spec, rewrite.Options{ProfileName: res.Name, ProxyImage: placeholderProxyImage})
 	return report, c, err
 }
 

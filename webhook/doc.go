@@ -20,9 +20,12 @@ limitations under the License.
 //
 // The package is plumbing only. The pod transform itself is pure and lives in
 // webhook/rewrite (with the argv translator in webhook/argv); this package
-// reads the pod's SGLangProfile from the informer cache, calls the rewrite,
-// answers with the JSON patch of webhook/podpatch (the one `vllm-to-sglang
-// rewrite -f` applies to manifests too), admission warnings, a denial or
-// nothing, and counts what happened. Options holds every setting of the
-// `vllm-to-sglang webhook` subcommand, with its default named once.
+// resolves the pod's SGLangProfile (webhook/profile's Set, from the
+// informer caches of profiles and namespaces), calls the rewrite, answers
+// with the JSON patch of webhook/podpatch (the one `vllm-to-sglang rewrite
+// -f` applies to manifests too), admission warnings, a denial or nothing,
+// and counts what happened. In audit mode (AuditPodPath, or a pod labelled
+// audit) it answers with the pod unchanged but for the audit record. It
+// also serves the SGLangProfile validator. Options holds every setting of
+// the `vllm-to-sglang webhook` subcommand, with its default named once.
 package webhook

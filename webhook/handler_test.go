@@ -102,6 +102,16 @@ func namedProfile(name, image string, mutate ...func(*v1alpha1.SGLangProfileSpec
 	return p
 }
 
+// selectingProfile is a profile with a selector and a priority.
+func selectingProfile(name, image string, priority int32, sel *v1alpha1.ProfileSelector) *v1alpha1.SGLangProfile {
+	return namedProfile(name, image, func(s *v1alpha1.SGLangProfileSpec) { s.Selector, s.Priority = sel, priority })
+}
+
+// modelGlob selects the models a glob matches.
+func modelGlob(glob string) *v1alpha1.ProfileSelector {
+	return &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{{Pattern: glob, Kind: v1alpha1.PatternGlob}}}
+}
+
 // rejectProfile refuses pods that use --fingerprint-value.
 func rejectProfile(name string) *v1alpha1.SGLangProfile {
 	return namedProfile(name, "lmsysorg/sglang:reject", func(s *v1alpha1.SGLangProfileSpec) {
@@ -122,11 +132,18 @@ func testScheme(t testing.TB) *runtime.Scheme {
 // metrics in a registry of its own.
 func newTestRewriter(t testing.TB, profiles ...*v1alpha1.SGLangProfile) (*PodRewriter, *Metrics) {
 	t.Helper()
-	s := testScheme(t)
 	objs := make([]client.Object, 0, len(profiles))
 	for _, p := range profiles {
 		objs = append(objs, p)
 	}
+	return newTestRewriterWith(t, objs...)
+}
+
+// newTestRewriterWith returns a handler whose cache holds the objects
+// (profiles and namespaces).
+func newTestRewriterWith(t testing.TB, objs ...client.Object) (*PodRewriter, *Metrics) {
+	t.Helper()
+	s := testScheme(t)
 	m, err := NewMetrics(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -213,11 +230,12 @@ func TestPodRewriter(t *testing.T) {
 		flagWarning string // a flag counted in flag_warnings_total
 	}
 	cases := map[string]struct {
-		profiles []*v1alpha1.SGLangProfile
-		pod      *corev1.Pod
-		raw      []byte // overrides pod
-		mods     []func(*admissionv1.AdmissionRequest)
-		want     expect
+		profiles   []*v1alpha1.SGLangProfile
+		namespaces []*corev1.Namespace
+		pod        *corev1.Pod
+		raw        []byte // overrides pod
+		mods       []func(*admissionv1.AdmissionRequest)
+		want       expect
 	}{
 		"rewrites a vLLM pod with the default profile and warns about each dropped flag": {
 			profiles: []*v1alpha1.SGLangProfile{defaultProfile()},
@@ -236,10 +254,55 @@ func TestPodRewriter(t *testing.T) {
 			want: expect{code: http.StatusForbidden, message: `SGLangProfile "nope"`,
 				outcome: OutcomeDenied, reason: DenyProfileNotFound},
 		},
-		"denies a vLLM pod when no profile named default exists": {
+		"leaves a vLLM pod alone when no profile selects it and there is no default, counting why": {
+			profiles: []*v1alpha1.SGLangProfile{selectingProfile("deepseek", "lmsysorg/sglang:ds", 0, modelGlob("deepseek-ai/*"))},
+			pod:      vllmPod(),
+			want:     expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoProfile), message: "no SGLangProfile selects the pod"},
+		},
+		"leaves a vLLM pod alone when there is no profile at all": {
+			pod:  vllmPod(),
+			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipNoProfile)},
+		},
+		"rewrites a pod with the profile its model selects": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(),
+				selectingProfile("llama", "lmsysorg/sglang:llama", 0, modelGlob("meta-llama/*"))},
+			pod:  vllmPod(),
+			want: expect{allowed: true, patched: true, image: "lmsysorg/sglang:llama", outcome: OutcomeRewritten},
+		},
+		"rewrites a pod whose model no profile selects with the default": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(),
+				selectingProfile("qwen", "lmsysorg/sglang:qwen", 0, modelGlob("Qwen/*"))},
+			pod:  vllmPod(),
+			want: expect{allowed: true, patched: true, image: defaultProfile().Spec.Image, outcome: OutcomeRewritten},
+		},
+		"rewrites a pod with the profile its namespace's labels select": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(),
+				selectingProfile("team-a", "lmsysorg/sglang:team-a", 0, &v1alpha1.ProfileSelector{
+					NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}})},
+			namespaces: []*corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: testNamespace, Labels: map[string]string{"team": "a"}}}},
+			pod:        vllmPod(),
+			want:       expect{allowed: true, patched: true, image: "lmsysorg/sglang:team-a", outcome: OutcomeRewritten},
+		},
+		"rewrites a pod with the profile of the highest priority that selects it": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(),
+				selectingProfile("llama", "lmsysorg/sglang:llama", 0, modelGlob("meta-llama/*")),
+				selectingProfile("llama-31", "lmsysorg/sglang:llama-31", 5, modelGlob("meta-llama/Llama-3.1-*"))},
+			pod:  vllmPod(),
+			want: expect{allowed: true, patched: true, image: "lmsysorg/sglang:llama-31", outcome: OutcomeRewritten},
+		},
+		"warns naming both profiles when two of one priority select the pod, and uses the first name": {
+			profiles: []*v1alpha1.SGLangProfile{
+				selectingProfile("b-llama", "lmsysorg/sglang:b", 1, modelGlob("meta-llama/*")),
+				selectingProfile("a-llama", "lmsysorg/sglang:a", 1, modelGlob("*llama*"))},
 			pod: vllmPod(),
-			want: expect{code: http.StatusForbidden, message: `SGLangProfile "default" does not exist`,
-				outcome: OutcomeDenied, reason: DenyProfileNotFound},
+			want: expect{allowed: true, patched: true, image: "lmsysorg/sglang:a", outcome: OutcomeRewritten,
+				warningHas: `SGLangProfiles "a-llama" and "b-llama" all select this pod with priority 1; "a-llama" applies`},
+		},
+		"uses the annotation's profile over a selector": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), namedProfile("mi325", "lmsysorg/sglang:mi325"),
+				selectingProfile("llama", "lmsysorg/sglang:llama", 9, modelGlob("meta-llama/*"))},
+			pod:  withAnnotation(vllmPod(), v1alpha1.AnnotationProfile, "mi325"),
+			want: expect{allowed: true, patched: true, image: "lmsysorg/sglang:mi325", outcome: OutcomeRewritten},
 		},
 		"allows a pod without vLLM unchanged even when no profile exists": {
 			pod:  plainPod(),
@@ -253,9 +316,9 @@ func TestPodRewriter(t *testing.T) {
 			}(),
 			want: expect{allowed: true, outcome: OutcomeSkipped, reason: string(rewrite.SkipOptedOut)},
 		},
-		"denies a vLLM pod only its profile could admit unchanged when the profile does not exist": {
-			pod: vllmPod("--port", "$(PORT)"),
-			want: expect{code: http.StatusForbidden, message: `SGLangProfile "default" does not exist`,
+		"denies a vLLM pod only its profile could admit unchanged when the profile it names does not exist": {
+			pod: withAnnotation(vllmPod("--port", "$(PORT)"), v1alpha1.AnnotationProfile, "nope"),
+			want: expect{code: http.StatusForbidden, message: `SGLangProfile "nope" (named by the pod's vllm-to-sglang.io/profile annotation) does not exist`,
 				outcome: OutcomeDenied, reason: DenyProfileNotFound},
 		},
 		"allows a pod without vLLM unchanged": {
@@ -343,7 +406,14 @@ func TestPodRewriter(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			h, m := newTestRewriter(t, tc.profiles...)
+			var objs []client.Object
+			for _, p := range tc.profiles {
+				objs = append(objs, p)
+			}
+			for _, ns := range tc.namespaces {
+				objs = append(objs, ns)
+			}
+			h, m := newTestRewriterWith(t, objs...)
 			raw := tc.raw
 			if raw == nil {
 				raw = mustJSON(t, tc.pod)
@@ -386,6 +456,9 @@ func checkResponse(t *testing.T, resp admission.Response, allowed bool, code int
 		t.Fatalf("allowed = %v, want %v (result %+v)", resp.Allowed, allowed, resp.Result)
 	}
 	if allowed {
+		if message != "" && (resp.Result == nil || !strings.Contains(resp.Result.Message, message)) {
+			t.Errorf("result %+v, want a message containing %q", resp.Result, message)
+		}
 		return
 	}
 	if resp.Result == nil || resp.Result.Code != code {
@@ -423,7 +496,7 @@ func TestRewrittenPodIsLeftAloneWhenSentAgain(t *testing.T) {
 // panickingReader stands in for a cache that blows up.
 type panickingReader struct{ client.Reader }
 
-func (panickingReader) Get(context.Context, client.ObjectKey, client.Object, ...client.GetOption) error {
+func (panickingReader) List(context.Context, client.ObjectList, ...client.ListOption) error {
 	panic("cache exploded")
 }
 
@@ -447,6 +520,10 @@ func (errReader) Get(context.Context, client.ObjectKey, client.Object, ...client
 	return errors.New("connection refused")
 }
 
+func (errReader) List(context.Context, client.ObjectList, ...client.ListOption) error {
+	return errors.New("connection refused")
+}
+
 func TestProfileReadFailureIsAServerErrorNotADenialOfThePod(t *testing.T) {
 	m, err := NewMetrics(prometheus.NewRegistry())
 	if err != nil {
@@ -457,6 +534,63 @@ func TestProfileReadFailureIsAServerErrorNotADenialOfThePod(t *testing.T) {
 	checkResponse(t, resp, false, http.StatusInternalServerError, "connection refused")
 	if got := testutil.ToFloat64(m.pods.WithLabelValues(OutcomeDenied, DenyProfileLookup)); got != 1 {
 		t.Errorf("profile-lookup-failed denials = %v, want 1", got)
+	}
+}
+
+// namespaceErrReader reads profiles but no namespace.
+type namespaceErrReader struct{ *informerLikeReader }
+
+func (namespaceErrReader) Get(context.Context, client.ObjectKey, client.Object, ...client.GetOption) error {
+	return errors.New("connection refused")
+}
+
+func TestNamespaceReadFailure(t *testing.T) {
+	teamA := selectingProfile("team-a", "lmsysorg/sglang:team-a", 0, &v1alpha1.ProfileSelector{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}})
+	cases := map[string]struct {
+		profiles []*v1alpha1.SGLangProfile
+		pod      *corev1.Pod
+		allowed  bool
+		reason   string
+	}{
+		"refuses a vLLM pod with a server error when a namespace selector needs the labels": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), teamA}, pod: vllmPod(), reason: DenyNamespaceLookup,
+		},
+		"does not read the namespace when no profile selects by namespace": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile()}, pod: vllmPod(), allowed: true,
+		},
+		"does not read the namespace for a pod that names its profile": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), teamA},
+			pod:      withAnnotation(vllmPod(), v1alpha1.AnnotationProfile, "default"), allowed: true,
+		},
+		"allows a pod without vLLM": {
+			profiles: []*v1alpha1.SGLangProfile{defaultProfile(), teamA}, pod: plainPod(), allowed: true,
+			reason: string(rewrite.SkipNoVLLMContainer),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewMetrics(prometheus.NewRegistry())
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := NewPodRewriter(namespaceErrReader{informerLike(tc.profiles...)}, testProxyImage, m)
+			resp := h.Handle(t.Context(), createRequest(mustJSON(t, tc.pod)))
+			if tc.allowed {
+				checkResponse(t, resp, true, 0, "")
+			} else {
+				checkResponse(t, resp, false, http.StatusInternalServerError, `reading the labels of namespace "team-a": connection refused`)
+			}
+			if tc.reason != "" {
+				outcome := OutcomeDenied
+				if tc.allowed {
+					outcome = OutcomeSkipped
+				}
+				if got := testutil.ToFloat64(m.pods.WithLabelValues(outcome, tc.reason)); got != 1 {
+					t.Errorf("pods_total{outcome=%q,reason=%q} = %v, want 1", outcome, tc.reason, got)
+				}
+			}
+		})
 	}
 }
 

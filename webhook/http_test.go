@@ -159,7 +159,14 @@ func TestOverHTTP(t *testing.T) {
 // under test/testdata, as pods.
 func fixturePods(t testing.TB, file string) []*corev1.Pod {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "test", "testdata", file))
+	return fixturePodsIn(t, filepath.Join("..", "test", "testdata", file))
+}
+
+// fixturePodsIn returns the pod template of every Deployment in a file.
+func fixturePodsIn(t testing.TB, path string) []*corev1.Pod {
+	t.Helper()
+	file := filepath.Base(path)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

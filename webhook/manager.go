@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -37,7 +38,7 @@ import (
 )
 
 // NewScheme returns the types the webhook decodes and caches: the built-in
-// ones (Pod) and SGLangProfile.
+// ones (Pod, Namespace) and SGLangProfile.
 func NewScheme() (*runtime.Scheme, error) {
 	s := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(s); err != nil {
@@ -49,9 +50,11 @@ func NewScheme() (*runtime.Scheme, error) {
 	return s, nil
 }
 
-// NewManager builds the manager that serves the webhook. It only watches
-// SGLangProfiles; reading anything else from the cache is an error rather
-// than a silent new watch (the RBAC allows nothing else).
+// NewManager builds the manager that serves the webhook. It watches
+// SGLangProfiles and Namespaces (whose labels a profile's namespaceSelector
+// reads: the AdmissionRequest does not carry them); reading anything else
+// from the cache is an error rather than a silent new watch (the RBAC
+// allows nothing else).
 func NewManager(cfg *rest.Config, o Options) (manager.Manager, error) {
 	scheme, err := NewScheme()
 	if err != nil {
@@ -62,7 +65,11 @@ func NewManager(cfg *rest.Config, o Options) (manager.Manager, error) {
 		Scheme: scheme,
 		Cache: cache.Options{
 			ReaderFailOnMissingInformer: true,
-			ByObject:                    map[client.Object]cache.ByObject{&v1alpha1.SGLangProfile{}: {}},
+			ByObject: map[client.Object]cache.ByObject{
+				&v1alpha1.SGLangProfile{}: {},
+				// Only their labels are read: the managed fields are not kept.
+				&corev1.Namespace{}: {Transform: cache.TransformStripManagedFields()},
+			},
 		},
 		Metrics:                 metricsserver.Options{BindAddress: o.MetricsBindAddress},
 		HealthProbeBindAddress:  o.HealthProbeBindAddress,

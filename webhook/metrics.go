@@ -30,14 +30,21 @@ const (
 	OutcomeRewritten = "rewritten"
 	OutcomeSkipped   = "skipped"
 	OutcomeDenied    = "denied"
+	// OutcomeAudited: the pod was admitted in audit mode, unchanged but for
+	// the audit record; vllm_to_sglang_webhook_audits_total says what the
+	// webhook would have done.
+	OutcomeAudited = "audited"
 )
 
 // Reasons a pod is denied: a bounded set, used as a metric label.
 const (
 	// DenyProfileNotFound: the SGLangProfile the pod asks for does not exist.
 	DenyProfileNotFound = "profile-not-found"
-	// DenyProfileLookup: the profile could not be read from the cache.
+	// DenyProfileLookup: the profiles could not be read from the cache.
 	DenyProfileLookup = "profile-lookup-failed"
+	// DenyNamespaceLookup: the labels of the pod's namespace, which a
+	// profile's namespaceSelector reads, could not be read.
+	DenyNamespaceLookup = "namespace-lookup-failed"
 	// DenyRejectedFlags: the profile says Reject and the pod uses a flag that
 	// cannot be translated safely.
 	DenyRejectedFlags = "rejected-flags"
@@ -73,6 +80,7 @@ var flagLabelPattern = regexp.MustCompile(`^--[a-z0-9][a-z0-9-]{0,62}$`)
 // controller_runtime_webhook_* ones.
 type Metrics struct {
 	pods     *prometheus.CounterVec
+	audits   *prometheus.CounterVec
 	warnings *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 
@@ -89,6 +97,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Namespace: metricsNamespace, Subsystem: metricsSubsystem, Name: "pods_total",
 			Help: "Pod admission requests handled, by outcome (rewritten, skipped, denied) and reason (empty for rewritten).",
 		}, []string{"outcome", "reason"}),
+		audits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricsNamespace, Subsystem: metricsSubsystem, Name: "audits_total",
+			Help: "Pods admitted in audit mode (namespace or pod labelled vllm-to-sglang.io/rewrite=audit), by what the webhook would have done: decision (rewrite, skip, deny) and reason (the skip or denial reason; translate-at-start for a rewrite translated at start; empty otherwise).",
+		}, []string{"decision", "reason"}),
 		warnings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricsNamespace, Subsystem: metricsSubsystem, Name: "flag_warnings_total",
 			Help: "vLLM flags reported as admission warnings, by flag and action (dropped, approximated).",
@@ -102,6 +114,9 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	var err error
 	if m.pods, err = register(reg, m.pods); err != nil {
+		return nil, err
+	}
+	if m.audits, err = register(reg, m.audits); err != nil {
 		return nil, err
 	}
 	if m.warnings, err = register(reg, m.warnings); err != nil {
@@ -129,10 +144,17 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, err
 }
 
-// observe records one handled request.
+// observe records one handled request. An audited one counts in pods_total
+// as audited (reason empty) and in audits_total by its decision; its flag
+// warnings are not counted (no flag was dropped).
 func (m *Metrics) observe(o *outcome, took time.Duration) {
-	m.pods.WithLabelValues(o.kind, o.reason).Inc()
 	m.duration.WithLabelValues(o.kind).Observe(took.Seconds())
+	if o.kind == OutcomeAudited {
+		m.pods.WithLabelValues(OutcomeAudited, "").Inc()
+		m.audits.WithLabelValues(string(o.decision), o.reason).Inc()
+		return
+	}
+	m.pods.WithLabelValues(o.kind, o.reason).Inc()
 	for _, w := range o.flagWarnings {
 		m.warnings.WithLabelValues(m.flagLabel(w.flag), w.action).Inc()
 	}

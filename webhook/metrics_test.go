@@ -23,6 +23,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 func TestMetricNamesPassPrometheusLint(t *testing.T) {
@@ -31,7 +33,8 @@ func TestMetricNamesPassPrometheusLint(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.observe(&outcome{kind: OutcomeRewritten, flagWarnings: []flagWarning{{"--block-size", "dropped"}}}, time.Millisecond)
-	for _, c := range []prometheus.Collector{m.pods, m.warnings, m.duration} {
+	m.observe(&outcome{kind: OutcomeAudited, decision: rewrite.DecisionSkip, reason: string(rewrite.SkipNoProfile)}, time.Millisecond)
+	for _, c := range []prometheus.Collector{m.pods, m.audits, m.warnings, m.duration} {
 		problems, err := testutil.CollectAndLint(c)
 		if err != nil {
 			t.Fatal(err)

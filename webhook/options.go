@@ -47,6 +47,11 @@ const (
 	// MutatePodPath is where the API server sends pod AdmissionReviews
 	// (kubebuilder's path for a core-group Pod webhook).
 	MutatePodPath = "/mutate--v1-pod"
+	// AuditPodPath is where the audit webhooks send pods: those of
+	// namespaces labelled vllm-to-sglang.io/rewrite=audit, and those
+	// labelled so in enabled namespaces. The same handler answers in audit
+	// mode: the pod unchanged but for the audit record, never a denial.
+	AuditPodPath = "/audit--v1-pod"
 )
 
 // DefaultWebhookCertPath is controller-runtime's default certificate folder.

@@ -22,13 +22,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/go-logr/logr"
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
 // undefaultedProfile is a profile as an API server without the CRD's
@@ -39,62 +42,87 @@ func undefaultedProfile(rv string) *v1alpha1.SGLangProfile {
 	return p
 }
 
-func TestProfileCache(t *testing.T) {
-	t.Run("hands out the defaulted spec and leaves the informer's object alone", func(t *testing.T) {
-		stored := undefaultedProfile("1")
-		before := stored.DeepCopy()
-		var c profileCache
-		spec, err := c.get(t.Context(), informerLikeReader{"default": stored}, "default")
+func TestProfileIndex(t *testing.T) {
+	get := func(t *testing.T, x *profileIndex, r client.Reader, name string) *profile.Candidate {
+		t.Helper()
+		set, err := x.get(t.Context(), readerLister(r), logr.Discard())
 		if err != nil {
 			t.Fatal(err)
 		}
+		return set.Get(name)
+	}
+	t.Run("hands out the defaulted spec and leaves the informer's object alone", func(t *testing.T) {
+		stored := undefaultedProfile("1")
+		before := stored.DeepCopy()
+		var x profileIndex
+		c := get(t, &x, informerLike(stored), "default")
 		want := before.Spec.DeepCopy()
 		want.Default()
-		if !equality.Semantic.DeepEqual(want, spec) {
-			t.Errorf("spec is not the defaulted one: %+v", spec)
+		if c == nil || !equality.Semantic.DeepEqual(want, c.Spec) {
+			t.Errorf("spec is not the defaulted one: %+v", c)
 		}
 		if !equality.Semantic.DeepEqual(before, stored) {
 			t.Error("the informer's object was changed")
 		}
 	})
-	t.Run("defaults a profile once per resource version", func(t *testing.T) {
-		r := informerLikeReader{"default": undefaultedProfile("1")}
-		var c profileCache
-		first, _ := c.get(t.Context(), r, "default")
-		second, _ := c.get(t.Context(), r, "default")
-		if first != second {
+	t.Run("defaults and compiles a profile once per resource version", func(t *testing.T) {
+		r := informerLike(undefaultedProfile("1"))
+		var x profileIndex
+		first := get(t, &x, r, "default")
+		if second := get(t, &x, r, "default"); first != second {
 			t.Error("the same resource version was defaulted twice")
 		}
 	})
 	t.Run("uses a changed profile at once", func(t *testing.T) {
-		r := informerLikeReader{"default": undefaultedProfile("1")}
-		var c profileCache
-		if _, err := c.get(t.Context(), r, "default"); err != nil {
-			t.Fatal(err)
-		}
-		r["default"] = undefaultedProfile("2")
-		spec, err := c.get(t.Context(), r, "default")
-		if err != nil || spec.Image != "lmsysorg/sglang:2" {
-			t.Errorf("after the change: image %q, %v", spec.Image, err)
+		r := informerLike(undefaultedProfile("1"))
+		var x profileIndex
+		get(t, &x, r, "default")
+		r.profiles["default"] = undefaultedProfile("2")
+		if c := get(t, &x, r, "default"); c.Spec.Image != "lmsysorg/sglang:2" {
+			t.Errorf("after the change: image %q", c.Spec.Image)
 		}
 	})
 	t.Run("uses a profile recreated under the same name", func(t *testing.T) {
-		r := informerLikeReader{"default": undefaultedProfile("1")}
-		var c profileCache
-		if _, err := c.get(t.Context(), r, "default"); err != nil {
-			t.Fatal(err)
-		}
+		r := informerLike(undefaultedProfile("1"))
+		var x profileIndex
+		get(t, &x, r, "default")
 		recreated := undefaultedProfile("1")
 		recreated.UID, recreated.Spec.Image = "uid-2", "lmsysorg/sglang:recreated"
-		r["default"] = recreated
-		if spec, _ := c.get(t.Context(), r, "default"); spec.Image != "lmsysorg/sglang:recreated" {
-			t.Errorf("image %q, want the recreated profile's", spec.Image)
+		r.profiles["default"] = recreated
+		if c := get(t, &x, r, "default"); c.Spec.Image != "lmsysorg/sglang:recreated" {
+			t.Errorf("image %q, want the recreated profile's", c.Spec.Image)
 		}
 	})
-	t.Run("passes a missing profile's error through", func(t *testing.T) {
-		var c profileCache
-		if _, err := c.get(t.Context(), informerLikeReader{}, "nope"); err == nil {
-			t.Error("no error for a missing profile")
+	t.Run("keeps the other profiles when one changes", func(t *testing.T) {
+		other := undefaultedProfile("5")
+		other.Name, other.UID = "other", "uid-other"
+		r := informerLike(undefaultedProfile("1"), other)
+		var x profileIndex
+		before := get(t, &x, r, "other")
+		r.profiles["default"] = undefaultedProfile("2")
+		if get(t, &x, r, "other") != before {
+			t.Error("an unchanged profile was defaulted again")
+		}
+	})
+	t.Run("sees new and deleted profiles", func(t *testing.T) {
+		r := informerLike(undefaultedProfile("1"))
+		var x profileIndex
+		get(t, &x, r, "default")
+		added := undefaultedProfile("3")
+		added.Name, added.UID = "added", "uid-added"
+		r.profiles["added"] = added
+		if get(t, &x, r, "added") == nil {
+			t.Error("a new profile is not in the set")
+		}
+		delete(r.profiles, "default")
+		if get(t, &x, r, "default") != nil {
+			t.Error("a deleted profile is still in the set")
+		}
+	})
+	t.Run("passes a read error through", func(t *testing.T) {
+		var x profileIndex
+		if _, err := x.get(t.Context(), readerLister(errReader{}), logr.Discard()); err == nil {
+			t.Error("no error for a cache that cannot be read")
 		}
 	})
 }
@@ -131,7 +159,8 @@ func TestConcurrentRewritesLeaveTheSharedProfileAlone(t *testing.T) {
 	want := prof.Spec.DeepCopy()
 	want.Default()
 	h, _ := newTestRewriter(t)
-	h.profiles = informerLikeReader{"default": prof}
+	h.cache = informerLike(prof)
+	h.listProfiles = readerLister(h.cache)
 	files, err := filepath.Glob(filepath.Join("..", "test", "testdata", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -156,11 +185,11 @@ func TestConcurrentRewritesLeaveTheSharedProfileAlone(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	got, err := h.defaulted.get(t.Context(), h.profiles, "default")
+	set, err := h.profiles.get(t.Context(), h.listProfiles, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equality.Semantic.DeepEqual(want, got) {
+	if got := set.Get("default").Spec; !equality.Semantic.DeepEqual(want, got) {
 		t.Errorf("the shared profile was changed by a rewrite (-before +after):\n%s", cmp.Diff(want, got))
 	}
 }

@@ -127,7 +127,21 @@ func putBuffer(b *bytes.Buffer) {
 // the same shape and gets its own version back). As with controller-runtime's
 // webhook, every answer is HTTP 200 carrying an AdmissionReview; a request
 // that cannot be read gets a response with the error's code in it.
-func (p *PodRewriter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *PodRewriter) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.serve(w, r, false) }
+
+// Audit is the handler of the audit webhooks (AuditPodPath): ServeHTTP's,
+// answering every pod in audit mode.
+func (p *PodRewriter) Audit() http.Handler { return auditEndpoint{p} }
+
+type auditEndpoint struct{ p *PodRewriter }
+
+func (a auditEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.p.serve(w, r, true) }
+
+// serve answers one AdmissionReview; audit: in audit mode. A review that
+// cannot be read gets an error without the request's UID, which the API
+// server treats as a failed call (for the audit webhooks, whose
+// failurePolicy is Ignore: the pod is admitted).
+func (p *PodRewriter) serve(w http.ResponseWriter, r *http.Request, audit bool) {
 	body := buffers.Get().(*bytes.Buffer)
 	defer putBuffer(body)
 	review, status, err := readReview(r, body)
@@ -139,7 +153,7 @@ func (p *PodRewriter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := review.Request
 	ctx := logf.IntoContext(r.Context(), p.log.WithValues("uid", req.UID))
-	resp := p.admit(ctx, &req.AdmissionRequest, req.Object.pod(), review.podErr)
+	resp := p.admit(ctx, &req.AdmissionRequest, req.Object.pod(), review.podErr, audit)
 	resp.UID = req.UID
 	p.writeReview(w, review.TypeMeta, &resp.AdmissionResponse)
 }

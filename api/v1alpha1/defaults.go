@@ -39,6 +39,7 @@ const (
 	DefaultGPUMemoryMode         = GPUMemoryTranslate
 	DefaultMetricsMode           = MetricsTranslate
 	DefaultFixToolSchemas        = true
+	DefaultPatternKind           = PatternGlob
 )
 
 // DefaultHostNetworkSGLangPort is SGLang's port on the node's 127.0.0.1 in
@@ -87,6 +88,13 @@ func (s *SGLangProfileSpec) Default() {
 	}
 	s.Args.defaultArgs()
 	s.Proxy.defaultProxy()
+	if s.Selector != nil {
+		for i := range s.Selector.Models {
+			if s.Selector.Models[i].Kind == "" {
+				s.Selector.Models[i].Kind = DefaultPatternKind
+			}
+		}
+	}
 }
 
 func (a *ArgPolicy) defaultArgs() {

@@ -145,6 +145,72 @@ type SGLangProfileSpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	Proxy ProxySpec `json:"proxy,omitempty"`
+
+	// selector says which pods get this profile without naming it: pods of
+	// the opted-in namespaces that carry no vllm-to-sglang.io/profile
+	// annotation. Unset: only pods that name the profile get it (and, for
+	// the profile named "default", the pods no profile selects).
+	// +optional
+	Selector *ProfileSelector `json:"selector,omitempty"`
+
+	// priority decides between profiles whose selectors match the same pod:
+	// the highest wins; between equal priorities, the name that sorts first
+	// (the pod's admission then warns, naming both).
+	// +optional
+	Priority int32 `json:"priority,omitempty"`
+}
+
+// ProfileSelector chooses the pods a profile is for. Every part that is set
+// must match; an empty selector matches every pod.
+type ProfileSelector struct {
+	// namespaceSelector matches the labels of the pod's namespace.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="matchExpressions[].operator must be In, NotIn, Exists or DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, (e.operator in ['In', 'NotIn']) == (has(e.values) && size(e.values) > 0))",message="matchExpressions[].values must be set for In and NotIn, and only for them"
+	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+
+	// podSelector matches the pod's labels.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="matchExpressions[].operator must be In, NotIn, Exists or DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, (e.operator in ['In', 'NotIn']) == (has(e.values) && size(e.values) > 0))",message="matchExpressions[].values must be set for In and NotIn, and only for them"
+	PodSelector *metav1.LabelSelector `json:"podSelector,omitempty"`
+
+	// models match the model the pod's vLLM command serves: the model
+	// argument (or --model) and every --served-model-name. The profile is
+	// for the pod when one of its patterns matches one of these names.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=atomic
+	Models []ModelPattern `json:"models,omitempty"`
+}
+
+// PatternKind is how a model pattern is read.
+// +kubebuilder:validation:Enum=glob;regex
+type PatternKind string
+
+const (
+	// PatternGlob: * matches any run of characters (/ included), ? one
+	// character, [abc] and [!abc] one of a set; case is ignored, and the
+	// pattern matches the whole name.
+	PatternGlob PatternKind = "glob"
+	// PatternRegex: a Go (RE2) regular expression that must match the
+	// whole name; (?i) ignores case.
+	PatternRegex PatternKind = "regex"
+)
+
+// ModelPattern matches model names.
+type ModelPattern struct {
+	// pattern is matched against each name the model is served under,
+	// e.g. deepseek-ai/* (glob) or ^Qwen/Qwen3-.*$ (regex).
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	Pattern string `json:"pattern"`
+
+	// kind is glob (the default) or regex.
+	// +optional
+	// +kubebuilder:default=glob
+	Kind PatternKind `json:"kind,omitempty"`
 }
 
 // GPUSpec names the GPU resource of the target nodes.
@@ -398,11 +464,14 @@ type HealthSpec struct {
 // +kubebuilder:printcolumn:name="Image",type=string,JSONPath=`.spec.image`
 // +kubebuilder:printcolumn:name="GPU",type=string,JSONPath=`.spec.gpu.resourceName`
 // +kubebuilder:printcolumn:name="Unsafe flags",type=string,JSONPath=`.spec.args.unsafeFlags`
+// +kubebuilder:printcolumn:name="Priority",type=integer,JSONPath=`.spec.priority`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // SGLangProfile is the cluster-scoped description of how vLLM pods are turned
-// into SGLang pods. Pods pick one with the vllm-to-sglang.io/profile
-// annotation; otherwise the profile named "default" applies.
+// into SGLang pods. A pod gets the profile its vllm-to-sglang.io/profile
+// annotation names; otherwise the profile with the highest priority whose
+// selector matches it; otherwise the profile named "default", if there is
+// one (without it the pod is left alone).
 type SGLangProfile struct {
 	metav1.TypeMeta `json:",inline"`
 

@@ -28,7 +28,9 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -99,8 +101,10 @@ func (in *Inspector) Facts(ctx context.Context) *check.Facts {
 	f.Webhook = in.webhook(ctx)
 	f.Namespaces = in.namespaces(ctx)
 	optedIn, _ := check.OptedIn(f.Webhook.Configs, f.Namespaces.Items)
-	f.Sample = in.sample(ctx, f, optedIn)
-	f.Workloads = in.workloads(ctx, f, optedIn)
+	audited, _ := check.Audited(f.Webhook.Configs, f.Namespaces.Items)
+	f.Sample = in.sample(ctx, f, optedIn, audited)
+	f.Workloads = in.workloads(ctx, f, optedIn, audited)
+	f.AuditRecords = in.auditRecords(ctx, optedIn, audited)
 	f.RuntimeClasses = in.runtimeClasses(ctx)
 	f.Nodes = in.nodes(ctx)
 	return f
@@ -185,8 +189,13 @@ func (in *Inspector) namespaces(ctx context.Context) check.Namespaces {
 		n.Items = []corev1.Namespace{ns}
 		return n
 	}
+	req, err := labels.NewRequirement(v1alpha1.LabelRewrite, selection.In, []string{v1alpha1.LabelRewriteEnabled, v1alpha1.LabelRewriteAudit})
+	if err != nil {
+		n.Err = err
+		return n
+	}
 	var list corev1.NamespaceList
-	if err := in.client.List(ctx, &list, client.MatchingLabels{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteEnabled}); err != nil {
+	if err := in.client.List(ctx, &list, client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*req)}); err != nil {
 		n.Err = err
 		return n
 	}
@@ -194,17 +203,19 @@ func (in *Inspector) namespaces(ctx context.Context) check.Namespaces {
 	return n
 }
 
-// sample dry-runs the sample pod in the first opted-in namespace.
-func (in *Inspector) sample(ctx context.Context, f *check.Facts, optedIn []string) check.DryRun {
+// sample dry-runs the sample pod in the first opted-in namespace, else the
+// first audit namespace.
+func (in *Inspector) sample(ctx context.Context, f *check.Facts, optedIn, audited []string) check.DryRun {
+	ns := check.SampleNamespace(optedIn, audited)
 	switch {
 	case f.Namespaces.Err != nil:
 		return check.DryRun{NotTried: "the namespaces cannot be read"}
-	case len(optedIn) == 0 && f.Namespaces.Only != "":
+	case ns == "" && f.Namespaces.Only != "":
 		return check.DryRun{NotTried: fmt.Sprintf("namespace %s is not opted in", f.Namespaces.Only)}
-	case len(optedIn) == 0:
+	case ns == "":
 		return check.DryRun{NotTried: "no namespace is opted in"}
 	}
-	return in.dryRun(ctx, check.SamplePod(optedIn[0]))
+	return in.dryRun(ctx, check.SampleFor(f, ns))
 }
 
 func (in *Inspector) runtimeClasses(ctx context.Context) check.RuntimeClasses {

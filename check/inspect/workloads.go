@@ -19,6 +19,7 @@ package inspect
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -27,20 +28,26 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/check"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 // workloads lists the vLLM Deployments and StatefulSets of the opted-in
-// namespaces and dry-runs a pod of each, unless the API server could not
-// even call the webhook for the sample pod (each would wait for the same
-// timeout).
-func (in *Inspector) workloads(ctx context.Context, f *check.Facts, optedIn []string) check.Workloads {
+// and audit namespaces and dry-runs a pod of each, unless the API server
+// could not even call the webhook for the sample pod (each would wait for
+// the same timeout).
+func (in *Inspector) workloads(ctx context.Context, f *check.Facts, optedIn, audited []string) check.Workloads {
 	var ws check.Workloads
-	for _, ns := range optedIn {
+	for _, ns := range append(slices.Clone(optedIn), audited...) {
 		found, err := in.vllmWorkloads(ctx, ns)
 		if err != nil {
 			ws.Err = err
 			return ws
+		}
+		for i := range found {
+			found[i].Audit = slices.Contains(audited, ns) ||
+				found[i].Template.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteAudit
 		}
 		ws.Items = append(ws.Items, found...)
 	}
@@ -125,4 +132,50 @@ func (in *Inspector) dryRun(ctx context.Context, pod *corev1.Pod) check.DryRun {
 	}
 	d.Pod = &out
 	return d
+}
+
+// auditRecords reads the audit records of the pods of the audit
+// namespaces, and of the pods labelled vllm-to-sglang.io/rewrite=audit in
+// the opted-in ones: their metadata only (list pods, as
+// PartialObjectMetadata). An opted-in namespace is looked at when one of
+// its pods carries a record.
+func (in *Inspector) auditRecords(ctx context.Context, optedIn, audited []string) check.AuditRecords {
+	var a check.AuditRecords
+	look := func(ns string, opts ...client.ListOption) ([]check.AuditedPod, error) {
+		list := &metav1.PartialObjectMetadataList{}
+		list.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("PodList"))
+		if err := in.client.List(ctx, list, append(opts, client.InNamespace(ns))...); err != nil {
+			return nil, err
+		}
+		var out []check.AuditedPod
+		for _, p := range list.Items {
+			rec, ok, err := rewrite.ReadAudit(&p.ObjectMeta)
+			if !ok {
+				continue
+			}
+			out = append(out, check.AuditedPod{Namespace: ns, Name: p.Name, Created: p.CreationTimestamp.Time, Record: rec, Err: err})
+		}
+		return out, nil
+	}
+	for _, ns := range audited {
+		pods, err := look(ns)
+		if err != nil {
+			a.Err = err
+			return a
+		}
+		a.Namespaces = append(a.Namespaces, ns)
+		a.Items = append(a.Items, pods...)
+	}
+	for _, ns := range optedIn {
+		pods, err := look(ns, client.MatchingLabels{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteAudit})
+		if err != nil {
+			a.Err = err
+			return a
+		}
+		if len(pods) > 0 {
+			a.Namespaces = append(a.Namespaces, ns)
+			a.Items = append(a.Items, pods...)
+		}
+	}
+	return a
 }

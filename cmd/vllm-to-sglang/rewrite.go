@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -33,10 +34,11 @@ import (
 
 // rewriteOptions are the flags of `vllm-to-sglang rewrite`.
 type rewriteOptions struct {
-	files      []string
-	profile    string
-	output     string
-	proxyImage string
+	files           []string
+	profiles        []string
+	namespaceLabels map[string]string
+	output          string
+	proxyImage      string
 }
 
 func newRewriteCommand() *cobra.Command {
@@ -57,13 +59,33 @@ ReplicationController, Job and CronJob; other documents are printed
 unchanged, in their order. Warnings go to stderr. YAML comments are not
 kept.
 
-Exit status: 0 on success, 1 when the profile rejects a pod (nothing is
-printed then), 2 on bad input or usage.`,
+Profiles: without --profile, the built-in default (MI300X) rewrites every
+pod template. With one --profile whose profile has no spec.selector, that
+profile does. Otherwise (several profiles, files of several documents,
+directories, or a profile with a selector) each template gets the profile the
+webhook would give its pods: the one its vllm-to-sglang.io/profile annotation
+names (one not given is an error, as the webhook denies such pods), else the
+profile of highest priority whose spec.selector matches (equal priorities: the
+first name, with a warning), else the profile named "default" if given, else
+none: the template is left alone. Namespace labels are not in manifests: a
+namespace selector sees the labels --namespace-labels gives, plus the ones
+every namespace the webhook rewrites has (kubernetes.io/metadata.name, from
+the object's metadata.namespace, and vllm-to-sglang.io/rewrite=enabled), as
+kubectl evaluates a selector against the labels it is given. Templates
+labelled vllm-to-sglang.io/rewrite=audit are left alone (the webhook only
+audits their pods).
+
+Exit status: 0 on success, 1 when the profile rejects a pod or a template
+names a profile not given (nothing is printed then), 2 on bad input or usage.`,
 		Example: `  # Rewrite a rendered Helm chart with the built-in MI300X profile
   helm template vllm vllm/vllm-stack -f values.yaml | vllm-to-sglang rewrite -f -
 
   # With your own profile, as JSON
-  vllm-to-sglang rewrite -f deployment.yaml --profile my-profile.yaml -o json`,
+  vllm-to-sglang rewrite -f deployment.yaml --profile my-profile.yaml -o json
+
+  # With the cluster's profiles (a directory of them), as the webhook would
+  # choose them, in a namespace labelled team=b
+  vllm-to-sglang rewrite -f models.yaml --profile profiles/ --namespace-labels team=b`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.run(cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -71,7 +93,8 @@ printed then), 2 on bad input or usage.`,
 	}
 	fs := cmd.Flags()
 	fs.StringArrayVarP(&o.files, "filename", "f", nil, `File with the manifests to rewrite; "-" reads stdin. Repeatable.`)
-	fs.StringVar(&o.profile, "profile", "", "SGLangProfile file (YAML or JSON); the built-in default (MI300X) when empty.")
+	fs.StringArrayVar(&o.profiles, "profile", nil, "SGLangProfile file (YAML or JSON, one or more documents) or directory of them; repeatable. The built-in default (MI300X) when none.")
+	fs.StringToStringVar(&o.namespaceLabels, "namespace-labels", nil, "Labels of the manifests' namespace, for the profiles' namespace selectors (k=v,k2=v2).")
 	fs.StringVarP(&o.output, "output", "o", o.output, "Output format: yaml or json.")
 	fs.StringVar(&o.proxyImage, "proxy-image", o.proxyImage, "Image of the sglang-proxy sidecar, used when the profile names none.")
 	return cmd
@@ -91,19 +114,26 @@ func (o *rewriteOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	prof, err := loadProfile(o.profile)
+	rw, err := o.rewriter()
 	if err != nil {
 		return badInput(err)
+	}
+	if rw.Profiles != nil && rw.Profiles.UsesNamespaceLabels() && len(o.namespaceLabels) == 0 {
+		fmt.Fprintf(stderr, "Warning: a profile selects namespaces by label, and the manifests' namespace is taken to have only %s and %s=%s: give its other labels with --namespace-labels\n",
+			namespaceNameLabel, v1alpha1.LabelRewrite, v1alpha1.LabelRewriteEnabled)
 	}
 	objs, err := readManifests(o.files, stdin, stderr)
 	if err != nil {
 		return badInput(err)
 	}
-	rw := &manifest.Rewriter{Profile: prof, ProxyImage: o.proxyImage}
+	name := ""
+	if rw.Profile != nil {
+		name = rw.Profile.Name
+	}
 	var failures []failure
 	for _, obj := range objs {
 		for _, res := range rw.Rewrite(obj) {
-			failures = append(failures, report(stderr, prof.Name, res)...)
+			failures = append(failures, report(stderr, name, res)...)
 		}
 	}
 	if len(failures) > 0 {
@@ -114,6 +144,48 @@ func (o *rewriteOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	return manifest.EncodeYAML(stdout, objs)
 }
+
+// rewriter reads the profiles: one that applies to every template (none
+// given: the built-in default; one given without a selector), or several,
+// resolved per template.
+func (o *rewriteOptions) rewriter() (*manifest.Rewriter, error) {
+	rw := &manifest.Rewriter{ProxyImage: o.proxyImage}
+	if len(o.profiles) == 0 {
+		rw.Profile = profile.Default()
+		return rw, nil
+	}
+	profiles, err := profile.LoadAll(o.profiles)
+	if err != nil {
+		return nil, err
+	}
+	if len(profiles) == 1 && profiles[0].Spec.Selector == nil {
+		rw.Profile = profiles[0]
+		return rw, nil
+	}
+	cands := make([]*profile.Candidate, len(profiles))
+	for i, p := range profiles {
+		cands[i] = profile.NewCandidate(p)
+	}
+	rw.Profiles = profile.NewSet(cands)
+	rw.NamespaceLabels = o.namespaceLabelsOf
+	return rw, nil
+}
+
+// namespaceLabelsOf are the labels a namespace is taken to have: those
+// --namespace-labels gives, and those of every namespace the webhook
+// rewrites pods in (its name, the opt-in label), unless the flag sets them.
+func (o *rewriteOptions) namespaceLabelsOf(namespace string) map[string]string {
+	labels := map[string]string{v1alpha1.LabelRewrite: v1alpha1.LabelRewriteEnabled}
+	if namespace != "" {
+		labels[namespaceNameLabel] = namespace
+	}
+	maps.Copy(labels, o.namespaceLabels)
+	return labels
+}
+
+// namespaceNameLabel is the label the API server sets on every namespace
+// to its name.
+const namespaceNameLabel = "kubernetes.io/metadata.name"
 
 func loadProfile(path string) (*v1alpha1.SGLangProfile, error) {
 	if path == "" {
@@ -170,7 +242,8 @@ type failure struct {
 func report(stderr io.Writer, profileName string, res manifest.Result) []failure {
 	if res.Err != nil {
 		var rejected *rewrite.RejectedError
-		return []failure{{ref: res.Ref, err: res.Err, rejected: errors.As(res.Err, &rejected)}}
+		var missing *manifest.ProfileNotFoundError
+		return []failure{{ref: res.Ref, err: res.Err, rejected: errors.As(res.Err, &rejected) || errors.As(res.Err, &missing)}}
 	}
 	for _, line := range res.Messages(profileName) {
 		fmt.Fprintln(stderr, line)

@@ -236,8 +236,9 @@ func (c *cluster) writeCertificateSecret(t *testing.T, cert *cmapi.Certificate, 
 }
 
 // waitForCABundle polls the release's webhook configurations, the pod
-// webhook's and the profile validator's, until both caBundles are as wanted,
-// and returns the pod webhook.
+// webhooks' and the profile validator's, until their caBundles are as
+// wanted (the audit webhooks' equal to the rewrite webhook's), and returns
+// the pod rewrite webhook.
 func (c *cluster) waitForCABundle(t *testing.T, name string, ok func(bundle []byte) bool) admissionregistrationv1.MutatingWebhook {
 	t.Helper()
 	var last, lastValidator []byte
@@ -253,6 +254,11 @@ func (c *cluster) waitForCABundle(t *testing.T, name string, ok func(bundle []by
 		}
 		wh = cfg.Webhooks[0]
 		last, lastValidator = wh.ClientConfig.CABundle, vcfg.Webhooks[0].ClientConfig.CABundle
+		for _, audit := range cfg.Webhooks[1:] { // the audit webhooks get the same bundle
+			if !bytes.Equal(audit.ClientConfig.CABundle, last) {
+				return false, nil
+			}
+		}
 		return ok(last) && ok(lastValidator), nil
 	})
 	if err != nil {

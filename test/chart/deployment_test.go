@@ -229,9 +229,10 @@ func assertSelects(t *testing.T, what string, sel *metav1.LabelSelector, podLabe
 	}
 }
 
-// TestWebhookRBACReadsProfilesAndNothingElse compares the chart's ClusterRole
-// with the one controller-gen writes from the webhook's RBAC markers.
-func TestWebhookRBACReadsProfilesAndNothingElse(t *testing.T) {
+// TestWebhookRBACReadsProfilesAndNamespacesAndNothingElse compares the
+// chart's ClusterRole with the one controller-gen writes from the webhook's
+// RBAC markers.
+func TestWebhookRBACReadsProfilesAndNamespacesAndNothingElse(t *testing.T) {
 	r := render(t, nil)
 	role := get[rbacv1.ClusterRole](t, r, "ClusterRole", webhookName)
 	generated := readYAML[rbacv1.ClusterRole](t, "../../config/rbac/role.yaml")

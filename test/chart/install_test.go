@@ -31,8 +31,8 @@ func (c *cluster) installedWebhook(t *testing.T, name string) admissionregistrat
 	t.Helper()
 	var cfg admissionregistrationv1.MutatingWebhookConfiguration
 	c.get(t, "", name, &cfg)
-	if len(cfg.Webhooks) != 1 {
-		t.Fatalf("%s has %d webhooks, want 1", name, len(cfg.Webhooks))
+	if len(cfg.Webhooks) != 3 || cfg.Webhooks[0].Name != rewriteWebhookName {
+		t.Fatalf("%s has webhooks %v, want %s and the two audit webhooks", name, webhookNames(cfg.Webhooks), rewriteWebhookName)
 	}
 	return cfg.Webhooks[0]
 }

@@ -40,14 +40,60 @@ var serviceDNSNames = []string{
 	webhookName + "." + releaseNamespace + ".svc.cluster.local",
 }
 
-// theWebhook returns the one webhook of the rendered configuration.
+// The webhooks of the MutatingWebhookConfiguration (the markers in
+// webhook/setup.go), and the audit webhooks' path (webhook.AuditPodPath).
+const (
+	rewriteWebhookName  = "rewrite.vllm-to-sglang.io"
+	auditWebhookName    = "audit.vllm-to-sglang.io"
+	auditPodWebhookName = "audit-pod.vllm-to-sglang.io"
+	auditPath           = "/audit--v1-pod"
+)
+
+// theWebhook returns the rendered configuration and its pod rewrite
+// webhook, after checking that it holds that one and the audit webhooks,
+// and nothing else.
 func theWebhook(t *testing.T, r *rendered) (*admissionregistrationv1.MutatingWebhookConfiguration, admissionregistrationv1.MutatingWebhook) {
 	t.Helper()
 	cfg := get[admissionregistrationv1.MutatingWebhookConfiguration](t, r, "MutatingWebhookConfiguration", fullName)
-	if len(cfg.Webhooks) != 1 {
-		t.Fatalf("want exactly one webhook, got %d", len(cfg.Webhooks))
+	names := webhookNames(cfg.Webhooks)
+	if !slices.Equal(names, []string{rewriteWebhookName, auditWebhookName, auditPodWebhookName}) && !slices.Equal(names, []string{rewriteWebhookName}) {
+		t.Fatalf("webhooks %v, want %s and the audit webhooks (or only %s with audit.enabled=false)", names, rewriteWebhookName, rewriteWebhookName)
 	}
 	return cfg, cfg.Webhooks[0]
+}
+
+func webhookNames(whs []admissionregistrationv1.MutatingWebhook) []string {
+	var names []string
+	for _, wh := range whs {
+		names = append(names, wh.Name)
+	}
+	return names
+}
+
+// auditWebhooks returns the rendered audit webhooks, by name, after
+// checking that they call the pod webhook's server (its Service, or
+// webhook.url's host) at the audit path, with its caBundle.
+func auditWebhooks(t *testing.T, r *rendered) map[string]admissionregistrationv1.MutatingWebhook {
+	t.Helper()
+	cfg, rw := theWebhook(t, r)
+	out := map[string]admissionregistrationv1.MutatingWebhook{}
+	for _, wh := range cfg.Webhooks[1:] {
+		out[wh.Name] = wh
+		got, want := wh.ClientConfig, rw.ClientConfig
+		if string(got.CABundle) != string(want.CABundle) {
+			t.Errorf("%s: caBundle differs from %s's", wh.Name, rw.Name)
+		}
+		switch {
+		case want.Service != nil:
+			if got.Service == nil || got.Service.Name != want.Service.Name || got.Service.Namespace != want.Service.Namespace ||
+				!ptr.Equal(got.Service.Port, want.Service.Port) || !ptr.Equal(got.Service.Path, ptr.To(auditPath)) || got.URL != nil {
+				t.Errorf("%s: clientConfig %+v, want the pod webhook's Service %+v at path %s", wh.Name, got, want.Service, auditPath)
+			}
+		case got.URL == nil || got.Service != nil:
+			t.Errorf("%s: clientConfig %+v, want a url as the pod webhook's (%s)", wh.Name, got, *want.URL)
+		}
+	}
+	return out
 }
 
 // theProfileValidator returns the one webhook of the rendered
@@ -207,9 +253,10 @@ func TestWithoutAClusterEveryRenderGeneratesANewCA(t *testing.T) {
 		if string(vwh.ClientConfig.CABundle) != string(wh.ClientConfig.CABundle) {
 			t.Errorf("the profile validator's caBundle is not the pod webhook's: the CA was generated twice in one render")
 		}
+		auditWebhooks(t, r) // the same caBundle
 		bundles = append(bundles, string(wh.ClientConfig.CABundle))
 	}
-	if bundles[0] == bundles[1] {
+	if len(bundles) == 2 && bundles[0] == bundles[1] {
 		t.Errorf("two renders without a cluster produced the same CA")
 	}
 }
@@ -254,19 +301,25 @@ func TestURLModePointsAtTheExternalWebhookAndRunsNothingInTheCluster(t *testing.
 	if _, ok := vcfg.Annotations[cmapi.WantInjectAnnotation]; ok {
 		t.Errorf("profile validator: inject-ca-from is set in URL mode")
 	}
+	const auditURL = "https://vllm-to-sglang.example.com:9443" + auditPath
+	for name, awh := range auditWebhooks(t, r) {
+		if awh.ClientConfig.URL == nil || *awh.ClientConfig.URL != auditURL {
+			t.Errorf("%s clientConfig %+v, want url %q (webhook.url with the audit path)", name, awh.ClientConfig, auditURL)
+		}
+	}
 }
 
 func TestURLModeProfileValidatorURL(t *testing.T) {
 	ca := "webhook.caBundle=" + b64([]byte("ca"))
 	t.Run("profileValidation.url is used as given", func(t *testing.T) {
 		const url = "https://validator.example.com/profiles"
-		r := render(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "profileValidation.url="+url))
+		r := render(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "profileValidation.url="+url, "audit.enabled=false"))
 		if _, wh := theProfileValidator(t, r); wh.ClientConfig.URL == nil || *wh.ClientConfig.URL != url {
 			t.Errorf("clientConfig %+v, want url %q", wh.ClientConfig, url)
 		}
 	})
 	t.Run("a webhook.url it cannot be derived from fails, saying what to set", func(t *testing.T) {
-		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca))
+		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "audit.enabled=false"))
 		if err == nil || !strings.Contains(err.Error(), "profileValidation.url") || !strings.Contains(err.Error(), "profileValidation.enabled=false") {
 			t.Fatalf("render: %v; want an error naming profileValidation.url and profileValidation.enabled=false", err)
 		}

@@ -20,12 +20,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/internal/golden"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
@@ -101,6 +103,65 @@ func TestChartCRDsAreTheGeneratedOnes(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(chartDir, "crds", filepath.Base(g)))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("charts/vllm-to-sglang/crds/%s differs from %s (%v); run make manifests", filepath.Base(g), g, err)
+		}
+	}
+}
+
+// TestREADMETwoModelsValues renders the chart with the values of the
+// README's two-model example: no default profile, and the two profiles
+// of the example under cmd/vllm-to-sglang/testdata/two-models, valid, which
+// give DeepSeek and Qwen3 their profiles and leave Llama alone.
+func TestREADMETwoModelsValues(t *testing.T) {
+	block, err := golden.Section("../../README.md", "two-models-values")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(block), "```yaml"), "```")
+	var vals map[string]any
+	if err := yaml.Unmarshal([]byte(block), &vals); err != nil {
+		t.Fatalf("the README's values: %v", err)
+	}
+	r := render(t, vals)
+	if r.find("SGLangProfile", v1alpha1.DefaultProfileName) != nil {
+		t.Error("a default profile is rendered with defaultProfile.enabled=false")
+	}
+	files, err := profile.LoadAll([]string{"../../cmd/vllm-to-sglang/testdata/two-models/profiles"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []*profile.Candidate
+	for _, want := range files {
+		o := r.find("SGLangProfile", want.Name)
+		if o == nil {
+			t.Fatalf("no SGLangProfile %s rendered", want.Name)
+		}
+		got := parseProfile(t, o)
+		if !equalJSON(t, got.Spec, want.Spec) {
+			t.Errorf("%s differs from the example's profile (-README +example):\n%s", want.Name, diffJSON(t, got.Spec, want.Spec))
+		}
+		cands = append(cands, profile.NewCandidate(got))
+	}
+	t.Run("the API server accepts them (CRD schema and CEL rules)", func(t *testing.T) {
+		c := controlPlane(t)
+		vals["webhook"] = map[string]any{"url": "https://webhook.example.com:9443/mutate--v1-pod", "caBundle": b64([]byte("ca"))}
+		vals["compatRuntimeClass"] = map[string]any{"create": "never"}
+		c.mustInstall(t, "two-models", "two-models", vals)
+		for _, p := range files {
+			var got v1alpha1.SGLangProfile
+			c.get(t, "", p.Name, &got)
+			if got.Spec.Selector == nil || len(got.Spec.Selector.Models) != 1 || got.Spec.Selector.Models[0].Kind == "" {
+				t.Errorf("stored %s selector %+v, want its model pattern with the kind defaulted", p.Name, got.Spec.Selector)
+			}
+		}
+	})
+	set := profile.NewSet(cands)
+	for model, want := range map[string]string{
+		"deepseek-ai/DeepSeek-R1-Distill-Qwen-7B": "sglang-deepseek",
+		"Qwen/Qwen3-8B":                    "sglang-qwen3",
+		"meta-llama/Llama-3.1-8B-Instruct": "",
+	} {
+		if got := set.Resolve(&profile.Subject{Models: []string{model}}); got.Name != want {
+			t.Errorf("%s gets %q (%s), want %q", model, got.Name, got.Why(), want)
 		}
 	}
 }

@@ -57,24 +57,24 @@ func generated(t *testing.T) *rendered {
 	return r
 }
 
-// generatedWebhook reads the pod webhook that controller-gen writes from the
-// webhook's marker. Its namespace placeholder "system" is the namespace the
-// webhook runs in: for the chart, the release namespace.
-func generatedWebhook(t *testing.T) admissionregistrationv1.MutatingWebhook {
+// generatedWebhooks reads the pod webhooks that controller-gen writes from
+// the webhook's markers, by name. Their namespace placeholder "system" is
+// the namespace the webhook runs in: for the chart, the release namespace.
+func generatedWebhooks(t *testing.T) map[string]admissionregistrationv1.MutatingWebhook {
 	t.Helper()
 	cfg := get[admissionregistrationv1.MutatingWebhookConfiguration](t, generated(t), "MutatingWebhookConfiguration", generatedMutatingName)
-	if len(cfg.Webhooks) != 1 {
-		t.Fatalf("%s: want one mutating webhook, got %d", generatedManifests, len(cfg.Webhooks))
-	}
-	wh := cfg.Webhooks[0]
-	for i, e := range wh.NamespaceSelector.MatchExpressions {
-		for j, v := range e.Values {
-			if v == "system" {
-				wh.NamespaceSelector.MatchExpressions[i].Values[j] = releaseNamespace
+	out := map[string]admissionregistrationv1.MutatingWebhook{}
+	for _, wh := range cfg.Webhooks {
+		for i, e := range wh.NamespaceSelector.MatchExpressions {
+			for j, v := range e.Values {
+				if v == "system" {
+					wh.NamespaceSelector.MatchExpressions[i].Values[j] = releaseNamespace
+				}
 			}
 		}
+		out[wh.Name] = wh
 	}
-	return wh
+	return out
 }
 
 // generatedProfileValidator reads the SGLangProfile validator that
@@ -128,12 +128,75 @@ func comparableOfValidating(wh admissionregistrationv1.ValidatingWebhook) compar
 	return c
 }
 
-func TestChartWebhookEqualsTheGeneratedWebhookConfiguration(t *testing.T) {
-	_, chartWebhook := theWebhook(t, render(t, nil))
-	got, want := comparableOf(chartWebhook), comparableOf(generatedWebhook(t))
-	if !equalJSON(t, got, want) {
-		t.Errorf("the chart's webhook differs from config/webhook/manifests.yaml (-chart +generated):\n%s", diffJSON(t, got, want))
+func TestChartWebhooksEqualTheGeneratedWebhookConfiguration(t *testing.T) {
+	cfg, _ := theWebhook(t, render(t, nil))
+	generated := generatedWebhooks(t)
+	if got, want := webhookNames(cfg.Webhooks), slices.Sorted(maps.Keys(generated)); !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+		t.Fatalf("the chart's webhooks %v, config/webhook/manifests.yaml's %v", got, want)
 	}
+	for _, wh := range cfg.Webhooks {
+		t.Run(wh.Name, func(t *testing.T) {
+			got, want := comparableOf(wh), comparableOf(generated[wh.Name])
+			if !equalJSON(t, got, want) {
+				t.Errorf("the chart's webhook differs from config/webhook/manifests.yaml (-chart +generated):\n%s", diffJSON(t, got, want))
+			}
+		})
+	}
+}
+
+func TestAuditWebhooksNeverBlockAPod(t *testing.T) {
+	for _, policy := range []string{"Fail", "Ignore"} {
+		t.Run("webhook.failurePolicy="+policy, func(t *testing.T) {
+			r := render(t, values(t, "webhook.failurePolicy="+policy, "webhook.timeoutSeconds=3"))
+			_, rw := theWebhook(t, r)
+			if string(*rw.FailurePolicy) != policy {
+				t.Errorf("%s: failurePolicy %s, want %s", rw.Name, *rw.FailurePolicy, policy)
+			}
+			audit := auditWebhooks(t, r)
+			if len(audit) != 2 {
+				t.Fatalf("audit webhooks %v, want two", slices.Collect(maps.Keys(audit)))
+			}
+			for name, wh := range audit {
+				if *wh.FailurePolicy != admissionregistrationv1.Ignore {
+					t.Errorf("%s: failurePolicy %s, want Ignore", name, *wh.FailurePolicy)
+				}
+				if *wh.TimeoutSeconds != 3 {
+					t.Errorf("%s: timeoutSeconds %d, want webhook.timeoutSeconds (3)", name, *wh.TimeoutSeconds)
+				}
+			}
+		})
+	}
+}
+
+func TestAuditWebhooks(t *testing.T) {
+	ca := "webhook.caBundle=" + b64([]byte("ca"))
+	t.Run("audit.enabled=false leaves the rewrite webhook alone", func(t *testing.T) {
+		cfg, _ := theWebhook(t, render(t, values(t, "audit.enabled=false")))
+		if got := webhookNames(cfg.Webhooks); !slices.Equal(got, []string{rewriteWebhookName}) {
+			t.Errorf("webhooks %v, want only %s", got, rewriteWebhookName)
+		}
+	})
+	t.Run("URL mode: audit.url is used as given", func(t *testing.T) {
+		const url = "https://audit.example.com/audit"
+		r := render(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "profileValidation.enabled=false", "audit.url="+url))
+		for name, wh := range auditWebhooks(t, r) {
+			if wh.ClientConfig.URL == nil || *wh.ClientConfig.URL != url {
+				t.Errorf("%s: clientConfig %+v, want url %q", name, wh.ClientConfig, url)
+			}
+		}
+	})
+	t.Run("URL mode: a webhook.url the audit URL cannot be derived from fails, saying what to set", func(t *testing.T) {
+		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/rewrite", ca, "profileValidation.enabled=false"))
+		if err == nil || !strings.Contains(err.Error(), "audit.url") || !strings.Contains(err.Error(), "audit.enabled=false") {
+			t.Fatalf("render: %v; want an error naming audit.url and audit.enabled=false", err)
+		}
+	})
+	t.Run("the schema refuses an audit.url that is not https", func(t *testing.T) {
+		_, err := renderErr(t, values(t, "webhook.url=https://webhook.example.com/mutate--v1-pod", ca, "audit.url=http://audit.example.com/"))
+		if err == nil || !strings.Contains(err.Error(), "audit") {
+			t.Fatalf("render: %v; want a schema error on audit.url", err)
+		}
+	})
 }
 
 func TestChartProfileValidatorEqualsTheGeneratedWebhookConfiguration(t *testing.T) {
@@ -163,7 +226,7 @@ func TestProfileValidationCanBeTurnedOff(t *testing.T) {
 	for mode, sets := range map[string][]string{
 		"in cluster": nil,
 		// A webhook.url the validator's URL could not be derived from is fine then.
-		"URL mode": {"webhook.url=https://webhook.example.com/rewrite", "webhook.caBundle=" + b64([]byte("ca"))},
+		"URL mode": {"webhook.url=https://webhook.example.com/rewrite", "webhook.caBundle=" + b64([]byte("ca")), "audit.enabled=false"},
 	} {
 		t.Run(mode, func(t *testing.T) {
 			r := render(t, values(t, append(sets, "profileValidation.enabled=false")...))
@@ -192,7 +255,7 @@ func TestWebhookConfigurationValues(t *testing.T) {
 		sets  []string
 		check func(t *testing.T, wh admissionregistrationv1.MutatingWebhook)
 	}{
-		"failurePolicy Ignore and a shorter timeout reach the configuration": {
+		"failurePolicy Ignore and a shorter timeout reach every webhook": {
 			sets: []string{"webhook.failurePolicy=Ignore", "webhook.timeoutSeconds=2"},
 			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
 				if *wh.FailurePolicy != admissionregistrationv1.Ignore || *wh.TimeoutSeconds != 2 {
@@ -200,7 +263,19 @@ func TestWebhookConfigurationValues(t *testing.T) {
 				}
 			},
 		},
-		"excluded namespaces are added to kube-system and the release namespace": {
+		"failurePolicy Fail is the rewrite webhook's only, the audit webhooks ignore failures": {
+			sets: []string{"webhook.failurePolicy=Fail"},
+			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
+				want := admissionregistrationv1.Fail
+				if wh.Name != rewriteWebhookName {
+					want = admissionregistrationv1.Ignore
+				}
+				if *wh.FailurePolicy != want {
+					t.Errorf("failurePolicy %s, want %s", *wh.FailurePolicy, want)
+				}
+			},
+		},
+		"excluded namespaces are added to kube-system and the release namespace, in every webhook": {
 			sets: []string{"webhook.excludedNamespaces={gpu-operator,kube-system}"},
 			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
 				want := []string{"kube-system", releaseNamespace, "gpu-operator"}
@@ -209,7 +284,7 @@ func TestWebhookConfigurationValues(t *testing.T) {
 				}
 			},
 		},
-		"extra match conditions come after the built-in ones, which always stay": {
+		"extra match conditions come after the built-in ones, which always stay, in every webhook": {
 			sets: []string{"webhook.extraMatchConditions[0].name=only-team-a",
 				"webhook.extraMatchConditions[0].expression=object.metadata.labels['team'] == 'a'"},
 			check: func(t *testing.T, wh admissionregistrationv1.MutatingWebhook) {
@@ -225,8 +300,10 @@ func TestWebhookConfigurationValues(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, wh := theWebhook(t, render(t, values(t, tc.sets...)))
-			tc.check(t, wh)
+			cfg, _ := theWebhook(t, render(t, values(t, tc.sets...)))
+			for _, wh := range cfg.Webhooks {
+				t.Run(wh.Name, func(t *testing.T) { tc.check(t, wh) })
+			}
 		})
 	}
 }

@@ -18,6 +18,7 @@ package integration
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -43,6 +44,23 @@ func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
 		"a hostNetwork SGLang port above 65535":     func(s *v1alpha1.SGLangProfileSpec) { s.Proxy.HostNetworkSGLangPort = 65536 },
 		"a Rename override without a target flag": func(s *v1alpha1.SGLangProfileSpec) {
 			s.Args.Overrides = []v1alpha1.FlagOverride{{Flag: "--block-size", Action: v1alpha1.FlagRename}}
+		},
+		"a model pattern kind other than glob and regex": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{{Pattern: "qwen/*", Kind: "wildcard"}}}
+		},
+		"an empty model pattern": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{{Pattern: ""}}}
+		},
+		"a model pattern longer than 256 characters": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{{Pattern: strings.Repeat("q", 257)}}}
+		},
+		"a label selector operator Kubernetes does not have": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{PodSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "family", Operator: "Like", Values: []string{"qwen"}}}}}
+		},
+		"a namespace selector's In without values": func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{NamespaceSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "team", Operator: metav1.LabelSelectorOpIn}}}}
 		},
 	}
 	for name, mutate := range cases {

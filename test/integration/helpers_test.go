@@ -129,6 +129,12 @@ func (w *runningWebhook) createProfile(t testing.TB, name string, edit func(*v1a
 // series, that keep returns true for given its outcome and reason labels.
 func (w *runningWebhook) podCounts(t testing.TB, keep func(outcome, reason string) bool) float64 {
 	t.Helper()
+	return w.counter(t, "vllm_to_sglang_webhook_pods_total", func(l map[string]string) bool { return keep(l["outcome"], l["reason"]) })
+}
+
+// counter sums the series of a counter whose labels keep returns true for.
+func (w *runningWebhook) counter(t testing.TB, name string, keep func(labels map[string]string) bool) float64 {
+	t.Helper()
 	if w.metrics == nil {
 		t.Fatal("the webhook's metrics went to controller-runtime's registry")
 	}
@@ -138,7 +144,7 @@ func (w *runningWebhook) podCounts(t testing.TB, keep func(outcome, reason strin
 	}
 	var n float64
 	for _, f := range families {
-		if f.GetName() != "vllm_to_sglang_webhook_pods_total" {
+		if f.GetName() != name {
 			continue
 		}
 		for _, m := range f.GetMetric() {
@@ -146,12 +152,20 @@ func (w *runningWebhook) podCounts(t testing.TB, keep func(outcome, reason strin
 			for _, l := range m.GetLabel() {
 				labels[l.GetName()] = l.GetValue()
 			}
-			if keep(labels["outcome"], labels["reason"]) {
+			if keep(labels) {
 				n += m.GetCounter().GetValue()
 			}
 		}
 	}
 	return n
+}
+
+// audits is the value of vllm_to_sglang_webhook_audits_total for the labels.
+func (w *runningWebhook) audits(t testing.TB, decision, reason string) float64 {
+	t.Helper()
+	return w.counter(t, "vllm_to_sglang_webhook_audits_total", func(l map[string]string) bool {
+		return l["decision"] == decision && l["reason"] == reason
+	})
 }
 
 // count is the value of vllm_to_sglang_webhook_pods_total for the labels.

@@ -27,6 +27,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -98,16 +99,19 @@ func TestKustomizeInstallIsConsistent(t *testing.T) {
 	dep := only[appsv1.Deployment](t, objs, "Deployment")
 	ns := dep.Namespace
 
-	t.Run("the webhook never matches kube-system nor its own namespace", func(t *testing.T) {
-		for _, e := range mwc.Webhooks[0].NamespaceSelector.MatchExpressions {
-			if e.Key == "kubernetes.io/metadata.name" {
-				if !slices.Contains(e.Values, "kube-system") || !slices.Contains(e.Values, ns) {
-					t.Errorf("NotIn %v, want kube-system and %s", e.Values, ns)
-				}
-				return
+	t.Run("no webhook ever matches kube-system nor its own namespace", func(t *testing.T) {
+		for _, w := range mwc.Webhooks {
+			i := slices.IndexFunc(w.NamespaceSelector.MatchExpressions, func(e metav1.LabelSelectorRequirement) bool {
+				return e.Key == "kubernetes.io/metadata.name"
+			})
+			if i < 0 {
+				t.Errorf("%s: no namespace-name exclusion in the namespaceSelector", w.Name)
+				continue
+			}
+			if e := w.NamespaceSelector.MatchExpressions[i]; !slices.Contains(e.Values, "kube-system") || !slices.Contains(e.Values, ns) {
+				t.Errorf("%s: NotIn %v, want kube-system and %s", w.Name, e.Values, ns)
 			}
 		}
-		t.Error("no namespace-name exclusion in the namespaceSelector")
 	})
 	t.Run("cert-manager injects the CA of the webhook's own Certificate into both configurations", func(t *testing.T) {
 		want := ns + "/vllm-to-sglang-serving-cert"

@@ -164,6 +164,38 @@ func TestProfileValidatorAtApply(t *testing.T) {
 		assertNoProfile(t, p.Name)
 	})
 
+	t.Run("a model regex that does not compile is refused, saying where, which the schema cannot", func(t *testing.T) {
+		p := newProfile("it-bad-regex", func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{
+				{Pattern: "deepseek-ai/*"}, {Pattern: `Qwen/Qwen3-\d+(B`, Kind: v1alpha1.PatternRegex}}}
+		})
+		err := suite.cp.Client.Create(t.Context(), p)
+		if err == nil {
+			_ = suite.cp.Client.Delete(t.Context(), p)
+			t.Fatal("the profile was created")
+		}
+		for _, want := range []string{deniedByProfileValidator, `spec.selector.models[1].pattern`, "missing closing )"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		}
+		assertNoProfile(t, p.Name)
+	})
+
+	t.Run("a label selector whose key is not a label key is refused", func(t *testing.T) {
+		p := newProfile("it-bad-selector", func(s *v1alpha1.SGLangProfileSpec) {
+			s.Selector = &v1alpha1.ProfileSelector{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"not a key": "x"}}}
+		})
+		err := suite.cp.Client.Create(t.Context(), p)
+		if err == nil {
+			_ = suite.cp.Client.Delete(t.Context(), p)
+			t.Fatal("the profile was created")
+		}
+		if !strings.Contains(err.Error(), deniedByProfileValidator) || !strings.Contains(err.Error(), "spec.selector.podSelector.matchLabels") {
+			t.Errorf("error %q, want the validator's denial naming spec.selector.podSelector.matchLabels", err)
+		}
+	})
+
 	t.Run("while the webhook is down a too-old profile is admitted (failurePolicy Ignore)", func(t *testing.T) {
 		// What lets the chart create its profiles before its webhook serves;
 		// the pod webhook checks them again when a pod uses them.

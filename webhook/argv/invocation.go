@@ -50,6 +50,10 @@ type Invocation struct {
 	script        *script  // set when Shell
 	routes        []route  // TranslateAtStart: where the launcher goes
 	modelIndex    int      // index in Args of the positional model, or -1
+	// atStart is, for a script translated at start, its one vLLM server
+	// command as far as the webhook could parse it (nil: several servers,
+	// or one in an eval string): where ModelNames looks.
+	atStart *Invocation
 }
 
 // Arg is one parsed argument of a vLLM command.

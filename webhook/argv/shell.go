@@ -72,9 +72,9 @@ func detectShell(s *script, command, args []string) (*Invocation, SkipReason) {
 	}
 	servers, ray := findServerCalls(file)
 	routes, routeErr := findRoutes(s.text, file)
-	atStart := func(why string) (*Invocation, SkipReason) {
+	atStart := func(why string, parsed *Invocation) (*Invocation, SkipReason) {
 		inv := &Invocation{Form: FormServe, Shell: true, script: s, routes: routes, Detail: why,
-			command: command, args: args}
+			command: command, args: args, atStart: parsed}
 		return inv, TranslateAtStart
 	}
 	// A server among the routes that no static call accounts for runs in an eval string.
@@ -87,11 +87,11 @@ func detectShell(s *script, command, args []string) (*Invocation, SkipReason) {
 	case ray && (len(servers) > 0 || inEval):
 		return &Invocation{Shell: true, Detail: "the script starts a Ray node (ray start)"}, SkipMultiNode
 	case inEval:
-		return atStart("vLLM's command runs from an eval string")
+		return atStart("vLLM's command runs from an eval string", nil)
 	case len(servers) == 0:
 		return nil, SkipNotVLLM
 	case len(servers) > 1:
-		return atStart(fmt.Sprintf("%d vLLM server commands", len(servers)))
+		return atStart(fmt.Sprintf("%d vLLM server commands", len(servers)), nil)
 	}
 	call := servers[0]
 	inv := &Invocation{Form: call.form, Shell: true, script: s}
@@ -99,7 +99,7 @@ func detectShell(s *script, command, args []string) (*Invocation, SkipReason) {
 	inv, reason := detectArgs(inv, scriptTokens(s.text, call.words[call.prog:]), command, args)
 	if reason == NotSkipped {
 		if why := hiddenArgs(inv); why != "" {
-			return atStart(why)
+			return atStart(why, inv)
 		}
 	}
 	return inv, reason

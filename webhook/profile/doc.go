@@ -18,5 +18,8 @@ limitations under the License.
 // embedded YAML, and reads profiles from files for the offline CLI: strict
 // decoding (unknown or duplicate fields are errors), the CRD's defaults, and
 // validation that mirrors the CRD's schema rules so a profile the API server
-// would refuse is refused here with the same field paths.
+// would refuse is refused here with the same field paths. It also resolves
+// which profile a pod gets (Set.Resolve: its annotation, else the selecting
+// profile of highest priority, else "default", else none), for the
+// webhook, `vllm-to-sglang rewrite` and `vllm-to-sglang check` alike.
 package profile

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -94,15 +95,105 @@ func Parse(data []byte) (*v1alpha1.SGLangProfile, error) {
 	return &p, nil
 }
 
+// ParseAll decodes every SGLangProfile document of a YAML stream ("---"
+// between them) or JSON, each as Parse does. A stream without one is an
+// error.
+func ParseAll(data []byte) ([]*v1alpha1.SGLangProfile, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, errors.New("no SGLangProfile document found")
+	}
+	out := make([]*v1alpha1.SGLangProfile, 0, len(docs))
+	for i, doc := range docs {
+		p, err := Parse(doc)
+		if err != nil {
+			if len(docs) > 1 {
+				err = fmt.Errorf("document %d: %w", i+1, err)
+			}
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// LoadAll reads the profiles of files and directories: every document of
+// a file (ParseAll), and the .yaml, .yml and .json files directly in a
+// directory, by name. Two profiles with one name are an error.
+func LoadAll(paths []string) ([]*v1alpha1.SGLangProfile, error) {
+	var files []string
+	for _, path := range paths {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading profiles: %w", err)
+		}
+		if !fi.IsDir() {
+			files = append(files, path)
+			continue
+		}
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading profiles: %w", err)
+		}
+		n := len(files)
+		for _, e := range entries {
+			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+		if len(files) == n {
+			return nil, fmt.Errorf("reading profiles: directory %s holds no .yaml, .yml or .json file", path)
+		}
+	}
+	var out []*v1alpha1.SGLangProfile
+	from := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("reading profile: %w", err)
+		}
+		ps, err := ParseAll(data)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: %w", f, err)
+		}
+		for _, p := range ps {
+			if other, dup := from[p.Name]; dup {
+				return nil, fmt.Errorf("profile %s: SGLangProfile %q is also in %s", f, p.Name, other)
+			}
+			from[p.Name] = f
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // singleDocument returns the only non-empty document of a YAML stream.
 func singleDocument(data []byte) ([]byte, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return nil, err
+	}
+	switch len(docs) {
+	case 0:
+		return nil, errors.New("no SGLangProfile document found")
+	case 1:
+		return docs[0], nil
+	default:
+		return nil, fmt.Errorf("expected one SGLangProfile document, found %d", len(docs))
+	}
+}
+
+// documents returns the non-empty documents of a YAML stream.
+func documents(data []byte) ([][]byte, error) {
 	r := utilyaml.NewYAMLReader(bufioReader(data))
-	var found []byte
-	n := 0
+	var docs [][]byte
 	for {
 		doc, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return docs, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reading YAML: %w", err)
@@ -110,16 +201,7 @@ func singleDocument(data []byte) ([]byte, error) {
 		if len(bytes.TrimSpace(stripComments(doc))) == 0 {
 			continue
 		}
-		n++
-		found = doc
-	}
-	switch n {
-	case 0:
-		return nil, errors.New("no SGLangProfile document found")
-	case 1:
-		return found, nil
-	default:
-		return nil, fmt.Errorf("expected one SGLangProfile document, found %d", n)
+		docs = append(docs, doc)
 	}
 }
 
@@ -172,11 +254,14 @@ func Release(s *v1alpha1.SGLangProfileSpec) (sglang.Release, error) {
 
 // Warnings are what a valid profile's author should know: the release its
 // flags are checked against when it is not the one the profile runs, or
-// could not be told.
+// could not be told; a selector that selects every pod.
 func Warnings(p *v1alpha1.SGLangProfile) []string {
-	r, err := Release(&p.Spec)
-	if err != nil || r.Warning == "" {
-		return nil
+	var out []string
+	if r, err := Release(&p.Spec); err == nil && r.Warning != "" {
+		out = append(out, "spec.sglangVersion: "+r.Warning)
 	}
-	return []string{"spec.sglangVersion: " + r.Warning}
+	if s := p.Spec.Selector; s != nil && s.NamespaceSelector == nil && s.PodSelector == nil && len(s.Models) == 0 {
+		out = append(out, "spec.selector is empty: it selects every vLLM pod of the opted-in namespaces that names no profile (unless a profile of higher priority selects it)")
+	}
+	return out
 }

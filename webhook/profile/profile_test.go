@@ -316,6 +316,62 @@ func TestParse(t *testing.T) {
 		"accepts a Rename override to a flag SGLang has": {
 			doc: minimal + "  args:\n    overrides:\n    - {flag: --block-size, action: Rename, sglangFlag: --page-size}\n",
 		},
+		"accepts a selector by namespace labels, pod labels and models, and a priority": {
+			doc: minimal + "  priority: 10\n  selector:\n    namespaceSelector:\n      matchLabels: {team: b}\n    podSelector:\n      matchExpressions:\n      - {key: family, operator: In, values: [deepseek]}\n    models:\n    - pattern: deepseek-ai/*\n    - {pattern: '^Qwen/Qwen3-.*$', kind: regex}\n",
+			validate: func(t *testing.T, p *v1alpha1.SGLangProfile) {
+				if p.Spec.Priority != 10 || len(p.Spec.Selector.Models) != 2 {
+					t.Errorf("priority %d, selector %+v", p.Spec.Priority, p.Spec.Selector)
+				}
+			},
+		},
+		"defaults a model pattern's kind to glob": {
+			doc: minimal + "  selector:\n    models:\n    - pattern: deepseek-ai/*\n",
+			validate: func(t *testing.T, p *v1alpha1.SGLangProfile) {
+				if got := p.Spec.Selector.Models[0].Kind; got != v1alpha1.PatternGlob {
+					t.Errorf("kind %q, want glob", got)
+				}
+			},
+		},
+		"refuses a regex with an invalid escape, saying where": {
+			doc:     minimal + "  selector:\n    models:\n    - {pattern: 'deepseek-ai/\\q.*', kind: regex}\n",
+			wantErr: "spec.selector.models[0].pattern: Invalid value: \"deepseek-ai/\\\\q.*\": not a valid regular expression: invalid escape sequence at character 13: `\\q`",
+		},
+		"refuses a regex with an unclosed group, saying where": {
+			doc:     minimal + "  selector:\n    models:\n    - {pattern: ok, kind: regex}\n    - {pattern: '(Qwen|Llama', kind: regex}\n",
+			wantErr: "spec.selector.models[1].pattern: Invalid value: \"(Qwen|Llama\": not a valid regular expression: missing closing ) at the end of the pattern (character 12)",
+		},
+		"refuses a regex with a repetition of nothing, saying where": {
+			doc:     minimal + "  selector:\n    models:\n    - {pattern: 'Qwen/**', kind: regex}\n",
+			wantErr: "invalid nested repetition operator at character 6: `**`",
+		},
+		"refuses a glob with an unclosed set, saying where": {
+			doc:     minimal + "  selector:\n    models:\n    - pattern: 'qwen/[a-z'\n",
+			wantErr: "spec.selector.models[0].pattern: Invalid value: \"qwen/[a-z\": not a valid glob: the [ at character 6 has no closing ]",
+		},
+		"refuses a glob with a backward range": {
+			doc:     minimal + "  selector:\n    models:\n    - pattern: 'qwen[z-a]'\n",
+			wantErr: "not a valid glob: invalid character class range in the set at character 5: `[z-a]`",
+		},
+		"refuses an unknown pattern kind": {
+			doc:     minimal + "  selector:\n    models:\n    - {pattern: x, kind: wildcard}\n",
+			wantErr: "spec.selector.models[0].kind: Unsupported value: \"wildcard\"",
+		},
+		"refuses an empty pattern": {
+			doc:     minimal + "  selector:\n    models:\n    - {pattern: ''}\n",
+			wantErr: "spec.selector.models[0].pattern: Invalid value: \"\": must not be empty",
+		},
+		"refuses a label selector expression without values": {
+			doc:     minimal + "  selector:\n    podSelector:\n      matchExpressions:\n      - {key: family, operator: In}\n",
+			wantErr: "spec.selector.podSelector.matchExpressions[0].values: Required value",
+		},
+		"refuses a label selector with an unknown operator": {
+			doc:     minimal + "  selector:\n    namespaceSelector:\n      matchExpressions:\n      - {key: team, operator: Like, values: [a]}\n",
+			wantErr: "spec.selector.namespaceSelector.matchExpressions[0].operator: Invalid value: \"Like\"",
+		},
+		"refuses a label selector with a key that is not a label key": {
+			doc:     minimal + "  selector:\n    namespaceSelector:\n      matchLabels: {'team name': a}\n",
+			wantErr: "spec.selector.namespaceSelector.matchLabels: Invalid value: \"team name\"",
+		},
 		"reports every invalid field at once": {
 			doc:     minimal + "  imagePullPolicy: Sometimes\n  proxy:\n    metricsMode: fake\n",
 			wantErr: "[spec.imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\", spec.proxy.metricsMode",

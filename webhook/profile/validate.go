@@ -52,8 +52,9 @@ var pullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresen
 // Validate checks a defaulted profile against the CRD's schema rules (enums,
 // patterns, minimums, list uniqueness, the CEL rules) plus checks the schema
 // cannot express but a pod would fail on later: env var names, positive
-// sizes and durations, and SGLang flags that do not exist (args.extra,
-// override targets).
+// sizes and durations, SGLang flags that do not exist (args.extra,
+// override targets), label selectors and model patterns (a regular
+// expression that does not compile, with where it fails).
 func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 	var errs field.ErrorList
 	if p.Name == "" {
@@ -80,6 +81,10 @@ func Validate(p *v1alpha1.SGLangProfile) field.ErrorList {
 		errs = append(errs, validateArgsAgainstSGLang(spec.Child("args"), &s.Args, release.Catalog)...)
 	}
 	errs = append(errs, validateProxy(spec.Child("proxy"), &s.Proxy)...)
+	if s.Selector != nil {
+		_, selErrs := CompileSelector(spec.Child("selector"), s.Selector)
+		errs = append(errs, selErrs...)
+	}
 	return errs
 }
 

@@ -42,7 +42,8 @@ const (
 type SkipReason string
 
 const (
-	// SkipAlreadyRewritten: the pod carries the status annotation.
+	// SkipAlreadyRewritten: the pod carries the status annotation of a
+	// rewrite (an audit record does not count).
 	SkipAlreadyRewritten SkipReason = "already-rewritten"
 	// SkipOptedOut: the pod is labelled vllm-to-sglang.io/rewrite=disabled.
 	SkipOptedOut SkipReason = "opted-out"
@@ -66,6 +67,10 @@ const (
 	// SkipUntranslatable: the command line cannot be translated safely and
 	// the profile's unsafeFlags is Warn (Reject denies the pod instead).
 	SkipUntranslatable SkipReason = "untranslatable"
+	// SkipNoProfile: no profile's selector matches the pod, it names none,
+	// and there is no profile named "default". Profile resolution decides
+	// it (profile.SourceNone), before Rewrite runs.
+	SkipNoProfile SkipReason = "no-profile"
 )
 
 // SkipReasons lists every reason, e.g. to pre-create metric series.
@@ -73,7 +78,7 @@ func SkipReasons() []SkipReason {
 	return []SkipReason{
 		SkipAlreadyRewritten, SkipOptedOut, SkipMirrorPod, SkipHostNetwork,
 		SkipNoVLLMContainer, SkipMultipleVLLMContainers, SkipNoGPU, SkipMultiNode,
-		SkipProxyNameTaken, SkipUntranslatable,
+		SkipProxyNameTaken, SkipUntranslatable, SkipNoProfile,
 	}
 }
 
@@ -88,6 +93,7 @@ var skipSentences = map[SkipReason]string{
 	SkipMultiNode:              "the vLLM server is part of a multi-node deployment (Ray or LeaderWorkerSet), which is not rewritten",
 	SkipProxyNameTaken:         "a container is already named sglang-proxy but the pod carries no vllm-to-sglang.io/status annotation",
 	SkipUntranslatable:         "the vLLM command line cannot be translated safely, and the profile admits such pods unchanged (unsafeFlags: Warn)",
+	SkipNoProfile:              "no SGLangProfile selects the pod, it names none, and there is no SGLangProfile \"default\"",
 }
 
 // Warns reports whether a pod skipped for this reason gets a warning: the
@@ -160,7 +166,7 @@ func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string)
 		return SkipMirrorPod, ""
 	case meta.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteDisabled:
 		return SkipOptedOut, ""
-	case hasAnnotation(meta, v1alpha1.AnnotationStatus):
+	case rewrittenBefore(meta):
 		return SkipAlreadyRewritten, ""
 	}
 	if why := multiNodePod(meta); why != "" {
@@ -170,11 +176,6 @@ func skipPod(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string)
 		return SkipProxyNameTaken, ""
 	}
 	return "", ""
-}
-
-func hasAnnotation(meta *metav1.ObjectMeta, key string) bool {
-	_, ok := meta.Annotations[key]
-	return ok
 }
 
 func hasContainer(spec *corev1.PodSpec, name string) bool {

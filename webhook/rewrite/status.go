@@ -80,10 +80,11 @@ func (s *Status) release(r sglang.Release) {
 	}
 }
 
-// ReadStatus returns the pod's status record, if it has one.
+// ReadStatus returns the pod's status record, if it was rewritten (an
+// audit record is not a Status: see ReadAudit).
 func ReadStatus(meta *metav1.ObjectMeta) (*Status, bool, error) {
 	raw, ok := meta.Annotations[v1alpha1.AnnotationStatus]
-	if !ok {
+	if !ok || IsAuditRecord(raw) {
 		return nil, false, nil
 	}
 	var s Status

@@ -75,6 +75,21 @@ URL mode (webhook.url set): the webhook runs elsewhere.
 {{- end }}
 
 {{/*
+The audit webhooks' URL in URL mode: audit.url, else webhook.url with its
+/mutate--v1-pod path replaced by /audit--v1-pod (webhook.AuditPodPath).
+*/}}
+{{- define "vllm-to-sglang.auditURL" -}}
+{{- $mutate := "/mutate--v1-pod" }}
+{{- if .Values.audit.url }}
+{{- .Values.audit.url }}
+{{- else if hasSuffix $mutate .Values.webhook.url }}
+{{- printf "%s/audit--v1-pod" (trimSuffix $mutate .Values.webhook.url) }}
+{{- else }}
+{{- fail (printf "webhook.url %q does not end with %s, so the audit webhooks' URL cannot be derived from it: set audit.url, or audit.enabled=false" .Values.webhook.url $mutate) }}
+{{- end }}
+{{- end }}
+
+{{/*
 The SGLangProfile validator's URL in URL mode: profileValidation.url, else
 webhook.url with its /mutate--v1-pod path replaced by the validator's (the
 same server serves both; a webhook URL has no query nor fragment).

@@ -28,13 +28,26 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/podpatch"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
-// Rewriter rewrites the pod templates of manifests with one profile.
+// Rewriter rewrites the pod templates of manifests with one profile, or
+// with the profile each template resolves to among several.
 type Rewriter struct {
-	// Profile is the SGLangProfile to apply; its spec must be defaulted.
+	// Profile is the SGLangProfile to apply to every template (when
+	// Profiles is nil); its spec must be defaulted.
 	Profile *v1alpha1.SGLangProfile
+	// Profiles, when set, are resolved for each template as the webhook
+	// resolves them (profile.Set.Resolve): the profile the annotation names
+	// (one not in the set is a *ProfileNotFoundError, as the webhook denies
+	// the pod), else the selecting profile of the highest priority, else
+	// the profile named "default", else none (the template is left alone).
+	Profiles *profile.Set
+	// NamespaceLabels are the labels of the namespace an object is in (its
+	// metadata.namespace, maybe empty), for the profiles' namespace
+	// selectors; nil: none.
+	NamespaceLabels func(namespace string) map[string]string
 	// ProxyImage is the sglang-proxy image when the profile names none.
 	ProxyImage string
 }
@@ -45,12 +58,28 @@ type Result struct {
 	Ref string
 	// Report is the rewrite's report; nil when Err is set.
 	Report *rewrite.Report
-	// Err is a *rewrite.RejectedError when the profile refused the pod, or
-	// another error when the template could not be read or rewritten.
+	// Err is a *rewrite.RejectedError when the profile refused the pod, a
+	// *ProfileNotFoundError when the template names a profile the
+	// Profiles lack, or another error when the template could not be read
+	// or rewritten.
 	Err error
 	// ProfileRequested is the profile the pod template asks for with the
 	// vllm-to-sglang.io/profile annotation, if any.
 	ProfileRequested string
+	// Resolution is how the template's profile was chosen (with Profiles).
+	Resolution *profile.Resolution
+	// Audit: the template is labelled vllm-to-sglang.io/rewrite=audit, so
+	// its pods are audited, not rewritten: it is left unchanged.
+	Audit bool
+}
+
+// ProfileNotFoundError is a template naming a profile the Rewriter's
+// Profiles do not hold: the webhook denies such pods.
+type ProfileNotFoundError struct{ Name string }
+
+func (e *ProfileNotFoundError) Error() string {
+	return fmt.Sprintf("the pod template names SGLangProfile %q (annotation %s), which is not among the profiles given; the webhook would deny its pods",
+		e.Name, v1alpha1.AnnotationProfile)
 }
 
 // templatePaths are where each workload kind keeps its pod template, by
@@ -89,7 +118,7 @@ func (r *Rewriter) Rewrite(obj *unstructured.Unstructured) []Result {
 		res.Err = err
 		return []Result{res}
 	}
-	res.Report, res.ProfileRequested, res.Err = r.rewriteTemplate(template)
+	r.rewriteTemplate(template, obj.GetNamespace(), &res)
 	return []Result{res}
 }
 
@@ -146,29 +175,71 @@ func templateOf(obj map[string]any, path []string) (map[string]any, error) {
 // typed pods (the webhook's patch, for the same pod) is applied to the
 // template as it was read, so fields the Go types do not know stay where
 // they were.
-func (r *Rewriter) rewriteTemplate(template map[string]any) (*rewrite.Report, string, error) {
+func (r *Rewriter) rewriteTemplate(template map[string]any, namespace string, res *Result) {
 	view := map[string]any{"metadata": template["metadata"], "spec": template["spec"]}
 	raw, err := json.Marshal(view)
 	if err != nil {
-		return nil, "", fmt.Errorf("encoding the pod template: %w", err)
+		res.Err = fmt.Errorf("encoding the pod template: %w", err)
+		return
 	}
 	var original corev1.Pod
 	if err := utiljson.Unmarshal(raw, &original); err != nil {
-		return nil, "", fmt.Errorf("reading the pod template: %w", err)
+		res.Err = fmt.Errorf("reading the pod template: %w", err)
+		return
 	}
-	requested := original.Annotations[v1alpha1.AnnotationProfile]
+	res.ProfileRequested = original.Annotations[v1alpha1.AnnotationProfile]
+	if original.Labels[v1alpha1.LabelRewrite] == v1alpha1.LabelRewriteAudit {
+		res.Audit = true
+		return
+	}
+	name, spec, done := r.profileOf(&original, namespace, res)
+	if done {
+		return
+	}
 	mutated := original.DeepCopy()
-	report, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, &r.Profile.Spec,
-		rewrite.Options{ProfileName: r.Profile.Name, ProxyImage: r.ProxyImage})
+	report, err := rewrite.Rewrite(&mutated.ObjectMeta, &mutated.Spec, spec,
+		rewrite.Options{ProfileName: name, ProxyImage: r.ProxyImage})
+	res.Report, res.Err = report, err
 	if err != nil || report.Outcome != rewrite.Rewritten {
-		return report, requested, err
+		return
 	}
 	patched, err := patchTemplate(raw, &original, mutated)
 	if err != nil {
-		return nil, requested, fmt.Errorf("writing the rewritten pod template: %w", err)
+		res.Report, res.Err = nil, fmt.Errorf("writing the rewritten pod template: %w", err)
+		return
 	}
 	template["metadata"], template["spec"] = patched["metadata"], patched["spec"]
-	return report, requested, nil
+}
+
+// profileOf picks the template's profile: the one Profile, or the one it
+// resolves to among the Profiles. done: the result is decided (no profile,
+// or a missing one).
+func (r *Rewriter) profileOf(pod *corev1.Pod, namespace string, res *Result) (string, *v1alpha1.SGLangProfileSpec, bool) {
+	if r.Profiles == nil {
+		return r.Profile.Name, &r.Profile.Spec, false
+	}
+	var nsLabels map[string]string
+	if r.NamespaceLabels != nil {
+		nsLabels = r.NamespaceLabels(namespace)
+	}
+	resolution := r.Profiles.Resolve(rewrite.SubjectOf(&pod.ObjectMeta, &pod.Spec, nsLabels))
+	res.Resolution = &resolution
+	if resolution.Profile != nil {
+		return resolution.Name, resolution.Profile.Spec, false
+	}
+	// As the webhook: a pod the rewrite leaves alone whatever the profile
+	// is left alone for that reason.
+	gpu := profile.Default().Spec.GPU
+	if reason, detail := rewrite.Skip(&pod.ObjectMeta, &pod.Spec, &gpu); reason != "" {
+		res.Report = &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: reason, Detail: detail}
+		return "", nil, true
+	}
+	if resolution.Source == profile.SourceAnnotation {
+		res.Err = &ProfileNotFoundError{Name: resolution.Name}
+		return "", nil, true
+	}
+	res.Report = &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: rewrite.SkipNoProfile}
+	return "", nil, true
 }
 
 // patchTemplate applies the patch from original to mutated to raw, the
@@ -207,6 +278,10 @@ func Ref(obj *unstructured.Unstructured) string {
 // flag a template that asks for another one. A failed result has none: its
 // Err says what went wrong.
 func (r Result) Messages(profileName string) []string {
+	if r.Audit {
+		return []string{fmt.Sprintf("%s: not rewritten: the pod template asks for an audit (label %s=%s): the webhook admits its pods unchanged but for the record of what it would do",
+			r.Ref, v1alpha1.LabelRewrite, v1alpha1.LabelRewriteAudit)}
+	}
 	if r.Err != nil || r.Report == nil {
 		return nil
 	}
@@ -219,7 +294,14 @@ func (r Result) Messages(profileName string) []string {
 		}
 		out = append(out, line)
 	}
-	if r.ProfileRequested != "" && r.ProfileRequested != profileName && rep.Outcome == rewrite.Rewritten {
+	if res := r.Resolution; res != nil && res.Profile != nil {
+		if rep.Outcome == rewrite.Rewritten {
+			out = append(out, fmt.Sprintf("%s: SGLangProfile %s, %s", r.Ref, res.Name, res.Why()))
+		}
+		if w := res.Warning(); w != "" && (rep.Outcome == rewrite.Rewritten || rep.SkipReason.Warns()) {
+			out = append(out, fmt.Sprintf("Warning: %s: %s", r.Ref, w))
+		}
+	} else if r.ProfileRequested != "" && r.ProfileRequested != profileName && rep.Outcome == rewrite.Rewritten {
 		out = append(out, fmt.Sprintf("Warning: %s: the pod asks for profile %q but was rewritten with %q (choose one with --profile)",
 			r.Ref, r.ProfileRequested, profileName))
 	}
