@@ -43,6 +43,8 @@ type State struct {
 	// HealthWhileReleased counts /health checks that came while memory
 	// was released.
 	HealthWhileReleased int64 `json:"healthWhileReleased"`
+	// ModelInfoChecks counts GET /get_model_info.
+	ModelInfoChecks int64 `json:"modelInfoChecks"`
 	// Crash is the first call that would have killed SGLang, if any.
 	Crash string `json:"crash,omitempty"`
 }
@@ -55,7 +57,7 @@ func (s *Server) State() State {
 		HealthInFlight: s.healthInFlight.Load(), HealthHeld: s.healthHeld.Load(),
 		HealthChecks: s.healthChecks.Load(), ActiveStreams: s.activeStreams.Load(),
 		Running: s.running.Load(), LoRAs: s.LoRAs(), Released: s.releasedTags(), MemorySaver: s.opts.MemorySaver,
-		HealthWhileReleased: s.healthWhileReleased.Load(),
+		HealthWhileReleased: s.healthWhileReleased.Load(), ModelInfoChecks: s.modelInfoChecks.Load(),
 	}
 	s.mu.Lock()
 	st.Crash = s.crash

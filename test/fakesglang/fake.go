@@ -106,6 +106,7 @@ type Server struct {
 	crash    string            // the first call that would have killed SGLang
 	// healthWhileReleased counts /health checks while memory was released.
 	healthWhileReleased atomic.Int64
+	modelInfoChecks     atomic.Int64
 }
 
 type healthConfig struct {
