@@ -27,6 +27,10 @@ limitations under the License.
 //     the X-Vllm-To-Sglang-Modified response header and counted. Paths
 //     outside vLLM's API (SGLang's admin endpoints) get vLLM's 404 unless
 //     --allow-path names them.
+//   - vLLM's management endpoints the pod enabled (--lora-api,
+//     --sleep-api, --reset-prefix-cache-api) are served with SGLang's own:
+//     LoRA loading, /sleep, /wake_up and /is_sleeping on SGLang's memory
+//     release (the sleep state is the proxy's), /reset_prefix_cache.
 //   - SGLang's error bodies and the few response shapes that differ are
 //     turned into vLLM's.
 //   - Server-sent events leave as soon as they have arrived, all the events
@@ -45,6 +49,8 @@ limitations under the License.
 //     vLLM's shapes.
 //   - sse.go: event streams: coalesced writes, whole events only,
 //     per-event adaptation, a clean end to broken streams.
+//   - manage.go, sleep.go: the management endpoints, and the record of
+//     SGLang's memory that gates the model's routes while it sleeps.
 //   - errors.go: the errors the proxy answers itself, in vLLM's shape.
 //   - ownmetrics.go: the proxy's own metrics and the request counter.
 //

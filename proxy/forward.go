@@ -47,6 +47,13 @@ const ModifiedHeader = "X-Vllm-To-Sglang-Modified"
 // closed, so SGLang aborts the generation.
 func (s *Server) forward(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.model && s.sleepState != nil {
+			if !s.sleepState.admit() {
+				refuseAsleep(w)
+				return
+			}
+			defer s.sleepState.done()
+		}
 		sent, ok := s.readBody(w, r)
 		if !ok {
 			return

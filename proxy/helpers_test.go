@@ -33,9 +33,10 @@ import (
 
 // testProxy is a proxy served in-process in front of an in-process fake.
 type testProxy struct {
-	url  string
-	fake *fakesglang.Server
-	srv  *Server
+	url      string
+	fake     *fakesglang.Server
+	srv      *Server
+	upstream *httptest.Server // the fake's server
 }
 
 // startProxy starts a fake SGLang and a proxy in front of it; mutate
@@ -59,8 +60,16 @@ func listen(t testing.TB) net.Listener {
 // startProxyOn is startProxy serving on ln.
 func startProxyOn(t testing.TB, ln net.Listener, mutate func(*Options)) *testProxy {
 	t.Helper()
-	// The mistral tool-call parser is the one the default --strip-params is for.
-	fake := fakesglang.New(fakesglang.Options{HealthDelay: -1, EnableMetrics: true, ToolCallParser: fakesglang.MistralToolCallParser})
+	return startProxyWith(t, ln, fakesglang.Options{}, mutate)
+}
+
+// startProxyWith is startProxyOn in front of a fake with fakeOpts (health
+// checks answered at once, metrics, the mistral tool-call parser: the one
+// the default --strip-params is for).
+func startProxyWith(t testing.TB, ln net.Listener, fakeOpts fakesglang.Options, mutate func(*Options)) *testProxy {
+	t.Helper()
+	fakeOpts.HealthDelay, fakeOpts.EnableMetrics, fakeOpts.ToolCallParser = -1, true, fakesglang.MistralToolCallParser
+	fake := fakesglang.New(fakeOpts)
 	upstream := httptest.NewServer(fake.Handler())
 	t.Cleanup(upstream.Close)
 	o := NewOptions()
@@ -84,7 +93,7 @@ func startProxyOn(t testing.TB, ln net.Listener, mutate func(*Options)) *testPro
 			t.Errorf("Serve returned %v", err)
 		}
 	})
-	p := &testProxy{url: "http://" + ln.Addr().String(), fake: fake, srv: srv}
+	p := &testProxy{url: "http://" + ln.Addr().String(), fake: fake, srv: srv, upstream: upstream}
 	if o.Upstream == upstream.URL {
 		p.waitHealth(t, http.StatusOK)
 	}

@@ -74,6 +74,11 @@ type Options struct {
 	AllowPaths     []string
 	MaxBodyBytes   int64
 	ShutdownGrace  time.Duration
+	// The management endpoints vLLM mounts only when the pod enables them
+	// (docs/proxy.md): off, they get vLLM's 404 like any unknown path.
+	LoRAAPI             bool
+	SleepAPI            bool
+	ResetPrefixCacheAPI bool
 }
 
 // NewOptions returns the defaults.
@@ -104,6 +109,9 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.AllowPaths, "allow-path", o.AllowPaths, "Extra upstream path to forward (repeatable); a trailing / forwards the whole subtree.")
 	fs.Int64Var(&o.MaxBodyBytes, "max-body-bytes", o.MaxBodyBytes, "Largest request body accepted; larger ones get 413.")
 	fs.DurationVar(&o.ShutdownGrace, "shutdown-grace", o.ShutdownGrace, "Time in-flight requests get to finish after SIGTERM.")
+	fs.BoolVar(&o.LoRAAPI, "lora-api", o.LoRAAPI, "Serve vLLM's POST /v1/load_lora_adapter and /v1/unload_lora_adapter (vLLM: VLLM_ALLOW_RUNTIME_LORA_UPDATING) with SGLang's LoRA endpoints.")
+	fs.BoolVar(&o.SleepAPI, "sleep-api", o.SleepAPI, "Serve vLLM's /sleep, /wake_up and /is_sleeping (vLLM: VLLM_SERVER_DEV_MODE and --enable-sleep-mode) with SGLang's memory release; SGLang needs --enable-memory-saver.")
+	fs.BoolVar(&o.ResetPrefixCacheAPI, "reset-prefix-cache-api", o.ResetPrefixCacheAPI, "Serve vLLM's POST /reset_prefix_cache (vLLM: VLLM_SERVER_DEV_MODE) with SGLang's /flush_cache.")
 }
 
 // Validate reports every invalid option; each message names its flag.

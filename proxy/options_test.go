@@ -37,6 +37,21 @@ func TestOptionsFlags(t *testing.T) {
 				}
 			},
 		},
+		"the management endpoints are off by default, as in a vLLM started without them": {
+			check: func(t *testing.T, o Options) {
+				if o.LoRAAPI || o.SleepAPI || o.ResetPrefixCacheAPI {
+					t.Errorf("defaults = %+v", o)
+				}
+			},
+		},
+		"--lora-api, --sleep-api and --reset-prefix-cache-api turn them on": {
+			args: []string{"--lora-api", "--sleep-api=true", "--reset-prefix-cache-api"},
+			check: func(t *testing.T, o Options) {
+				if !o.LoRAAPI || !o.SleepAPI || !o.ResetPrefixCacheAPI {
+					t.Errorf("options = %+v", o)
+				}
+			},
+		},
 		"an empty --strip-params strips nothing": {
 			args:  []string{"--strip-params="},
 			check: func(t *testing.T, o Options) { assertLen(t, o.StripParams, 0) },

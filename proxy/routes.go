@@ -24,9 +24,10 @@ import (
 )
 
 // routes is the proxy's request router: /health, /ping and /metrics are
-// answered here, vLLM's API is forwarded (forward.go), --allow-path
-// paths are forwarded as they are, and everything else is refused with
-// vLLM's 404. Every request is counted by route and status.
+// answered here, vLLM's API is forwarded (forward.go), the management
+// endpoints the pod enabled are served with SGLang's (manage.go),
+// --allow-path paths are forwarded as they are, and everything else is
+// refused with vLLM's 404. Every request is counted by route and status.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
@@ -37,6 +38,7 @@ func (s *Server) routes() http.Handler {
 	for _, rt := range forwardedRoutes {
 		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.forward(rt)))
 	}
+	s.managementRoutes(mux)
 	allowed := s.instrument(routeAllowed, s.forward(route{}))
 	refused := s.instrument(routeRefused, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { refuse(w) }))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -87,34 +89,37 @@ type route struct {
 	filter bool
 	// translate rewrites a successful response into vLLM's shape.
 	translate responseTranslator
+	// model: the route runs the model, so it is refused while the engine
+	// sleeps (--sleep-api), as vLLM's sleep mode refuses it.
+	model bool
 }
 
 // forwardedRoutes is vLLM's OpenAI-compatible server API as seen by clients
 // (vLLM api_server routers; production-stack's router forwards the same set),
 // mapped onto SGLang's http_server.py. See docs/proxy.md for the table.
 var forwardedRoutes = []route{
-	{pattern: "/v1/chat/completions", filter: true, translate: completionResponse("/v1/chat/completions")},
-	{pattern: "/v1/completions", filter: true, translate: completionResponse("/v1/completions")},
+	{pattern: "/v1/chat/completions", filter: true, translate: completionResponse("/v1/chat/completions"), model: true},
+	{pattern: "/v1/completions", filter: true, translate: completionResponse("/v1/completions"), model: true},
 	{pattern: "/v1/models"},
 	{pattern: "/v1/models/{model...}"},
-	{pattern: "/v1/embeddings"},
+	{pattern: "/v1/embeddings", model: true},
 	{pattern: "/tokenize"},
 	// SGLang answers {"text": ...} where vLLM answers {"prompt": ...}.
 	{pattern: "/detokenize", translate: detokenizeResponse},
-	{pattern: "/v1/responses"},
+	{pattern: "/v1/responses", model: true},
 	{pattern: "/v1/responses/{id}"},
 	{pattern: "/v1/responses/{id}/cancel"},
-	{pattern: "/v1/rerank"},
-	{pattern: "/rerank", upstream: "/v1/rerank"},
-	{pattern: "/v2/rerank", upstream: "/v1/rerank"},
-	{pattern: "/v1/score"},
-	{pattern: "/score", upstream: "/v1/score"},
-	{pattern: "/classify", upstream: "/v1/classify"},
-	{pattern: "/pooling"},
-	{pattern: "/invocations"},
-	{pattern: "/v1/audio/transcriptions"},
-	{pattern: "/v1/audio/translations"},
-	{pattern: "/v1/messages"},
+	{pattern: "/v1/rerank", model: true},
+	{pattern: "/rerank", upstream: "/v1/rerank", model: true},
+	{pattern: "/v2/rerank", upstream: "/v1/rerank", model: true},
+	{pattern: "/v1/score", model: true},
+	{pattern: "/score", upstream: "/v1/score", model: true},
+	{pattern: "/classify", upstream: "/v1/classify", model: true},
+	{pattern: "/pooling", model: true},
+	{pattern: "/invocations", model: true},
+	{pattern: "/v1/audio/transcriptions", model: true},
+	{pattern: "/v1/audio/translations", model: true},
+	{pattern: "/v1/messages", model: true},
 	{pattern: "/load"},
 	// SGLang has no /version; its version is in /get_server_info.
 	{pattern: "/version", upstream: "/get_server_info", translate: versionResponse},

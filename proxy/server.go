@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -56,6 +57,14 @@ type Server struct {
 	bodyOpts  body.Options
 	allow     allowList
 	handler   http.Handler
+	// sleepState is SGLang's memory as /sleep and /wake_up left it; nil
+	// without --sleep-api.
+	sleepState *sleepState
+	// lightHealthURL is checked instead of --health-path while SGLang's
+	// memory is released.
+	lightHealthURL string
+	// healthUp is the last published health state, to tell transitions.
+	healthUp atomic.Bool
 }
 
 // NewServer builds a proxy from validated options.
@@ -77,16 +86,29 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 		bodyOpts:  body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
 		allow:     allowList(o.AllowPaths),
 	}
+	if o.SleepAPI {
+		s.sleepState = newSleepState()
+		s.lightHealthURL = up.JoinPath(sglangModelInfo).String()
+	}
 	s.health = health.NewChecker(health.Options{
 		URL:      up.JoinPath(o.HealthPath).String(),
 		Client:   &http.Client{Transport: s.transport},
 		Interval: o.HealthInterval, Timeout: o.HealthTimeout,
 		Fall: o.HealthFall, Rise: o.HealthRise,
 		Log:      log.WithName("health"),
-		OnResult: s.metrics.observeHealth,
+		OnResult: s.observeHealth,
 	})
 	s.handler = s.routes()
 	return s, nil
+}
+
+// observeHealth follows every health check: the metrics, and SGLang going
+// down while its memory is released (see sglangGone).
+func (s *Server) observeHealth(ok, up bool) {
+	s.metrics.observeHealth(ok, up)
+	if was := s.healthUp.Swap(up); was && !up {
+		s.sglangGone()
+	}
 }
 
 // Handler is the proxy's HTTP handler (for tests and benchmarks; Run serves it).

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +51,10 @@ type Checker struct {
 	opts    Options
 	machine *Machine // owned by the Run goroutine
 	up      atomic.Bool
+	// checking is held while a check is in flight, so Hold can wait for it.
+	checking sync.Mutex
+	// held, when set, is the URL checked instead of Options.URL.
+	held atomic.Pointer[string]
 }
 
 // NewChecker returns a Checker that is down until Run sees a success.
@@ -63,13 +68,26 @@ func NewChecker(o Options) *Checker {
 // Up reports the last published state; it never blocks.
 func (c *Checker) Up() bool { return c.up.Load() }
 
+// Hold sends the checks to url instead of Options.URL until Release, and
+// returns once no check of Options.URL is in flight any more. The proxy
+// holds them while SGLang's memory is released (/sleep): SGLang's own
+// /health runs a generation, which needs the weights.
+func (c *Checker) Hold(url string) {
+	c.held.Store(&url)
+	c.checking.Lock()
+	defer c.checking.Unlock()
+}
+
+// Release sends the checks to Options.URL again.
+func (c *Checker) Release() { c.held.Store(nil) }
+
 // Run checks at once and then every Interval until ctx is done. Checks never
 // overlap: a slow upstream delays the next check instead of piling them up.
 func (c *Checker) Run(ctx context.Context) {
 	ticker := time.NewTicker(c.opts.Interval)
 	defer ticker.Stop()
 	for {
-		c.observe(c.check(ctx))
+		c.observe(c.checkOnce(ctx))
 		select {
 		case <-ctx.Done():
 			return
@@ -82,20 +100,31 @@ func (c *Checker) observe(err error) {
 	ok := err == nil
 	if c.machine.Observe(ok) {
 		c.up.Store(c.machine.Up())
-		c.opts.Log.Info("Upstream health changed", "up", c.machine.Up(), "url", c.opts.URL, "lastError", errString(err))
+		c.opts.Log.Info("Upstream health changed", "up", c.machine.Up(), "url", c.url(), "lastError", errString(err))
 	} else if !ok {
-		c.opts.Log.V(1).Info("Upstream health check failed", "url", c.opts.URL, "error", err.Error())
+		c.opts.Log.V(1).Info("Upstream health check failed", "url", c.url(), "error", err.Error())
 	}
 	if c.opts.OnResult != nil {
 		c.opts.OnResult(ok, c.machine.Up())
 	}
 }
 
-// check returns nil when the upstream answered 200 within Timeout.
-func (c *Checker) check(ctx context.Context) error {
+// checkOnce checks the URL in force (see Hold).
+func (c *Checker) checkOnce(ctx context.Context) error {
+	c.checking.Lock()
+	defer c.checking.Unlock()
+	url := c.opts.URL
+	if held := c.held.Load(); held != nil {
+		url = *held
+	}
+	return c.check(ctx, url)
+}
+
+// check returns nil when url answered 200 within Timeout.
+func (c *Checker) check(ctx context.Context, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.opts.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return fmt.Errorf("building health request: %w", err)
 	}
@@ -110,6 +139,14 @@ func (c *Checker) check(ctx context.Context) error {
 		return fmt.Errorf("upstream health answered %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// url is the URL checked now.
+func (c *Checker) url() string {
+	if held := c.held.Load(); held != nil {
+		return *held
+	}
+	return c.opts.URL
 }
 
 func errString(err error) string {

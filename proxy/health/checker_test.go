@@ -20,6 +20,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -110,5 +111,55 @@ func waitFor(t *testing.T, results <-chan result, match func(result) bool) {
 		if match(r) {
 			return
 		}
+	}
+}
+
+// TestHoldWaitsForTheCheckInFlightAndRedirectsTheRest: Hold returns only
+// once the check in flight has answered, and every later check goes to the
+// held URL until Release.
+func TestHoldWaitsForTheCheckInFlightAndRedirectsTheRest(t *testing.T) {
+	entered, unblock := make(chan struct{}), make(chan struct{})
+	held := make(chan struct{}) // closed when Hold returns
+	var healthChecks, lightChecks atomic.Int32
+	var holding atomic.Bool
+	c, _ := startChecker(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/health":
+			if holding.Load() {
+				t.Errorf("a /health check started while held")
+			}
+			if healthChecks.Add(1) == 1 {
+				entered <- struct{}{}
+				<-unblock
+				select {
+				case <-held:
+					t.Errorf("Hold returned while a /health check was in flight")
+				default:
+				}
+			}
+		case "/light":
+			lightChecks.Add(1)
+		}
+	}), time.Minute)
+	<-entered // the first /health check is in flight
+	light := strings.TrimSuffix(c.opts.URL, "/health") + "/light"
+	go func() {
+		holding.Store(true)
+		c.Hold(light)
+		close(held)
+	}()
+	for c.held.Load() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	close(unblock)
+	<-held
+	for lightChecks.Load() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	holding.Store(false)
+	before := healthChecks.Load()
+	c.Release()
+	for healthChecks.Load() == before {
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -164,7 +164,13 @@ func deployAndServe(t *testing.T, f fixture) {
 		return
 	}
 	t.Run("the rewritten pod, run on this machine, serves the vLLM API on the pod's port", func(t *testing.T) {
-		assertServesTheVLLMAPI(t, startPod(t, &pods[0]), f.model)
+		pod := startPod(t, &pods[0])
+		assertServesTheVLLMAPI(t, pod, f.model)
+		if isLoRAFixture(f) {
+			t.Run("the production stack's LoRA controller loads an adapter through the pod's port, finds it in /v1/models and unloads it", func(t *testing.T) {
+				assertLoRAControllerLoadsAnAdapter(t, pod, proxyArgsOf(&pods[0]), f.model)
+			})
+		}
 	})
 }
 

@@ -17,6 +17,7 @@ limitations under the License.
 package fakesglang
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -32,6 +33,15 @@ type Args struct {
 	APIKey          string
 	ToolCallParser  string
 	ReasoningParser string
+	// LoRA: --enable-lora, --lora-paths (the initial adapters, name=path
+	// or a path), --max-lora-rank and --lora-target-modules.
+	EnableLoRA        bool
+	LoRAPaths         []string
+	MaxLoRARank       string
+	LoRATargetModules []string
+	// MemorySaver is --enable-memory-saver; WeightsCPUBackup is
+	// --enable-weights-cpu-backup.
+	MemorySaver, WeightsCPUBackup bool
 }
 
 // FlagInfo describes one SGLang flag for ParseArgs.
@@ -76,6 +86,10 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 			unknown = append(unknown, tok)
 			info, _ = guessFlag(argv, i)
 		}
+		var values []string
+		if hasValue {
+			values = []string{value}
+		}
 		if info.TakesValue && !hasValue {
 			next := i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
 			if !next && !info.OptionalValue && !info.Multi {
@@ -84,10 +98,11 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 			for next {
 				i++
 				value = argv[i]
+				values = append(values, value)
 				next = info.Multi && i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-")
 			}
 		}
-		if err := a.set(info.Name, value); err != nil {
+		if err := a.set(info.Name, value, values); err != nil {
 			return a, err
 		}
 	}
@@ -97,7 +112,17 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 	if a.ModelPath == "" {
 		return a, fmt.Errorf("the following arguments are required: --model-path")
 	}
-	return a, nil
+	return a, a.check()
+}
+
+// check is what SGLang's ServerArgs asserts before it starts, as far as
+// the fake plays it.
+func (a Args) check() error {
+	// server_args.py check_lora_server_args.
+	if a.EnableLoRA && len(a.LoRAPaths) == 0 && (a.MaxLoRARank == "" || len(a.LoRATargetModules) == 0) {
+		return fmt.Errorf("When no initial --lora-paths is provided, you need to specify both --max-lora-rank and --lora-target-modules for LoRA initialization.")
+	}
+	return nil
 }
 
 // ServerArgs drops the interpreter and module in front of the flags.
@@ -123,7 +148,7 @@ func guessFlag(argv []string, i int) (FlagInfo, bool) {
 	return FlagInfo{Name: name, TakesValue: takes}, true
 }
 
-func (a *Args) set(name, value string) error {
+func (a *Args) set(name, value string, values []string) error {
 	switch name {
 	case "--model-path", "--model":
 		a.ModelPath = value
@@ -145,8 +170,42 @@ func (a *Args) set(name, value string) error {
 		a.ToolCallParser = value
 	case "--reasoning-parser":
 		a.ReasoningParser = value
+	case "--enable-lora":
+		a.EnableLoRA = true
+	case "--lora-paths":
+		a.LoRAPaths = append(a.LoRAPaths, values...)
+	case "--max-lora-rank":
+		a.MaxLoRARank = value
+	case "--lora-target-modules":
+		a.LoRATargetModules = values
+	case "--enable-memory-saver":
+		a.MemorySaver = true
+	case "--enable-weights-cpu-backup":
+		a.WeightsCPUBackup = true
 	}
 	return nil
+}
+
+// InitialLoRAs are the adapters of --lora-paths by name: "name=path", a
+// JSON object {"lora_name","lora_path"}, or a path named after itself.
+func (a Args) InitialLoRAs() map[string]string {
+	out := map[string]string{}
+	for _, p := range a.LoRAPaths {
+		var ref struct {
+			Name string `json:"lora_name"`
+			Path string `json:"lora_path"`
+		}
+		if json.Unmarshal([]byte(p), &ref) == nil && ref.Name != "" {
+			out[ref.Name] = ref.Path
+			continue
+		}
+		if name, path, ok := strings.Cut(p, "="); ok {
+			out[name] = path
+			continue
+		}
+		out[p] = p
+	}
+	return out
 }
 
 // Model is the name the server reports: --served-model-name, else --model-path.

@@ -17,6 +17,7 @@ limitations under the License.
 package fakesglang
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -28,8 +29,12 @@ func TestParseArgs(t *testing.T) {
 			return FlagInfo{Name: "--model-path", TakesValue: true}, true
 		case "--port", "--host", "--served-model-name":
 			return FlagInfo{Name: name, TakesValue: true}, true
-		case "--enable-metrics":
+		case "--enable-metrics", "--enable-lora":
 			return FlagInfo{Name: name}, true
+		case "--max-lora-rank":
+			return FlagInfo{Name: name, TakesValue: true}, true
+		case "--lora-paths", "--lora-target-modules":
+			return FlagInfo{Name: name, TakesValue: true, Multi: true}, true
 		}
 		return FlagInfo{}, false
 	}
@@ -55,6 +60,22 @@ func TestParseArgs(t *testing.T) {
 			argv: "--model-path m --tool-call-parser mistral --reasoning-parser deepseek-r1",
 			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, ToolCallParser: "mistral", ReasoningParser: "deepseek-r1"},
 		},
+		"reads the LoRA flags, every value of a list": {
+			argv: "--model-path m --enable-lora --lora-paths a=/l/a /l/b --max-lora-rank 16 --lora-target-modules q_proj v_proj", lookup: known,
+			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, EnableLoRA: true, LoRAPaths: []string{"a=/l/a", "/l/b"},
+				MaxLoRARank: "16", LoRATargetModules: []string{"q_proj", "v_proj"}},
+		},
+		"refuses --enable-lora without initial adapters or both LoRA limits, as SGLang's server args check does": {
+			argv: "--model-path m --enable-lora --max-lora-rank 16", wantErr: "you need to specify both --max-lora-rank and --lora-target-modules",
+		},
+		"starts LoRA from initial adapters alone": {
+			argv: "--model-path m --enable-lora --lora-paths a=/l/a",
+			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, EnableLoRA: true, LoRAPaths: []string{"a=/l/a"}},
+		},
+		"reads the memory saver and its weights backup": {
+			argv: "--model-path m --enable-memory-saver --enable-weights-cpu-backup",
+			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, MemorySaver: true, WeightsCPUBackup: true},
+		},
 		"requires --model-path": {
 			argv: "--port 1", lookup: known, wantErr: "required: --model-path",
 		},
@@ -72,7 +93,7 @@ func TestParseArgs(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got != tc.want {
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("ParseArgs = %+v, %v; want %+v", got, err, tc.want)
 			}
 		})

@@ -70,7 +70,15 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, rec *Request, 
 		writeError(w, status, msg)
 		return
 	}
+	if tags := s.releasedTags(); len(tags) > 0 {
+		// Without its weights and KV cache SGLang cannot generate.
+		s.crashed(fmt.Sprintf("a generation while the memory tags %v are released", tags))
+		writeError(w, http.StatusInternalServerError, "the model's memory is released")
+		return
+	}
 	start := time.Now()
+	s.running.Add(1)
+	defer s.running.Add(-1)
 	s.metrics.running.Inc()
 	defer s.metrics.running.Dec()
 	if !c.stream {

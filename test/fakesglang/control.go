@@ -32,14 +32,37 @@ type State struct {
 	HealthHeld     int64 `json:"healthHeld"`
 	HealthChecks   int64 `json:"healthChecks"`
 	ActiveStreams  int64 `json:"activeStreams"`
+	// Running is the generations in progress.
+	Running int64 `json:"running"`
+	// LoRAs are the loaded adapters, name to path.
+	LoRAs map[string]string `json:"loras"`
+	// Released are the memory tags released now; MemorySaver is
+	// --enable-memory-saver (without it a release frees nothing).
+	Released    []string `json:"released"`
+	MemorySaver bool     `json:"memorySaver"`
+	// HealthWhileReleased counts /health checks that came while memory
+	// was released.
+	HealthWhileReleased int64 `json:"healthWhileReleased"`
+	// ModelInfoChecks counts GET /get_model_info.
+	ModelInfoChecks int64 `json:"modelInfoChecks"`
+	// Crash is the first call that would have killed SGLang, if any.
+	Crash string `json:"crash,omitempty"`
 }
 
-// State reports the health checks in flight and held and the open streams.
+// State reports the health checks in flight and held, the open streams,
+// the LoRA adapters, the released memory and any call that would have
+// killed SGLang.
 func (s *Server) State() State {
-	return State{
+	st := State{
 		HealthInFlight: s.healthInFlight.Load(), HealthHeld: s.healthHeld.Load(),
 		HealthChecks: s.healthChecks.Load(), ActiveStreams: s.activeStreams.Load(),
+		Running: s.running.Load(), LoRAs: s.LoRAs(), Released: s.releasedTags(), MemorySaver: s.opts.MemorySaver,
+		HealthWhileReleased: s.healthWhileReleased.Load(), ModelInfoChecks: s.modelInfoChecks.Load(),
 	}
+	s.mu.Lock()
+	st.Crash = s.crash
+	s.mu.Unlock()
+	return st
 }
 
 // Control drives a fake that runs as a separate process (cmd/fakesglang)

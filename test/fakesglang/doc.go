@@ -45,6 +45,23 @@ limitations under the License.
 // text_offset, token_logprobs, tokens and top_logprobs. The numbers are
 // made up but well formed (the sampled token is the likeliest).
 //
+// Management endpoints, as SGLang's http_server.py answers them (manage.go):
+// /load_lora_adapter and /unload_lora_adapter (200 or 400 with
+// {"success","error_message","loaded_adapters"}, SGLang's messages for a
+// duplicate or unknown adapter and for a server without --enable-lora;
+// /v1/models lists loaded adapters with the model as parent), with
+// --lora-paths as the initial adapters; the start-up check that refuses
+// --enable-lora without --lora-paths unless --max-lora-rank and
+// --lora-target-modules are both set; /release_memory_occupation and
+// /resume_memory_occupation (200 null; without --enable-memory-saver a
+// release is answered too, as SGLang's no-op memory saver does);
+// /abort_request {"abort_all":true}, which ends streams in flight with
+// finish_reason "abort"; /flush_cache (SGLang's text, 400 while requests
+// run); /get_model_info. While memory is released /health fails (SGLang's
+// runs a generation). Calls that would kill SGLang's scheduler (a release
+// while a request runs, a resume of a tag not released, a generation
+// without memory) answer 500 and are recorded as State.Crash.
+//
 // It records every request it receives. Tests drive and inspect it through
 // the methods of Server or, when it runs as a separate binary
 // (cmd/fakesglang), through the /_fake/ control endpoints:

@@ -68,6 +68,15 @@ type Options struct {
 	// Otherwise the fake answers as that handler does (http_server.py):
 	// 400, SGLang's flat error with type "Bad Request".
 	FastAPIValidation bool
+	// EnableLoRA is SGLang's --enable-lora: /load_lora_adapter and
+	// /unload_lora_adapter work, and /v1/models lists the adapters.
+	// LoRAs are the initial adapters (--lora-paths), name to path.
+	EnableLoRA bool
+	LoRAs      map[string]string
+	// MemorySaver is --enable-memory-saver. Without it SGLang still
+	// answers /release_memory_occupation, releasing nothing (its memory
+	// saver adapter is a no-op); the fake records the calls all the same.
+	MemorySaver bool
 }
 
 // Server is the fake. Create it with New and serve Handler().
@@ -87,6 +96,17 @@ type Server struct {
 	healthHeld     atomic.Int64 // checks waiting for ReleaseHealth
 	healthChecks   atomic.Int64
 	activeStreams  atomic.Int64
+	// running counts generations in progress, streamed or not.
+	running atomic.Int64
+
+	// Management state, under mu.
+	loras    map[string]string // loaded LoRA adapters, name to path
+	released map[string]bool   // memory tags released
+	aborted  chan struct{}     // closed by /abort_request, then replaced
+	crash    string            // the first call that would have killed SGLang
+	// healthWhileReleased counts /health checks while memory was released.
+	healthWhileReleased atomic.Int64
+	modelInfoChecks     atomic.Int64
 }
 
 type healthConfig struct {
@@ -125,12 +145,18 @@ func New(o Options) *Server {
 		o.Events = DefaultEvents
 	}
 	s := &Server{
-		opts:    o,
-		mux:     http.NewServeMux(),
-		health:  healthConfig{Status: http.StatusOK, Delay: max(o.HealthDelay, 0)},
-		held:    make(chan struct{}),
-		gates:   map[string]chan struct{}{},
-		metrics: newSGLangMetrics(o.Model),
+		opts:     o,
+		mux:      http.NewServeMux(),
+		health:   healthConfig{Status: http.StatusOK, Delay: max(o.HealthDelay, 0)},
+		held:     make(chan struct{}),
+		gates:    map[string]chan struct{}{},
+		metrics:  newSGLangMetrics(o.Model),
+		loras:    map[string]string{},
+		released: map[string]bool{},
+		aborted:  make(chan struct{}),
+	}
+	for name, path := range o.LoRAs {
+		s.loras[name] = path
 	}
 	s.routes()
 	return s
@@ -263,8 +289,15 @@ func (s *Server) CloseIdle() {
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	cfg, held := s.health, s.held
+	cfg, held, released := s.health, s.held, len(s.released) > 0
 	s.mu.Unlock()
+	if released {
+		// SGLang's /health runs a one-token generation, which needs the
+		// weights; the fake fails it while they are released.
+		s.healthWhileReleased.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
 	s.healthInFlight.Add(1)
 	defer s.healthInFlight.Add(-1)
 	s.healthChecks.Add(1)

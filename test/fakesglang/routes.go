@@ -19,6 +19,7 @@ package fakesglang
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -45,7 +46,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /get_server_info", s.recorded(s.handleServerInfo))
 	m.HandleFunc("GET /server_info", s.recorded(s.handleServerInfo))
 	// Admin endpoints the proxy must not expose by default.
-	for _, p := range []string{"/flush_cache", "/start_profile", "/stop_profile"} {
+	for _, p := range []string{"/start_profile", "/stop_profile"} {
 		m.HandleFunc(p, s.recorded(plainOK(p)))
 	}
 	m.HandleFunc("POST /update_weights_from_disk", s.recorded(jsonOK(map[string]any{"success": true, "message": "ok", "num_paused_requests": 0})))
@@ -53,6 +54,7 @@ func (s *Server) routes() {
 		// FastAPI's 404 body.
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
 	}))
+	s.managementRoutes()
 	s.controlRoutes()
 }
 
@@ -110,14 +112,29 @@ func (s *Server) handleSetHealth(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// handleModels lists the model and, with --enable-lora, the loaded
+// adapters with the model as their parent, as SGLang's available_models does.
 func (s *Server) handleModels(w http.ResponseWriter, _ *http.Request, _ *Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"object": "list",
-		"data": []any{map[string]any{
-			"id": s.opts.Model, "object": "model", "created": time.Now().Unix(), "owned_by": "sglang",
-			"root": s.opts.Model, "parent": nil, "max_model_len": DefaultContextLen,
-		}},
-	})
+	now := time.Now().Unix()
+	data := []any{map[string]any{
+		"id": s.opts.Model, "object": "model", "created": now, "owned_by": "sglang",
+		"root": s.opts.Model, "parent": nil, "max_model_len": DefaultContextLen,
+	}}
+	if s.opts.EnableLoRA {
+		loras := s.LoRAs()
+		names := make([]string, 0, len(loras))
+		for n := range loras {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			data = append(data, map[string]any{
+				"id": n, "object": "model", "created": now, "owned_by": "sglang",
+				"root": loras[n], "parent": s.opts.Model, "max_model_len": nil,
+			})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
 }
 
 func (s *Server) handleServerInfo(w http.ResponseWriter, _ *http.Request, _ *Request) {

@@ -113,10 +113,27 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rec *Request, c 
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
+	abort := s.abortSignal()
 	for i, ev := range s.chunks(c) {
-		if i > 0 && !s.pause(r, gate, delay) {
-			s.update(rec, func(rec *Request) { rec.Canceled = true })
-			return ttft, false
+		if i > 0 {
+			switch s.pause(r, gate, delay, abort) {
+			case clientLeft:
+				s.update(rec, func(rec *Request) { rec.Canceled = true })
+				return ttft, false
+			case abortedByServer:
+				// SGLang ends an aborted request with finish_reason
+				// "abort" and the stream's [DONE].
+				choice := map[string]any{"index": 0, "text": "", "finish_reason": "abort", "logprobs": nil}
+				object := "text_completion"
+				if c.chat {
+					choice["delta"], object = map[string]any{}, "chat.completion.chunk"
+					delete(choice, "text")
+				}
+				fin := map[string]any{"id": c.id, "object": object, "created": c.created, "model": s.opts.Model, "choices": []any{choice}}
+				_, _ = w.Write(sseEvent(fin, false))
+				_, _ = w.Write(sseEvent(nil, false))
+				return ttft, false
+			}
 		}
 		if dieAfter > 0 && i == dieAfter {
 			// Drop the connection mid-stream, as a crashed server would.
@@ -138,16 +155,47 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rec *Request, c 
 	return ttft, true
 }
 
-// pause waits for the gate (if any) and the delay; false means the client left.
-func (s *Server) pause(r *http.Request, gate chan struct{}, delay time.Duration) bool {
+// What ended a pause between events.
+type pauseEnd int
+
+const (
+	resumed pauseEnd = iota
+	clientLeft
+	abortedByServer // /abort_request
+)
+
+// pause waits for the gate (if any) and the delay.
+func (s *Server) pause(r *http.Request, gate chan struct{}, delay time.Duration, abort <-chan struct{}) pauseEnd {
 	if gate != nil {
 		select {
 		case <-gate:
 		case <-r.Context().Done():
-			return false
+			return clientLeft
+		case <-abort:
+			return abortedByServer
 		}
 	}
-	return waitCtx(r.Context(), delay)
+	if delay <= 0 {
+		select {
+		case <-abort:
+			return abortedByServer
+		default:
+		}
+		if r.Context().Err() != nil {
+			return clientLeft
+		}
+		return resumed
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return resumed
+	case <-r.Context().Done():
+		return clientLeft
+	case <-abort:
+		return abortedByServer
+	}
 }
 
 func sseEvent(ev map[string]any, stamp bool) []byte {

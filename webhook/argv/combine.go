@@ -19,6 +19,7 @@ package argv
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -92,6 +93,66 @@ func (t *translation) finishLoRA() {
 	if a := t.st.maxCPULoras; a != nil {
 		t.attempt(func() { t.maxCPULoras(a, perBatch) }, *a)
 	}
+	t.loraShapes()
+}
+
+// xlateEnableLoRA keeps --enable-lora where it is and leaves the LoRA
+// limits SGLang also needs to loraShapes, once every flag is known.
+func xlateEnableLoRA(t *translation, a Arg) {
+	t.emit("--enable-lora")
+	t.st.enableLoRA = &a
+}
+
+// vLLM's LoRA defaults (vllm/config/lora.py LoRAConfig): max_lora_rank 16,
+// and no target_modules limit, so adapters may target any module the
+// model supports, which SGLang calls --lora-target-modules all.
+const (
+	vllmMaxLoRARank    = "16"
+	allLoRATargetsWord = "all"
+)
+
+// loraShapes: SGLang sizes its LoRA memory pool when it starts, from
+// --max-lora-rank and --lora-target-modules or, when they are not set,
+// from the adapters of --lora-paths; without either it refuses to start
+// ("When no initial --lora-paths is provided, you need to specify both
+// --max-lora-rank and --lora-target-modules", server_args.py
+// check_lora_server_args). vLLM needs neither: it takes adapters up to
+// rank 16 on any module. So when LoRA is on and SGLang has no initial
+// adapter, or adapters can be loaded at run time (whose shapes the initial
+// ones need not cover), the missing settings get vLLM's values: a guess
+// about the adapters to come, hence a warning.
+func (t *translation) loraShapes() {
+	a := t.st.enableLoRA
+	if a == nil {
+		return
+	}
+	emitted := func(flag string) bool {
+		return slices.ContainsFunc(t.out, func(e emission) bool { return e.flag == flag })
+	}
+	runtime := t.opts.RuntimeLoRAUpdating
+	if t.opts.Env != nil {
+		runtime = RuntimeLoRAUpdating(t.opts.Env[EnvRuntimeLoRAUpdating])
+	}
+	initial := emitted("--lora-paths")
+	var es []emission
+	if !initial || runtime {
+		if !emitted("--max-lora-rank") {
+			es = append(es, em("--max-lora-rank", vllmMaxLoRARank))
+		}
+		if !emitted("--lora-target-modules") {
+			es = append(es, em("--lora-target-modules", allLoRATargetsWord))
+		}
+	}
+	if len(es) == 0 {
+		return
+	}
+	why := "SGLang sizes its LoRA memory pool at start and refuses to start without --lora-paths unless it has both --max-lora-rank and --lora-target-modules"
+	if initial {
+		why = "adapters loaded at run time (" + EnvRuntimeLoRAUpdating + ") must fit the LoRA memory pool SGLang sizes at start, which it would otherwise size for the --lora-paths adapters only"
+	}
+	// Every supported release has these flags (webhook/sglang/data).
+	words := append([]string{"--enable-lora"}, t.emitAll(es...)...)
+	t.approximated(*a, why+"; vLLM takes adapters up to rank 16 on any module it supports, so SGLang gets that (a larger rank needs --max-lora-rank)", words...)
 }
 
 // maxLoras returns the --max-loras-per-batch it emitted, or 0.

@@ -302,9 +302,15 @@ var xlateGenerationConfig = withValue(func(t *translation, a Arg, v string) {
 	}
 })
 
+// xlateSleepMode: SGLang releases and resumes GPU memory with its memory
+// saver (/release_memory_occupation, /resume_memory_occupation), which
+// frees the weights without a copy unless --enable-weights-cpu-backup
+// keeps one in CPU memory, as vLLM's level-1 sleep does. The proxy serves
+// vLLM's /sleep, /wake_up and /is_sleeping on top of them when vLLM's dev
+// mode mounts those (docs/proxy.md).
 var xlateSleepMode = switchXlate(
-	emitsAs(Approximated, "SGLang's memory saver has other endpoints (/release_memory_occupation), which the proxy does not forward",
-		em("--enable-memory-saver")),
+	emitsAs(Approximated, "SGLang's memory saver releases GPU memory through its own endpoints; the proxy serves vLLM's /sleep (level 1), /wake_up and /is_sleeping with them where VLLM_SERVER_DEV_MODE mounts those, and the weights are kept in CPU memory as vLLM's level-1 sleep keeps them",
+		em("--enable-memory-saver"), em("--enable-weights-cpu-backup")),
 	isDefault("vLLM's default; "+whyNoEffect))
 
 var xlateModelImpl = withValue(func(t *translation, a Arg, v string) {

@@ -43,4 +43,9 @@ type Options struct {
 	// EnvNames are the names of the environment variables the container
 	// sets; VLLM_API_KEY there becomes --api-key $(VLLM_API_KEY).
 	EnvNames []string
+	// RuntimeLoRAUpdating: the container lets clients load LoRA adapters
+	// at run time (VLLM_ALLOW_RUNTIME_LORA_UPDATING, see
+	// RuntimeLoRAUpdating). With Env set (a command translated as it
+	// starts), Env decides.
+	RuntimeLoRAUpdating bool
 }

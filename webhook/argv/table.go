@@ -149,7 +149,7 @@ var vllmTable = []rule{
 	drop("--pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").asDict(),
 	xlate("--generation-config", oneValue, xlateGenerationConfig).why("auto: nothing; vllm: --sampling-defaults openai; a folder dropped (unsafe)"),
 	reject("--override-generation-config", oneValue, "SGLang cannot override the model's default sampling parameters; results would change silently").asDict(),
-	xlate("--enable-sleep-mode", switchArg, xlateSleepMode).neg().why("--enable-memory-saver (approximated: other endpoints)"),
+	xlate("--enable-sleep-mode", switchArg, xlateSleepMode).neg().why("--enable-memory-saver --enable-weights-cpu-backup (approximated: the proxy serves vLLM's level-1 /sleep with them)"),
 	xlate("--model-impl", oneValue, xlateModelImpl).why("vllm: --model-impl sglang; transformers kept; terratorch dropped (unsafe)"),
 	drop("--override-attention-dtype", oneValue, "SGLang has no attention dtype override"),
 	reject("--logits-processors", manyValues, whyPlugin),
@@ -293,7 +293,8 @@ var vllmTable = []rule{
 	tuning("--mm-device-do-normalize", switchArg, whyTuning).neg(),
 
 	// LoRAConfig
-	same("--enable-lora", switchArg).neg(),
+	xlate("--enable-lora", switchArg, switchXlate(xlateEnableLoRA, isDefault("vLLM's default; "+whyNoEffect))).neg().
+		why("--enable-lora; with no initial adapter, or runtime loading, also --max-lora-rank 16 and --lora-target-modules all (vLLM's limits)"),
 	xlate("--max-loras", oneValue, recordArg(func(s *state) **Arg { return &s.maxLoras })).why("--max-loras-per-batch N+1 (SGLang counts the base model)"),
 	same("--max-lora-rank", oneValue),
 	tuning("--lora-dtype", oneValue, "SGLang runs adapters in the model's dtype"),

@@ -102,6 +102,7 @@ type state struct {
 	portOpaque      bool
 	portToken       token
 	tp              int
+	enableLoRA      *Arg
 	maxLoras        *Arg
 	maxCPULoras     *Arg
 	spec            specState

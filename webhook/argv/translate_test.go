@@ -211,6 +211,43 @@ func TestTranslate(t *testing.T) {
 			want:     [][]string{{"--enable-lora"}, {"--max-loras-per-batch", "5"}, {"--max-loaded-loras", "5"}},
 			findings: []wantFindingOf{{"--max-loras", Translated}, {"--max-cpu-loras", Approximated}},
 		},
+		"gives SGLang vLLM's LoRA limits when it has no initial adapter, which it needs to start": {
+			argv:     []string{"--enable-lora"},
+			want:     [][]string{{"--enable-lora"}, {"--max-lora-rank", "16"}, {"--lora-target-modules", "all"}},
+			findings: []wantFindingOf{{"--enable-lora", Approximated}},
+		},
+		"keeps the LoRA limits the command sets": {
+			argv:     []string{"--enable-lora", "--max-lora-rank", "64", "--lora-target-modules", "q_proj", "v_proj"},
+			want:     [][]string{{"--max-lora-rank", "64"}, {"--lora-target-modules", "q_proj", "v_proj"}},
+			absent:   []string{"--lora-paths"},
+			findings: []wantFindingOf{},
+		},
+		"lets SGLang size LoRA from the initial adapters when none load at run time": {
+			argv:   []string{"--enable-lora", "--lora-modules", "sql=/l/sql"},
+			want:   [][]string{{"--enable-lora"}, {"--lora-paths", "sql=/l/sql"}},
+			absent: []string{"--max-lora-rank", "--lora-target-modules"},
+		},
+		"sizes LoRA for adapters loaded at run time (VLLM_ALLOW_RUNTIME_LORA_UPDATING) despite initial ones": {
+			argv:     []string{"--enable-lora", "--lora-modules", "sql=/l/sql"},
+			opts:     Options{RuntimeLoRAUpdating: true},
+			want:     [][]string{{"--max-lora-rank", "16"}, {"--lora-target-modules", "all"}},
+			findings: []wantFindingOf{{"--enable-lora", Approximated}},
+		},
+		"reads VLLM_ALLOW_RUNTIME_LORA_UPDATING from the environment of a command translated as it starts": {
+			argv: []string{"--enable-lora", "--lora-modules", "sql=/l/sql"},
+			opts: Options{Env: map[string]string{"VLLM_ALLOW_RUNTIME_LORA_UPDATING": "True"}},
+			want: [][]string{{"--max-lora-rank", "16"}, {"--lora-target-modules", "all"}},
+		},
+		"emits no LoRA limits with LoRA off": {
+			argv:   []string{"--no-enable-lora"},
+			opts:   Options{RuntimeLoRAUpdating: true},
+			absent: []string{"--enable-lora", "--max-lora-rank", "--lora-target-modules"},
+		},
+		"keeps the weights in CPU memory in sleep mode, as vLLM's level-1 sleep does": {
+			argv:     []string{"--enable-sleep-mode"},
+			want:     [][]string{{"--enable-memory-saver"}, {"--enable-weights-cpu-backup"}},
+			findings: []wantFindingOf{{"--enable-sleep-mode", Approximated}},
+		},
 		"renames LoRA module JSON keys and keeps name=path": {
 			argv: []string{"--lora-modules", `{"name":"sql","path":"/l/sql","base_model_name":"m"}`, "chat=/l/chat"},
 			want: [][]string{{"--lora-paths", `{"lora_name":"sql","lora_path":"/l/sql"}`, "chat=/l/chat"}},

@@ -29,6 +29,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 )
 
 const (
@@ -80,7 +81,7 @@ func proxyStartupProbe(port int32) *corev1.Probe {
 // with restartPolicy Always, listening on the vLLM port (which it owns, name
 // included) and forwarding to SGLang on loopback. Its security context passes
 // Pod Security "restricted" whatever the pod sets.
-func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64, strip []string) corev1.Container {
+func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64, strip []string, apis managementAPIs) corev1.Container {
 	resources := &defaultProxyResources
 	if p.Resources != nil {
 		resources = p.Resources
@@ -90,7 +91,7 @@ func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.Containe
 		Image:                    image,
 		ImagePullPolicy:          p.ImagePullPolicy,
 		Command:                  []string{ProxyCommand},
-		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace, strip),
+		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace, strip, apis),
 		Ports:                    []corev1.ContainerPort{serving},
 		Resources:                *resources.DeepCopy(),
 		RestartPolicy:            ptr.To(corev1.ContainerRestartPolicyAlways),
@@ -118,8 +119,9 @@ func restrictedSecurityContext() *corev1.SecurityContext {
 // strip list too (stripParams decides it), empty when nothing is stripped.
 // The shutdown grace is the pod's termination grace period, or the API
 // server's default for it, so a pod rewritten before (the CLI) and after
-// (the webhook) the API server's defaulting gets the same flag.
-func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64, strip []string) []string {
+// (the webhook) the API server's defaulting gets the same flag. The
+// management endpoints are those the vLLM pod enabled (managementAPIs).
+func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64, strip []string, apis managementAPIs) []string {
 	h := &p.Health
 	args := []string{
 		"--listen=:" + strconv.Itoa(int(listen)),
@@ -139,7 +141,82 @@ func proxyArgs(p *v1alpha1.ProxySpec, listen, sglangPort int32, grace *int64, st
 	if p.MaxBodyBytes != nil {
 		args = append(args, "--max-body-bytes="+strconv.FormatInt(*p.MaxBodyBytes, 10))
 	}
+	args = append(args,
+		"--lora-api="+strconv.FormatBool(apis.lora),
+		"--sleep-api="+strconv.FormatBool(apis.sleep),
+		"--reset-prefix-cache-api="+strconv.FormatBool(apis.resetPrefixCache))
 	return append(args, fmt.Sprintf("--shutdown-grace=%ds", ptr.Deref(grace, DefaultShutdownGrace)))
+}
+
+// managementAPIs are the vLLM management endpoints the proxy serves: those
+// the vLLM pod mounted (vLLM mounts them only when asked, and they are
+// meant for development; docs/proxy.md):
+//   - lora: POST /v1/load_lora_adapter and /v1/unload_lora_adapter, which
+//     VLLM_ALLOW_RUNTIME_LORA_UPDATING mounts;
+//   - sleep: /sleep, /wake_up, /is_sleeping, which VLLM_SERVER_DEV_MODE
+//     mounts and --enable-sleep-mode makes work (the flag SGLang's memory
+//     saver comes from);
+//   - resetPrefixCache: POST /reset_prefix_cache, which VLLM_SERVER_DEV_MODE
+//     mounts.
+type managementAPIs struct {
+	lora, sleep, resetPrefixCache bool
+}
+
+// managementAPIsOf reads the vLLM container's environment and command.
+// What cannot be read at admission counts as off, so the proxy never
+// exposes an endpoint vLLM might not have had: a switch whose value comes
+// from a Secret, ConfigMap or field (valueFrom) or refers to another
+// variable, one set through envFrom (not seen), and, for a command
+// translated at start, --enable-sleep-mode. The notes say which endpoint
+// stays off and why.
+func managementAPIsOf(c *corev1.Container, inv *argv.Invocation, atStart bool) (apis managementAPIs, notes []string) {
+	lora, loraKnown := envSwitch(c.Env, argv.EnvRuntimeLoRAUpdating, argv.RuntimeLoRAUpdating)
+	dev, devKnown := envSwitch(c.Env, argv.EnvServerDevMode, argv.ServerDevMode)
+	apis.lora, apis.resetPrefixCache = lora, dev
+	if dev {
+		apis.sleep = !atStart && sleepModeOn(inv)
+		if atStart {
+			notes = append(notes, argv.EnvServerDevMode+" is on, but vLLM's /sleep, /wake_up and /is_sleeping are not served: "+
+				"they need --enable-sleep-mode, and the command is only read when the container starts")
+		}
+	}
+	unknown := func(name, what string) string {
+		return fmt.Sprintf("%s is only known at run time, so the proxy does not serve %s (an endpoint vLLM may not have had)", name, what)
+	}
+	if !loraKnown {
+		notes = append(notes, unknown(argv.EnvRuntimeLoRAUpdating, "/v1/load_lora_adapter and /v1/unload_lora_adapter"))
+	}
+	if !devKnown {
+		notes = append(notes, unknown(argv.EnvServerDevMode, "/sleep, /wake_up, /is_sleeping and /reset_prefix_cache"))
+	}
+	return apis, notes
+}
+
+// envSwitch reads the last value the container's env gives name (the
+// kubelet keeps the last) with vLLM's reading of it; known is false when
+// that value is only known at run time.
+func envSwitch(env []corev1.EnvVar, name string, read func(string) bool) (on, known bool) {
+	on, known = false, true
+	for _, e := range env {
+		if e.Name != name {
+			continue
+		}
+		if e.ValueFrom != nil || strings.Contains(e.Value, "$(") {
+			on, known = false, false
+			continue
+		}
+		on, known = read(e.Value), true
+	}
+	return on, known
+}
+
+// sleepModeOn reports whether vLLM's last --enable-sleep-mode is on.
+func sleepModeOn(inv *argv.Invocation) bool {
+	if inv == nil {
+		return false
+	}
+	a, ok := inv.Flag("--enable-sleep-mode")
+	return ok && !a.Negated
 }
 
 // mistralToolCallParser is SGLang's --tool-call-parser for Mistral models,

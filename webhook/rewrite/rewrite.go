@@ -102,6 +102,8 @@ type plan struct {
 	sglangArgs []string
 	// atStart: the command is translated when it starts, by the launcher.
 	atStart bool
+	// apis are the management endpoints the proxy serves.
+	apis managementAPIs
 }
 
 // planRewrite decides what to do with the vLLM container screen found: it
@@ -144,6 +146,9 @@ func planRewrite(spec *corev1.PodSpec, f vllmContainer, profile *v1alpha1.SGLang
 	if release.Warning != "" {
 		report.Notes = append(report.Notes, release.Warning)
 	}
+	var apiNotes []string
+	p.apis, apiNotes = managementAPIsOf(c, inv.Invocation, atStart)
+	report.Notes = append(report.Notes, apiNotes...)
 	if atStart {
 		if p.command, p.args, err = inv.Route(LauncherWords(sglangHost, p.sglangPort)); err != nil {
 			return nil, nil, fmt.Errorf("routing container %q through the launcher: %w", c.Name, err)
@@ -154,7 +159,7 @@ func planRewrite(spec *corev1.PodSpec, f vllmContainer, profile *v1alpha1.SGLang
 	}
 	res, err := argv.Translate(inv.Invocation, argv.Options{
 		Policy: profilepkg.ArgvPolicy(&profile.Args), Host: sglangHost, Port: p.sglangPort, EnvNames: envNames(c.Env), Release: release.Catalog,
-		ROCm: ROCm(&profile.GPU),
+		ROCm: ROCm(&profile.GPU), RuntimeLoRAUpdating: p.apis.lora,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("translating container %q: %w", c.Name, err)
@@ -240,7 +245,7 @@ func (p *plan) apply(meta *metav1.ObjectMeta, spec *corev1.PodSpec, profile *v1a
 		report.Notes = append(report.Notes, stripNote)
 	}
 	spec.InitContainers = append(spec.InitContainers,
-		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds, strip))
+		proxyContainer(&profile.Proxy, proxyImage, serving, p.sglangPort, spec.TerminationGracePeriodSeconds, strip, p.apis))
 	status.InjectedContainers = append(status.InjectedContainers, v1alpha1.ProxyContainerName)
 
 	if meta.Annotations[annotationDefaultContainer] == "" {

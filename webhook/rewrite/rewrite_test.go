@@ -244,7 +244,8 @@ func TestRewriteProxy(t *testing.T) {
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health",
 				"--health-interval=5s", "--health-timeout=3s", "--health-fall=3", "--health-rise=2",
-				"--metrics-mode=translate", "--fix-tool-schemas=true", "--strip-params=", "--shutdown-grace=30s"}
+				"--metrics-mode=translate", "--fix-tool-schemas=true", "--strip-params=",
+				"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false", "--shutdown-grace=30s"}
 			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
 				t.Errorf("proxy args (-want +got):\n%s", diff)
 			}
@@ -265,7 +266,8 @@ func TestRewriteProxy(t *testing.T) {
 			want := []string{"--listen=:8000", "--upstream=http://127.0.0.1:8001", "--health-path=/health_generate",
 				"--health-interval=1m30s", "--health-timeout=500ms", "--health-fall=5", "--health-rise=1",
 				"--metrics-mode=passthrough", "--fix-tool-schemas=false", "--strip-params=logprobs,guided_json",
-				"--allow-path=/flush_cache", "--allow-path=/get_server_info", "--max-body-bytes=1048576", "--shutdown-grace=90s"}
+				"--allow-path=/flush_cache", "--allow-path=/get_server_info", "--max-body-bytes=1048576",
+				"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false", "--shutdown-grace=90s"}
 			if diff := cmp.Diff(want, proxyOf(t, pod).Args); diff != "" {
 				t.Errorf("proxy args (-want +got):\n%s", diff)
 			}
@@ -308,6 +310,112 @@ func TestRewriteProxy(t *testing.T) {
 			}
 		},
 	}})
+}
+
+// TestRewriteManagementAPIs: the proxy serves vLLM's management endpoints
+// where the vLLM pod mounted them (its env and, for sleep, its command),
+// and never where that cannot be read at admission.
+func TestRewriteManagementAPIs(t *testing.T) {
+	env := func(vars ...corev1.EnvVar) func(*corev1.Pod) {
+		return func(p *corev1.Pod) { vllmOf(p).Env = append(vllmOf(p).Env, vars...) }
+	}
+	v := func(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
+	sleepFlag := func(p *corev1.Pod) { vllmOf(p).Command = append(vllmOf(p).Command, "--enable-sleep-mode") }
+	atStart := func(p *corev1.Pod) {
+		c := vllmOf(p)
+		c.Command = []string{"/bin/bash", "-c", `eval "exec vllm serve /mnt/models --port 8000 --enable-sleep-mode ${VLLM_ADDITIONAL_ARGS} $@"`, "--"}
+	}
+	both := func(fs ...func(*corev1.Pod)) func(*corev1.Pod) {
+		return func(p *corev1.Pod) {
+			for _, f := range fs {
+				f(p)
+			}
+		}
+	}
+	tests := []struct {
+		name     string
+		pod      func(*corev1.Pod)
+		want     []string // the three flags
+		wantNote string   // substring of a note; empty: no note about them
+	}{
+		{"serves none without vLLM's switches", nil,
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false"}, ""},
+		{"serves the LoRA endpoints where VLLM_ALLOW_RUNTIME_LORA_UPDATING is on (read as vLLM reads it)",
+			env(v("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "True")),
+			[]string{"--lora-api=true", "--sleep-api=false", "--reset-prefix-cache-api=false"}, ""},
+		{"does not serve them where it is off, the last value counting",
+			env(v("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "1"), v("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "0")),
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false"}, ""},
+		{"serves /reset_prefix_cache where VLLM_SERVER_DEV_MODE is on, and no sleep without --enable-sleep-mode",
+			env(v("VLLM_SERVER_DEV_MODE", "1")),
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=true"}, ""},
+		{"serves the sleep endpoints where dev mode is on and vLLM runs with --enable-sleep-mode",
+			both(env(v("VLLM_SERVER_DEV_MODE", "1")), sleepFlag),
+			[]string{"--lora-api=false", "--sleep-api=true", "--reset-prefix-cache-api=true"}, ""},
+		{"does not serve them with --enable-sleep-mode alone: vLLM mounts them in dev mode only", sleepFlag,
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false"}, ""},
+		{"reads VLLM_SERVER_DEV_MODE as vLLM's int(): true is not on", both(env(v("VLLM_SERVER_DEV_MODE", "true")), sleepFlag),
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false"}, ""},
+		{"serves nothing from a switch only known at run time, and says so",
+			env(corev1.EnvVar{Name: "VLLM_ALLOW_RUNTIME_LORA_UPDATING", ValueFrom: &corev1.EnvVarSource{ConfigMapKeyRef: &corev1.ConfigMapKeySelector{Key: "lora"}}}),
+			[]string{"--lora-api=false", "--sleep-api=false", "--reset-prefix-cache-api=false"},
+			"VLLM_ALLOW_RUNTIME_LORA_UPDATING is only known at run time, so the proxy does not serve /v1/load_lora_adapter"},
+		{"serves no sleep endpoints for a command translated at start, saying why, but serves what the env decides",
+			both(env(v("VLLM_SERVER_DEV_MODE", "1"), v("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "true")), atStart),
+			[]string{"--lora-api=true", "--sleep-api=false", "--reset-prefix-cache-api=true"},
+			"they need --enable-sleep-mode, and the command is only read when the container starts"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pod := testPod()
+			if tc.pod != nil {
+				tc.pod(pod)
+			}
+			r := mustRewrite(t, pod, testProfile())
+			args := proxyOf(t, pod).Args
+			var got []string
+			for _, a := range args {
+				for _, f := range []string{"--lora-api=", "--sleep-api=", "--reset-prefix-cache-api="} {
+					if strings.HasPrefix(a, f) {
+						got = append(got, a)
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("management flags (-want +got):\n%s", diff)
+			}
+			var notes []string
+			for _, n := range r.Notes {
+				if strings.Contains(n, "VLLM_SERVER_DEV_MODE") || strings.Contains(n, "VLLM_ALLOW_RUNTIME_LORA_UPDATING") {
+					notes = append(notes, n)
+				}
+			}
+			switch {
+			case tc.wantNote == "" && len(notes) > 0:
+				t.Errorf("notes %q, want none about the management endpoints", notes)
+			case tc.wantNote != "" && !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, tc.wantNote) }):
+				t.Errorf("notes %q, want one saying %q", r.Notes, tc.wantNote)
+			}
+		})
+	}
+}
+
+// TestRewriteLoRALimitsForRuntimeLoading: a pod that loads adapters at run
+// time gets vLLM's LoRA limits in SGLang's command even with initial
+// adapters, which alone would size SGLang's LoRA pool.
+func TestRewriteLoRALimitsForRuntimeLoading(t *testing.T) {
+	for _, runtime := range []bool{false, true} {
+		pod := testPod()
+		c := vllmOf(pod)
+		c.Command = append(c.Command, "--enable-lora", "--lora-modules", "sql=/l/sql")
+		if runtime {
+			c.Env = append(c.Env, corev1.EnvVar{Name: "VLLM_ALLOW_RUNTIME_LORA_UPDATING", Value: "true"})
+		}
+		mustRewrite(t, pod, testProfile())
+		if got := argAfter(vllmOf(pod).Args, "--max-lora-rank"); (got == "16") != runtime {
+			t.Errorf("runtime loading %v: --max-lora-rank %q in %q", runtime, got, vllmOf(pod).Args)
+		}
+	}
 }
 
 func TestRewriteProbes(t *testing.T) {

@@ -188,6 +188,14 @@ func checkProxyArgs(t *testing.T, kind any, pt *corev1.PodTemplateSpec, px *v1al
 	} else {
 		want.StripParams = got.StripParams
 	}
+	// The management endpoints follow the vLLM pod (its env and command),
+	// checked in the rewrite's own tests. Here: spelled out, always.
+	for _, flag := range []string{"lora-api", "sleep-api", "reset-prefix-cache-api"} {
+		if !fs.Changed(flag) {
+			t.Errorf("%s: the rewrite leaves --%s to the proxy's default", kind, flag)
+		}
+	}
+	want.LoRAAPI, want.SleepAPI, want.ResetPrefixCacheAPI = got.LoRAAPI, got.SleepAPI, got.ResetPrefixCacheAPI
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("%s: the proxy reads the rewrite's arguments as (-meant +read):\n%s\nargs: %q", kind, diff, c.Args)
 	}

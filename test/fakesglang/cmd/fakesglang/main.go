@@ -76,6 +76,9 @@ func run(argv []string) error {
 		ReasoningParser: args.ReasoningParser,
 		// 422 as FastAPI answers validation errors by default.
 		FastAPIValidation: os.Getenv("FAKESGLANG_FASTAPI_VALIDATION") == "true",
+		EnableLoRA:        args.EnableLoRA,
+		LoRAs:             args.InitialLoRAs(),
+		MemorySaver:       args.MemorySaver,
 	}
 	if n, err := strconv.Atoi(os.Getenv("FAKESGLANG_EVENTS")); err == nil {
 		opts.Events = n
