@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -268,6 +269,29 @@ var sglangReadsCases = map[string]rewriteCase{
 	},
 	"refuses a second byte order mark": {
 		path: chat, in: "\xef\xbb\xbf\xef\xbb\xbf{\"logprobs\":true}", reject: BodyField,
+	},
+
+	// Bounds on what the filter holds in memory.
+	"refuses a body of more than 65536 members": {
+		path: chat, in: `{"model":"m"` + strings.Repeat(`,"a":1`, maxMembers) + `}`, reject: BodyField,
+	},
+	"reads a body of 65536 members": {
+		path: chat, in: `{"logprobs":true` + strings.Repeat(`,"a":1`, maxMembers-1) + `}`,
+		out: `{` + strings.Repeat(`"a":1,`, maxMembers-2) + `"a":1}`, changes: []string{"stripped=logprobs"},
+	},
+	"refuses to merge into a chat_template_kwargs of more than 65536 members": {
+		path: chat, in: `{"documents":[],"chat_template_kwargs":{"k":0` + strings.Repeat(`,"a":1`, maxMembers) + `}}`, reject: BodyField,
+	},
+	"leaves tools that need more than 16384 repairs unrepaired, for SGLang to judge": {
+		path: chat, in: `{"tools":[` + strings.Repeat(`{"function":{"parameters":[]}},`, maxRepairs) + `{"function":{}}]}`,
+	},
+	"repairs tools that need 16384 repairs": {
+		path: chat, in: `{"tools":[` + strings.Repeat(`{"function":{"parameters":{"required":0}}},`, maxRepairs-1) + `{"function":{}}]}`,
+		out: `{"tools":[` + strings.Repeat(`{"function":{"parameters":{}}},`, maxRepairs-1) + `{"function":{"parameters":{"type":"object","properties":{}}}}]}`,
+		changes: append(slices.Repeat([]string{"repaired=required"}, maxRepairs-1), "repaired=parameters"),
+	},
+	"leaves tools it cannot hold unrepaired, for SGLang to judge": {
+		path: chat, in: `{"tools":[{"function":{"parameters":{"properties":[]` + strings.Repeat(`,"a":1`, maxMembers) + `}}}]}`,
 	},
 
 	// The last of two members of the same name counts.

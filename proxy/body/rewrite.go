@@ -19,6 +19,7 @@ package body
 import (
 	"context"
 	"strings"
+	"sync"
 )
 
 // Paths whose bodies [Rewrite] filters.
@@ -79,8 +80,12 @@ func RewriteContext(ctx context.Context, path string, raw []byte, o Options) (ou
 		}
 		return raw, nil, &RejectError{Field: BodyField, Reason: "must be a JSON object"}
 	}
-	var buf [32]member
-	ms, end, ok := scanObject(b, start, buf[:0])
+	mp := memberBufs.Get().(*[]member)
+	ms, end, ok := scanObject(b, start, (*mp)[:0])
+	defer putMembers(mp, ms)
+	if !ok && len(ms) == maxMembers {
+		return raw, nil, unreadableBody(errManyMembers)
+	}
 	if !ok || skipSpace(b, end) != len(b) {
 		if bad := validate(b, c); bad != nil || c.err != nil {
 			return raw, nil, c.orReject(bad)
@@ -89,8 +94,9 @@ func RewriteContext(ctx context.Context, path string, raw []byte, o Options) (ou
 	}
 	var watchBuf [16]int
 	watched, shadowed := watchMembers(b, ms, o, watchBuf[:0])
-	// A first look that allocates nothing (buf stays on the stack) decides
-	// whether there is anything to do; most bodies need nothing.
+	// A first look that allocates nothing (the members go to a pooled
+	// slice) decides whether there is anything to do; most bodies need
+	// nothing.
 	var fixes []toolFix
 	work := false
 	for i := range ms {
@@ -118,9 +124,9 @@ func RewriteContext(ctx context.Context, path string, raw []byte, o Options) (ou
 	if !work {
 		return raw, nil, nil
 	}
-	r := rewriter{b: b, ep: ep, ms: append([]member(nil), ms...), watched: append([]int(nil), watched...), shadowed: shadowed, c: cv}
-	r.run(o, fixes)
-	if c.err = r.c.err; c.err != nil {
+	r := rewriter{b: b, ep: ep, ms: ms, watched: append([]int(nil), watched...), shadowed: shadowed}
+	r.run(o, fixes, c)
+	if c.err != nil {
 		return raw, nil, c.err
 	}
 	if r.reject == nil && r.ed.empty() {
@@ -188,6 +194,22 @@ func watchMembers(b []byte, ms []member, o Options, buf []int) (watched []int, s
 	return watched, shadowed
 }
 
+// memberBufs keeps the slices the top-level members are read into, so
+// that reading a body allocates nothing.
+var memberBufs = sync.Pool{New: func() any { s := make([]member, 0, 32); return &s }}
+
+// maxPooledMembers bounds the slices kept in memberBufs.
+const maxPooledMembers = 1024
+
+func putMembers(p *[]member, ms []member) {
+	if cap(ms) > maxPooledMembers {
+		return
+	}
+	clear(ms) // drop the decoded keys
+	*p = ms[:0]
+	memberBufs.Put(p)
+}
+
 func unreadableBody(u *unreadable) *RejectError {
 	return &RejectError{Field: BodyField, Reason: "is not a JSON object that SGLang reads: " + u.reason()}
 }
@@ -249,7 +271,6 @@ type rewriter struct {
 	ms       []member
 	watched  []int     // members with watched names (watchMembers), ascending
 	shadowed []bool    // members a later one of the same name shadows; nil for none
-	c        canceller // a copy, which keeps the caller's off the heap
 	ed       objectEdit
 	changes  []Change
 	reject   *RejectError
@@ -315,10 +336,10 @@ type toolFix struct {
 // counts reports whether member i is the one of its name that Python keeps.
 func (r *rewriter) counts(i int) bool { return r.shadowed == nil || !r.shadowed[i] }
 
-func (r *rewriter) run(o Options, fixes []toolFix) {
+func (r *rewriter) run(o Options, fixes []toolFix, c *canceller) {
 	rules := rulesByEndpoint[r.ep]
 	for i := range r.ms {
-		if i%cancelCheckMembers == cancelCheckMembers-1 && r.c.stop() {
+		if i%cancelCheckMembers == cancelCheckMembers-1 && c.stop() {
 			return
 		}
 		if !r.counts(i) {

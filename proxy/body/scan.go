@@ -193,15 +193,30 @@ func skipComposite(b []byte, i int) int {
 	return -1
 }
 
+// maxMembers bounds the members of an object the filter reads (the top
+// level, chat_template_kwargs, structured_outputs, a response_format, the
+// objects of a tool schema walk, together): the filter holds them in
+// memory, about 56 bytes each, and refuses a larger body rather than hold
+// tens of times its size. A request has a few dozen.
+const maxMembers = 1 << 16
+
+// errManyMembers is the refusal of a body with an object over maxMembers.
+var errManyMembers = &unreadable{what: "an object of more than " + itoa(maxMembers) + " members", at: -1}
+
 // scanObject appends the members of the object starting at b[i] (a '{') to
 // dst and returns them with the offset after the closing brace; ok is false
-// when the object is malformed.
+// when the object is malformed, or has more than maxMembers members (then
+// len(ms)-len(dst) is maxMembers).
 func scanObject(b []byte, i int, dst []member) (ms []member, end int, ok bool) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return dst, i + 1, true
 	}
+	limit := len(dst) + maxMembers
 	for i < len(b) && b[i] == '"' {
+		if len(dst) == limit {
+			return dst, 0, false
+		}
 		m := member{keyStart: i}
 		if m.keyEnd = skipString(b, i); m.keyEnd < 0 {
 			return dst, 0, false

@@ -52,6 +52,12 @@ const emptyParameters = `{"type":"object","properties":{}}`
 // refuses them with its own error).
 const maxSchemaDepth = 64
 
+// maxRepairs bounds the repairs (counted before a later member of the same
+// name voids some) of one tools array: each costs a few hundred bytes of
+// bookkeeping. Tools that need more are left as sent, for SGLang to judge.
+// Real ones need a handful.
+const maxRepairs = 1 << 14
+
 // maxDetailPath and maxDetailKey bound the JSON path a repair's
 // Change.Detail spells out, and each key in it: keys are the client's and
 // may be long, and one key may be on the path of many repairs.
@@ -191,7 +197,11 @@ func (f *schemaFixer) apply(s, e int) ([]byte, []Change) {
 			changes = append(changes, ch.Change)
 		}
 	}
-	return splice(nil, f.b, s, e, reps), changes
+	size := e - s
+	for _, r := range reps {
+		size += len(r.val) - (r.end - r.start)
+	}
+	return splice(make([]byte, 0, size), f.b, s, e, reps), changes
 }
 
 // pathSeg is one step of a JSON path: a literal such as ".function", an
@@ -331,6 +341,9 @@ func (f *schemaFixer) nextMember(i int) (m member, ok bool, bad bool) {
 func (f *schemaFixer) afterValue(m member, valEnd int) (next int, end int) {
 	if valEnd < 0 {
 		return -1, 0
+	}
+	if len(f.ms) >= maxMembers || len(f.edits) > maxRepairs {
+		return -1, 0 // not repaired: SGLang refuses what it refuses
 	}
 	m.valEnd = valEnd
 	f.ms = append(f.ms, m)

@@ -71,7 +71,9 @@ func (r *rewriter) finishKwargs() {
 	if j >= 0 {
 		switch v := r.ms[j].value(r.b); {
 		case isObject(v):
-			existing, _, _ = scanObject(r.b, r.ms[j].valStart, nil)
+			if existing = r.object(j); existing == nil {
+				return
+			}
 		case !isNull(v):
 			return // SGLang refuses a malformed chat_template_kwargs itself
 		}
@@ -175,7 +177,7 @@ func translateStructuredOutputs(r *rewriter, rule *fieldRule, i int) {
 		r.refuse(rule.Field, "must be an object")
 		return
 	}
-	ms, _, _ := scanObject(r.b, r.ms[i].valStart, nil)
+	ms := r.object(i)
 	// Of constraints of the same name the last counts. Options are only
 	// named in the change's detail, and any copy set makes one (SGLang
 	// ignores structured_outputs either way).
@@ -335,7 +337,10 @@ func structuralTag(v []byte) (val []byte, bad string) {
 	if !ok {
 		return nil, "must be a structural tag object, or a string holding one"
 	}
-	ms, _, _ := scanObject(obj, 0, nil)
+	ms, _, ok := scanObject(obj, 0, nil)
+	if !ok && len(ms) == maxMembers {
+		return nil, "has more than " + itoa(maxMembers) + " members"
+	}
 	if j := lastNamed(obj, ms, "type"); j >= 0 && string(ms[j].value(obj)) == `"structural_tag"` {
 		return obj, ""
 	}
@@ -362,7 +367,7 @@ func (r *rewriter) checkConstraints() {
 			continue
 		}
 		for _, f := range constraintFields {
-			if m.is(r.b, f) && !(f == "response_format" && isTextFormat(r.b, m)) {
+			if m.is(r.b, f) && !(f == "response_format" && r.isTextFormat(j)) {
 				names = append(names, f)
 			}
 		}
@@ -372,14 +377,28 @@ func (r *rewriter) checkConstraints() {
 	}
 }
 
-// isTextFormat reports whether a response_format member asks for plain text.
-func isTextFormat(b []byte, m *member) bool {
-	if !isObject(m.value(b)) {
+// isTextFormat reports whether response_format member i asks for plain
+// text.
+func (r *rewriter) isTextFormat(i int) bool {
+	if !isObject(r.ms[i].value(r.b)) {
 		return false
 	}
-	ms, _, _ := scanObject(b, m.valStart, nil)
-	j := lastNamed(b, ms, "type")
-	return j >= 0 && string(ms[j].value(b)) == `"text"`
+	ms := r.object(i)
+	j := lastNamed(r.b, ms, "type")
+	return j >= 0 && string(ms[j].value(r.b)) == `"text"`
+}
+
+// object returns the members of member i's value, an object; nil, with the
+// body refused, when it has more than maxMembers.
+func (r *rewriter) object(i int) []member {
+	ms, _, ok := scanObject(r.b, r.ms[i].valStart, nil)
+	if !ok && len(ms) == maxMembers {
+		if r.reject == nil || r.reject.Field != BodyField {
+			r.reject = unreadableBody(errManyMembers)
+		}
+		return nil
+	}
+	return ms
 }
 
 // lastNamed returns the index of the last member named name (the one
