@@ -287,7 +287,7 @@ var sglangReadsCases = map[string]rewriteCase{
 	},
 	"repairs tools that need 16384 repairs": {
 		path: chat, in: `{"tools":[` + strings.Repeat(`{"function":{"parameters":{"required":0}}},`, maxRepairs-1) + `{"function":{}}]}`,
-		out: `{"tools":[` + strings.Repeat(`{"function":{"parameters":{}}},`, maxRepairs-1) + `{"function":{"parameters":{"type":"object","properties":{}}}}]}`,
+		out:     `{"tools":[` + strings.Repeat(`{"function":{"parameters":{}}},`, maxRepairs-1) + `{"function":{"parameters":{"type":"object","properties":{}}}}]}`,
 		changes: append(slices.Repeat([]string{"repaired=required"}, maxRepairs-1), "repaired=parameters"),
 	},
 	"leaves tools it cannot hold unrepaired, for SGLang to judge": {

@@ -269,8 +269,8 @@ type rewriter struct {
 	b        []byte
 	ep       endpoint
 	ms       []member
-	watched  []int     // members with watched names (watchMembers), ascending
-	shadowed []bool    // members a later one of the same name shadows; nil for none
+	watched  []int  // members with watched names (watchMembers), ascending
+	shadowed []bool // members a later one of the same name shadows; nil for none
 	ed       objectEdit
 	changes  []Change
 	reject   *RejectError
