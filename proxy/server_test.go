@@ -94,9 +94,9 @@ func TestRouting(t *testing.T) {
 			method: "POST", path: "/v1/chat/completions", body: "{ \"model\" : \"fake/model\",\n \"messages\":[] , \"n\":1.0 }",
 			wantCode: 200, wantUpstream: "/v1/chat/completions", wantSent: "{ \"model\" : \"fake/model\",\n \"messages\":[] , \"n\":1.0 }",
 		},
-		"forwards a body that is not JSON untouched": {
+		"refuses a body that is not JSON with vLLM's 400, sending nothing (the filter fails closed)": {
 			method: "POST", path: "/v1/chat/completions", body: "not json", wantCode: 400,
-			wantUpstream: "/v1/chat/completions", wantSent: "not json",
+			wantBody: `{"error":{"message":"body: is not a JSON object that SGLang reads: invalid JSON value at byte 0","type":"BadRequestError","param":null,"code":400}}`,
 		},
 		"with an empty --strip-params, logprobs reach SGLang (whose mistral tool-call parser rejects them on a tool call)": {
 			options: func(o *Options) { o.StripParams = nil },

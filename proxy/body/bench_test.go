@@ -18,6 +18,7 @@ package body
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -61,7 +62,8 @@ func BenchmarkRewrite(b *testing.B) {
 // a body with encoding/json's, on the 200 KB prompt.
 func BenchmarkValidate(b *testing.B) {
 	body := bigPrompt("")
-	for name, valid := range map[string]func([]byte) bool{"validJSON": validJSON, "json.Valid": json.Valid} {
+	validJSON := func(b []byte) bool { return validate(b, nil) == nil }
+	for name, valid := range map[string]func([]byte) bool{"validate": validJSON, "json.Valid": json.Valid} {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
@@ -98,5 +100,82 @@ func BenchmarkResponse(b *testing.B) {
 				Response(chat, d)
 			}
 		})
+	}
+}
+
+// scalingBodies are request bodies built from n repeats of a part, for the
+// benchmarks of how the filter's cost grows with its input.
+var scalingBodies = []struct {
+	name string
+	body func(n int) []byte
+}{
+	// The same renamed field sent n times.
+	{"renames", func(n int) []byte {
+		return []byte(`{"model":"m","messages":[{"role":"user","content":"hi"}],` + strings.Repeat(`"request_id":"a",`, n) + `"max_tokens":1}`)
+	}},
+	// n distinct fields the filter leaves alone, and one it strips.
+	{"members", func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"model":"m","logprobs":true`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"x%d":%d`, i, i)
+		}
+		return []byte(b.String() + "}")
+	}},
+	// n keys spelled with escapes.
+	{"escaped-keys", func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"model":"m","logprobs":true`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"\u0078%d":%d`, i, i)
+		}
+		return []byte(b.String() + "}")
+	}},
+	// n tools, each with a schema nested 30 levels deep that needs a repair
+	// at the bottom.
+	{"deep-tools", func(n int) []byte {
+		schema := `{"type":"object","properties":[]}`
+		for range 30 {
+			schema = `{"type":"object","properties":{"p":` + schema + `}}`
+		}
+		return []byte(`{"model":"m","tools":[` + strings.Repeat(`{"type":"function","function":{"name":"f","parameters":`+schema+`}},`, n-1) +
+			`{"type":"function","function":{"name":"f","parameters":` + schema + `}}]}`)
+	}},
+	// documents moving into a chat_template_kwargs of n members.
+	{"template-kwargs", func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"model":"m","documents":[{"t":"d"}],"chat_template_kwargs":{"k":0`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"k%d":%d`, i, i)
+		}
+		return []byte(b.String() + "}}")
+	}},
+	// n members in a structured_outputs object (options without an SGLang
+	// equivalent) beside its constraint.
+	{"structured-outputs", func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"model":"m","structured_outputs":{"regex":"a+"`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"o%d":%d`, i, i)
+		}
+		return []byte(b.String() + "}}")
+	}},
+}
+
+// BenchmarkRewriteScaling measures the filter on bodies built from N and 8N
+// repeats of a part (scalingBodies). Linear work shows as a ratio of about
+// 8 between the two.
+func BenchmarkRewriteScaling(b *testing.B) {
+	for _, c := range scalingBodies {
+		for _, n := range []int{1000, 8000} {
+			body := c.body(n)
+			b.Run(fmt.Sprintf("%s/n=%d", c.name, n), func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					Rewrite(chat, body, defaults) //nolint:errcheck // some are refused
+				}
+			})
+		}
 	}
 }

@@ -19,10 +19,17 @@ limitations under the License.
 // into vLLM's error envelope.
 //
 // Everything here is pure: bytes in, bytes out, no I/O. The proxy calls
-// [Rewrite] on POST /v1/chat/completions and /v1/completions bodies, puts
+// [Rewrite] (or [RewriteContext], which stops when the request's context
+// ends) on POST /v1/chat/completions and /v1/completions bodies, puts
 // [HeaderValue] of the returned changes into the X-Vllm-To-Sglang-Modified
 // response header, counts them by [Change.Kind] and [Change.Field], and
 // passes upstream error bodies through [VLLMError].
+//
+// A body is read as SGLang reads it, with Python's json.loads (read.go):
+// UTF-16 and UTF-32 bodies, NaN and Infinity are read, and of two members of
+// the same name the last counts. A body that cannot be read so is refused
+// ([BodyField]) rather than forwarded unfiltered. Every operation takes time
+// linear in the size of the body.
 //
 // Bodies are edited in place at the byte level: members that need no change
 // are copied verbatim (key order, spacing and number spelling survive), and a

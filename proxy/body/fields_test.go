@@ -48,7 +48,7 @@ var fieldCases = map[string]rewriteCase{
 	},
 	"lets the vLLM field win over a no_stop_trim the client also sent": {
 		path: chat, in: `{"no_stop_trim":false,"include_stop_str_in_output":true}`, out: `{"no_stop_trim":true}`,
-		changes: []string{"stripped=no_stop_trim", "renamed=include_stop_str_in_output"},
+		changes: []string{"renamed=include_stop_str_in_output", "stripped=no_stop_trim"},
 	},
 
 	// spaces_between_special_tokens
@@ -340,7 +340,7 @@ var fieldCases = map[string]rewriteCase{
 	},
 	"renames request_id on completions, replacing a rid the client also sent": {
 		path: completions, in: `{"rid":"x","request_id":"abc"}`, out: `{"rid":"abc"}`,
-		changes: []string{"stripped=rid", "renamed=request_id"},
+		changes: []string{"renamed=request_id", "stripped=rid"},
 	},
 	"strips session_id, a stateful session in SGLang": {
 		path: chat, in: `{"session_id":"s1"}`, out: `{}`, changes: []string{"stripped=session_id"},

@@ -17,7 +17,9 @@ limitations under the License.
 package body
 
 import (
+	"context"
 	"strings"
+	"sync"
 )
 
 // Paths whose bodies [Rewrite] filters.
@@ -26,37 +28,92 @@ const (
 	CompletionsPath     = "/v1/completions"
 )
 
-// Rewrite filters a request body bound for path: it strips o.StripParams
-// (chat only), applies the field table (fields.go) and repairs tool schemas
-// (chat only, when o.FixToolSchemas is set). It returns raw itself and no
-// changes when nothing needs changing, when path is not filtered, or when
-// raw is not a valid JSON object (SGLang answers those itself). A non-nil error is a *RejectError:
-// the request asks for something SGLang cannot honour and dropping it would
-// silently change the result; answer it with
-// ErrorJSON(http.StatusBadRequest, err.Error(), "BadRequestError").
+// BodyField is the RejectError.Field of a body the filter refuses because
+// it cannot read it as SGLang would (read.go): not a JSON object, or not
+// JSON that Python's json module reads.
+const BodyField = "body"
+
+// Rewrite is RewriteContext without a context: it always runs to its end.
 func Rewrite(path string, raw []byte, o Options) (out []byte, changes []Change, err error) {
+	return RewriteContext(context.Background(), path, raw, o)
+}
+
+// RewriteContext filters a request body bound for path: it strips
+// o.StripParams (chat only), applies the field table (fields.go) and
+// repairs tool schemas (chat only, when o.FixToolSchemas is set). It reads
+// the body as SGLang does (read.go: Python's json.loads, the last of two
+// members of the same name counting), and returns raw itself and no
+// changes when nothing needs changing, when path is not filtered, or when
+// raw is empty.
+//
+// A non-nil error is either ctx's error, when ctx ended before the filter
+// did (it looks at ctx at bounded intervals of work, so a client that
+// leaves stops it soon), or a *RejectError, to be answered with
+// ErrorJSON(http.StatusBadRequest, err.Error(), "BadRequestError") and
+// nothing sent upstream:
+//   - Field is BodyField when the body cannot be read as SGLang would read
+//     it (not a JSON object, not JSON Python reads, nested deeper than the
+//     filter reads): forwarding it unfiltered could let SGLang see fields
+//     the filter should have removed (fail closed);
+//   - otherwise the request asks for something SGLang cannot honour and
+//     dropping it would silently change the result.
+//
+// Its time and memory are linear in len(raw).
+func RewriteContext(ctx context.Context, path string, raw []byte, o Options) (out []byte, changes []Change, err error) {
 	ep := endpointOf(path)
-	if ep == 0 {
+	if ep == 0 || len(raw) == 0 {
 		return raw, nil, nil
 	}
-	start := skipSpace(raw, 0)
-	if start >= len(raw) || raw[start] != '{' {
-		return raw, nil, nil
+	cv := canceller{ctx: ctx}
+	c := &cv
+	b, bad := decodeBody(raw, c)
+	if c.err != nil {
+		return raw, nil, c.err
 	}
-	var buf [32]member
-	ms, end, ok := scanObject(raw, start, buf[:0])
-	if !ok || skipSpace(raw, end) != len(raw) {
-		return raw, nil, nil
+	if bad != nil {
+		return raw, nil, unreadableBody(bad)
 	}
-	// A first look that allocates nothing (buf stays on the stack) decides
-	// whether there is anything to do; most bodies need nothing.
+	start := skipSpace(b, 0)
+	if start >= len(b) || b[start] != '{' {
+		if bad := validate(b, c); bad != nil || c.err != nil {
+			return raw, nil, c.orReject(bad)
+		}
+		return raw, nil, &RejectError{Field: BodyField, Reason: "must be a JSON object"}
+	}
+	mp := memberBufs.Get().(*[]member)
+	ms, end, ok := scanObject(b, start, (*mp)[:0])
+	defer putMembers(mp, ms)
+	if !ok && len(ms) == maxMembers {
+		return raw, nil, unreadableBody(errManyMembers)
+	}
+	if !ok || skipSpace(b, end) != len(b) {
+		if bad := validate(b, c); bad != nil || c.err != nil {
+			return raw, nil, c.orReject(bad)
+		}
+		return raw, nil, unreadableBody(&unreadable{what: "JSON the proxy cannot read", at: -1}) // not reached: valid JSON scans
+	}
+	var watchBuf [16]int
+	watched, shadowed := watchMembers(b, ms, o, watchBuf[:0])
+	// A first look that allocates nothing (the members go to a pooled
+	// slice) decides whether there is anything to do; most bodies need
+	// nothing.
 	var fixes []toolFix
 	work := false
 	for i := range ms {
-		switch classify(raw, ep, &ms[i], o) {
+		if i%cancelCheckMembers == cancelCheckMembers-1 && c.stop() {
+			return raw, nil, c.err
+		}
+		if shadowed != nil && shadowed[i] {
+			continue
+		}
+		switch classify(b, ep, &ms[i], o) {
 		case clsNone:
 		case clsTools:
-			if v, changes := repairTools(raw, ms[i].valStart, ms[i].valEnd); v != nil {
+			v, changes := repairTools(b, ms[i].valStart, ms[i].valEnd, c)
+			if c.err != nil {
+				return raw, nil, c.err
+			}
+			if v != nil {
 				fixes = append(fixes, toolFix{index: i, val: v, changes: changes})
 				work = true
 			}
@@ -67,23 +124,134 @@ func Rewrite(path string, raw []byte, o Options) (out []byte, changes []Change, 
 	if !work {
 		return raw, nil, nil
 	}
-	r := rewriter{b: raw, ep: ep, ms: append([]member(nil), ms...)}
-	r.run(o, fixes)
+	r := rewriter{b: b, ep: ep, ms: ms, watched: append([]int(nil), watched...), shadowed: shadowed}
+	r.run(o, fixes, c)
+	if c.err != nil {
+		return raw, nil, c.err
+	}
 	if r.reject == nil && r.ed.empty() {
 		return raw, nil, nil
 	}
-	// Only now, with something to do, pay for a full validation: a body that
-	// is not JSON goes to SGLang untouched, whatever it looks like.
-	if !validJSON(raw) {
-		return raw, nil, nil
+	// Only now, with something to do, pay for a full validation: a body
+	// that SGLang would not read is refused rather than changed.
+	if bad := validate(b, c); bad != nil || c.err != nil {
+		return raw, nil, c.orReject(bad)
 	}
 	if r.reject != nil {
 		return raw, nil, r.reject
 	}
-	out = make([]byte, 0, len(raw)+r.grow)
-	out = append(out, raw[:start]...)
-	out = renderObject(out, raw, start, end, r.ms, &r.ed)
-	return append(out, raw[end:]...), r.changes, nil
+	// Members that a later one of the same name shadows go: Python never
+	// reads them, and one could otherwise come back in place of a member
+	// the filter removed.
+	for i, s := range shadowed {
+		if s {
+			r.edit(i).drop = true
+		}
+	}
+	out = make([]byte, 0, len(b)+r.grow)
+	out = append(out, b[:start]...)
+	out = renderObject(out, b, start, end, r.ms, &r.ed)
+	return append(out, b[end:]...), r.changes, nil
+}
+
+// watchedNames are the top-level names the field table, the constraint
+// check and the tool repair read or write (the strip list adds its own):
+// the only ones whose copies the filter needs to tell apart.
+var watchedNames = func() map[string]bool {
+	m := map[string]bool{"tools": true, "chat_template_kwargs": true}
+	for _, r := range fieldTable {
+		m[r.Field] = true
+		if r.To != "" {
+			m[r.To] = true
+		}
+	}
+	for _, f := range constraintFields {
+		m[f] = true
+	}
+	return m
+}()
+
+// watchMembers returns the indexes of the members with watched names and,
+// by member, whether a later member of the same name shadows one (nil when
+// none does). Members with other names are never touched, so their copies
+// need no telling apart: the memory this takes does not grow with the
+// number of members.
+func watchMembers(b []byte, ms []member, o Options, buf []int) (watched []int, shadowed []bool) {
+	watched = buf
+	for i := range ms {
+		if watchedNames[string(ms[i].key(b))] || stripListed(b, &ms[i], o.StripParams) {
+			watched = append(watched, i)
+		}
+	}
+	for k, s := range shadowedAmong(b, ms, watched) {
+		if s {
+			if shadowed == nil {
+				shadowed = make([]bool, len(ms))
+			}
+			shadowed[watched[k]] = true
+		}
+	}
+	return watched, shadowed
+}
+
+// memberBufs keeps the slices the top-level members are read into, so
+// that reading a body allocates nothing.
+var memberBufs = sync.Pool{New: func() any { s := make([]member, 0, 32); return &s }}
+
+// maxPooledMembers bounds the slices kept in memberBufs.
+const maxPooledMembers = 1024
+
+func putMembers(p *[]member, ms []member) {
+	if cap(ms) > maxPooledMembers {
+		return
+	}
+	clear(ms) // drop the decoded keys
+	*p = ms[:0]
+	memberBufs.Put(p)
+}
+
+func unreadableBody(u *unreadable) *RejectError {
+	return &RejectError{Field: BodyField, Reason: "is not a JSON object that SGLang reads: " + u.reason()}
+}
+
+// Cancellation: the filter looks at the request's context every
+// cancelCheckBytes of a byte-by-byte pass, every cancelCheckMembers members
+// of the top-level object and every cancelCheckObjects objects of a tool
+// schema walk, so that it ends soon after the client has left.
+const (
+	cancelCheckBytes   = 256 << 10
+	cancelCheckMembers = 1024
+	cancelCheckObjects = 1024
+)
+
+// canceller says whether the filter must stop; the zero value and nil
+// never stop.
+type canceller struct {
+	ctx context.Context
+	err error // the context's error, once seen
+}
+
+// stop looks at the context and reports whether it has ended.
+func (c *canceller) stop() bool {
+	if c == nil || c.ctx == nil {
+		return false
+	}
+	if c.err == nil {
+		c.err = c.ctx.Err()
+	}
+	return c.err != nil
+}
+
+// stopped reports whether a look at the context found it ended.
+func (c *canceller) stopped() bool { return c != nil && c.err != nil }
+
+// orReject returns the context's error when it ended, else the refusal of
+// an unreadable body.
+func (c *canceller) orReject(bad *unreadable) error {
+	if c.stopped() {
+		return c.err
+	}
+	return unreadableBody(bad)
 }
 
 func endpointOf(path string) endpoint {
@@ -98,18 +266,23 @@ func endpointOf(path string) endpoint {
 
 // rewriter holds the plan for one body's top-level object.
 type rewriter struct {
-	b       []byte
-	ep      endpoint
-	ms      []member
-	ed      objectEdit
-	changes []Change
-	reject  *RejectError
-	grow    int // rough number of bytes the edits add
+	b        []byte
+	ep       endpoint
+	ms       []member
+	watched  []int  // members with watched names (watchMembers), ascending
+	shadowed []bool // members a later one of the same name shadows; nil for none
+	ed       objectEdit
+	changes  []Change
+	reject   *RejectError
+	grow     int // rough number of bytes the edits add
 
 	// Values moving into chat_template_kwargs: member index and the key.
 	kwargs []kwargMove
 	// Structured output constraints the translations produced.
 	produced []produced
+	// Members the filter gave a new name (renames, translations): any other
+	// member of that name goes once the plan is complete.
+	written []written
 }
 
 type kwargMove struct {
@@ -122,6 +295,12 @@ type produced struct {
 	index  int    // member that now carries the constraint
 	target string // SGLang field
 	source string // vLLM field
+}
+
+type written struct {
+	index int    // the member that now carries the name
+	name  string // the name
+	by    string // the vLLM field it came from
 }
 
 // class is what a top-level member needs.
@@ -154,9 +333,18 @@ type toolFix struct {
 	changes []Change
 }
 
-func (r *rewriter) run(o Options, fixes []toolFix) {
+// counts reports whether member i is the one of its name that Python keeps.
+func (r *rewriter) counts(i int) bool { return r.shadowed == nil || !r.shadowed[i] }
+
+func (r *rewriter) run(o Options, fixes []toolFix, c *canceller) {
 	rules := rulesByEndpoint[r.ep]
 	for i := range r.ms {
+		if i%cancelCheckMembers == cancelCheckMembers-1 && c.stop() {
+			return
+		}
+		if !r.counts(i) {
+			continue
+		}
 		m := &r.ms[i]
 		switch classify(r.b, r.ep, m, o) {
 		case clsStrip:
@@ -172,6 +360,7 @@ func (r *rewriter) run(o Options, fixes []toolFix) {
 	}
 	r.finishKwargs()
 	r.checkConstraints()
+	r.supersede()
 }
 
 func stripListed(b []byte, m *member, list []string) bool {
@@ -211,10 +400,11 @@ func (r *rewriter) refuse(field, reason string) {
 }
 
 // rename moves member i to key to. A member the client already sent under
-// that name loses: the client speaks vLLM, and vLLM would have ignored it.
+// that name loses (supersede): the client speaks vLLM, and vLLM would have
+// ignored it.
 func (r *rewriter) rename(i int, to string, c Change) {
-	r.supersede(to, c.Field)
 	r.edit(i).key = appendString(nil, to)
+	r.written = append(r.written, written{index: i, name: to, by: c.Field})
 	r.changes = append(r.changes, c)
 }
 
@@ -223,24 +413,31 @@ func (r *rewriter) replace(i int, to string, val []byte, c Change) {
 	e := r.edit(i)
 	e.key, e.val = appendString(nil, to), val
 	r.grow += len(val)
+	r.written = append(r.written, written{index: i, name: to, by: c.Field})
 	r.changes = append(r.changes, c)
 }
 
-// supersede drops members named name that a rename or translation replaces.
-func (r *rewriter) supersede(name, by string) {
-	for j := range r.ms {
-		if r.ms[j].is(r.b, name) && r.untouched(j) {
-			r.drop(j, Change{Kind: KindStripped, Field: name, Detail: "superseded by the vLLM field " + by})
+// supersede drops the members that carry a name the filter gave another
+// member, once every rule has run (checkConstraints sees them first).
+// Otherwise the client's member would stand beside the filter's, and
+// whichever came last would count.
+func (r *rewriter) supersede() {
+	for _, w := range r.written {
+		if j := r.find(w.name); j >= 0 && j != w.index {
+			r.drop(j, Change{Kind: KindStripped, Field: w.name, Detail: "superseded by the vLLM field " + w.by})
 		}
 	}
 }
 
-// find returns the index of the last member named name that no edit
-// touches (the one Python's json module would keep), or -1.
+// find returns the index of the member named name (a watched name) that
+// Python keeps, the last, if no edit touches it; else -1.
 func (r *rewriter) find(name string) int {
-	for j := len(r.ms) - 1; j >= 0; j-- {
-		if r.ms[j].is(r.b, name) && r.untouched(j) {
-			return j
+	for k := len(r.watched) - 1; k >= 0; k-- {
+		if j := r.watched[k]; r.ms[j].is(r.b, name) {
+			if r.untouched(j) {
+				return j
+			}
+			return -1
 		}
 	}
 	return -1
@@ -254,14 +451,18 @@ func (r *rewriter) untouched(j int) bool {
 	return !e.drop && e.key == nil && e.val == nil
 }
 
-// isUnset reports whether v is null or one of unset, comparing numbers by
-// value and ignoring whitespace inside short values ("[ ]" is "[]").
+// isUnset reports whether v is null or equal to one of unset (JSON values
+// that mean "not set" in vLLM) as Python compares them: numbers by value,
+// empty lists and objects whatever the whitespace inside ("[ ]" is "[]").
 func isUnset(v []byte, unset []string) bool {
 	if isNull(v) {
 		return true
 	}
 	for _, u := range unset {
-		if string(v) == u || sameNumber(v, u) || (len(v) < 16 && compact(v) == u) {
+		switch {
+		case string(v) == u, sameNumber(v, u):
+			return true
+		case (u == "[]" || u == "{}") && len(v) >= 2 && v[0] == u[0] && skipSpace(v, 1) == len(v)-1:
 			return true
 		}
 	}

@@ -18,38 +18,98 @@ package body
 
 import (
 	"bytes"
-	"encoding/json"
 )
 
 // The scanner below finds the boundaries of members and elements without
 // decoding or validating anything: that is what keeps the no-change path
-// cheap (a 200 KB prompt string is skipped with bytes.IndexByte). Rewrite
-// runs json.Valid over the whole body before it emits any change, so edits
-// are only ever made to valid JSON.
+// cheap (a 200 KB prompt string is skipped with bytes.IndexByte). It reads
+// every body that Python's json module reads (read.go) as that module
+// does, NaN and Infinity included; Rewrite validates the whole body before
+// it emits any change, so edits are only ever made to bodies SGLang reads.
 
 // member is one "key": value pair of an object, as offsets into the body.
 type member struct {
 	keyStart, keyEnd int    // the key token, quotes included
 	valStart, valEnd int    // the value token
-	escKey           string // decoded key, set only when the key has escapes
+	escKey           string // decoded key (decodeJSONString), when the key has escapes
+	esc              bool   // the key has escapes, and they decode
 }
 
-// key returns the member's key, unescaped. It allocates only for keys that
-// hold escapes; use string(m.key(b)) in comparisons and map lookups, which Go
-// performs without copying.
+// key returns the member's key, unescaped as Python unescapes it. It
+// allocates only for keys that hold escapes; use string(m.key(b)) in
+// comparisons and map lookups, which Go performs without copying.
 func (m *member) key(b []byte) []byte {
-	if m.escKey != "" {
+	if m.esc {
 		return []byte(m.escKey)
 	}
 	return b[m.keyStart+1 : m.keyEnd-1]
 }
 
 func (m *member) is(b []byte, name string) bool {
-	if m.escKey != "" {
+	if m.esc {
 		return m.escKey == name
 	}
 	return string(b[m.keyStart+1:m.keyEnd-1]) == name
 }
+
+// sameKey reports whether two members have the same name.
+func sameKey(b []byte, m, o *member) bool {
+	if !m.esc && !o.esc {
+		return string(b[m.keyStart+1:m.keyEnd-1]) == string(b[o.keyStart+1:o.keyEnd-1])
+	}
+	return string(m.key(b)) == string(o.key(b))
+}
+
+// maxPairwise bounds the comparisons shadowedAmong makes pair by pair
+// before it uses a map.
+const maxPairwise = 256
+
+// shadowedAmong reports which of the members cand (ascending indexes into
+// ms) a later member of the same name shadows: Python's json module keeps
+// only the last of them (a dict), and so do SGLang and vLLM. The answer is
+// by position in cand, nil when none is shadowed. It takes time linear in
+// len(ms) and memory in len(cand): only the names of the candidates are
+// remembered, however many members the object has.
+func shadowedAmong(b []byte, ms []member, cand []int) []bool {
+	if len(cand) == 0 {
+		return nil
+	}
+	var shadowed []bool
+	mark := func(k int) {
+		if shadowed == nil {
+			shadowed = make([]bool, len(cand))
+		}
+		shadowed[k] = true
+	}
+	if len(cand)*len(ms) <= maxPairwise {
+		for k, i := range cand {
+			for j := i + 1; j < len(ms); j++ {
+				if sameKey(b, &ms[i], &ms[j]) {
+					mark(k)
+					break
+				}
+			}
+		}
+		return shadowed
+	}
+	last := make(map[string]int, len(cand))
+	for _, i := range cand {
+		last[string(ms[i].key(b))] = i
+	}
+	for j := cand[0] + 1; j < len(ms); j++ {
+		if _, ok := last[string(ms[j].key(b))]; ok {
+			last[string(ms[j].key(b))] = j
+		}
+	}
+	for k, i := range cand {
+		if last[string(ms[i].key(b))] != i {
+			mark(k)
+		}
+	}
+	return shadowed
+}
+
+func hasEscape(tok []byte) bool { return bytes.IndexByte(tok, '\\') >= 0 }
 
 func (m *member) value(b []byte) []byte { return b[m.valStart:m.valEnd] }
 
@@ -133,21 +193,36 @@ func skipComposite(b []byte, i int) int {
 	return -1
 }
 
+// maxMembers bounds the members of an object the filter reads (the top
+// level, chat_template_kwargs, structured_outputs, a response_format, the
+// objects of a tool schema walk, together): the filter holds them in
+// memory, about 56 bytes each, and refuses a larger body rather than hold
+// tens of times its size. A request has a few dozen.
+const maxMembers = 1 << 16
+
+// errManyMembers is the refusal of a body with an object over maxMembers.
+var errManyMembers = &unreadable{what: "an object of more than " + itoa(maxMembers) + " members", at: -1}
+
 // scanObject appends the members of the object starting at b[i] (a '{') to
 // dst and returns them with the offset after the closing brace; ok is false
-// when the object is malformed.
+// when the object is malformed, or has more than maxMembers members (then
+// len(ms)-len(dst) is maxMembers).
 func scanObject(b []byte, i int, dst []member) (ms []member, end int, ok bool) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return dst, i + 1, true
 	}
+	limit := len(dst) + maxMembers
 	for i < len(b) && b[i] == '"' {
+		if len(dst) == limit {
+			return dst, 0, false
+		}
 		m := member{keyStart: i}
 		if m.keyEnd = skipString(b, i); m.keyEnd < 0 {
 			return dst, 0, false
 		}
-		if bytes.IndexByte(b[i:m.keyEnd], '\\') >= 0 {
-			m.escKey = decodeString(b[i:m.keyEnd])
+		if hasEscape(b[i:m.keyEnd]) {
+			m.escKey, m.esc = decodeJSONString(b[i:m.keyEnd])
 		}
 		i = skipSpace(b, m.keyEnd)
 		if i >= len(b) || b[i] != ':' {
@@ -200,15 +275,6 @@ func scanArray(b []byte, i int, dst []span) (els []span, end int, ok bool) {
 		}
 	}
 	return dst, 0, false
-}
-
-// decodeString decodes a JSON string token; "" when it is not one.
-func decodeString(tok []byte) string {
-	var s string
-	if json.Unmarshal(tok, &s) != nil {
-		return ""
-	}
-	return s
 }
 
 // kindOf classifies a value token by its first byte.

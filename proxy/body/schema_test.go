@@ -56,8 +56,8 @@ var schemaCases = map[string]rewriteCase{
 		out:     tool(`{"type":"object","properties":{}}`),
 		changes: []string{"repaired=required"},
 	},
-	"passes a body without tools through":    {path: chat, in: `{"model":"m"}`},
-	"passes a body that is not JSON through": {path: chat, in: `not json`},
+	"passes a body without tools through": {path: chat, in: `{"model":"m"}`},
+	"refuses a body that is not JSON":     {path: chat, in: `not json`, reject: BodyField},
 
 	// The rest of its rules.
 	"replaces parameters that are null": {

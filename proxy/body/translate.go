@@ -17,7 +17,6 @@ limitations under the License.
 package body
 
 import (
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,7 +71,9 @@ func (r *rewriter) finishKwargs() {
 	if j >= 0 {
 		switch v := r.ms[j].value(r.b); {
 		case isObject(v):
-			existing, _, _ = scanObject(r.b, r.ms[j].valStart, nil)
+			if existing = r.object(j); existing == nil {
+				return
+			}
 		case !isNull(v):
 			return // SGLang refuses a malformed chat_template_kwargs itself
 		}
@@ -176,23 +177,38 @@ func translateStructuredOutputs(r *rewriter, rule *fieldRule, i int) {
 		r.refuse(rule.Field, "must be an object")
 		return
 	}
-	ms, _, _ := scanObject(r.b, r.ms[i].valStart, nil)
+	ms := r.object(i)
+	// Of constraints of the same name the last counts. Options are only
+	// named in the change's detail, and any copy set makes one (SGLang
+	// ignores structured_outputs either way).
+	var named []int
+	for j := range ms {
+		if structuredOutputConstraints[string(ms[j].key(r.b))] {
+			named = append(named, j)
+		}
+	}
+	shadowed := shadowedAmong(r.b, ms, named)
 	var cons []*member
 	var options []string
-	for j := range ms {
+	for j, k := 0, 0; j < len(ms); j++ {
 		m := &ms[j]
-		k, mv := string(m.key(r.b)), m.value(r.b)
+		key, mv := string(m.key(r.b)), m.value(r.b)
+		if structuredOutputConstraints[key] {
+			if k++; shadowed != nil && shadowed[k-1] {
+				continue
+			}
+		}
 		switch {
-		case k == "json_object":
+		case key == "json_object":
 			if kindOf(mv) == 't' {
 				cons = append(cons, m)
 			}
-		case structuredOutputConstraints[k]:
+		case structuredOutputConstraints[key]:
 			if !isNull(mv) {
 				cons = append(cons, m)
 			}
 		case !isUnset(mv, []string{"false"}):
-			options = append(options, k)
+			options = append(options, key)
 		}
 	}
 	dropped := ""
@@ -270,9 +286,11 @@ func objectOrEncodedObject(v []byte) ([]byte, bool) {
 	case '{':
 		return v, true
 	case '"':
-		s := []byte(strings.TrimSpace(decodeString(v)))
-		if isObject(s) && json.Valid(s) {
-			return s, true
+		d, _ := decodeJSONString(v)
+		s := []byte(d)
+		s = s[skipSpace(s, 0):]
+		if isObject(s) && validate(s, nil) == nil {
+			return trimSpaceRight(s), true
 		}
 	}
 	return nil, false
@@ -281,11 +299,20 @@ func objectOrEncodedObject(v []byte) ([]byte, bool) {
 // choiceRegex turns a list of choices into a regex matching exactly one of
 // them: (c1|c2|...), each choice escaped.
 func choiceRegex(v []byte) (val []byte, bad string) {
-	var choices []string
-	if json.Unmarshal(v, &choices) != nil || len(choices) == 0 {
-		return nil, "must be a non-empty list of strings"
+	const notList = "must be a non-empty list of strings"
+	if kindOf(v) != '[' {
+		return nil, notList
 	}
-	for i, c := range choices {
+	els, _, ok := scanArray(v, 0, nil)
+	if !ok || len(els) == 0 {
+		return nil, notList
+	}
+	choices := make([]string, len(els))
+	for i, el := range els {
+		c, ok := decodeJSONString(v[el.start:el.end])
+		if !ok {
+			return nil, notList
+		}
 		choices[i] = regexp.QuoteMeta(c)
 	}
 	return appendString(nil, "("+strings.Join(choices, "|")+")"), ""
@@ -297,7 +324,7 @@ func ebnfGrammar(v []byte) (bad string) {
 	if kindOf(v) != '"' {
 		return "must be a string"
 	}
-	if !strings.Contains(decodeString(v), "::=") {
+	if d, _ := decodeJSONString(v); !strings.Contains(d, "::=") {
 		return "is not an EBNF grammar (no \"::=\" rule); SGLang takes EBNF (GBNF) grammars only, not Lark"
 	}
 	return ""
@@ -310,11 +337,12 @@ func structuralTag(v []byte) (val []byte, bad string) {
 	if !ok {
 		return nil, "must be a structural tag object, or a string holding one"
 	}
-	ms, _, _ := scanObject(obj, 0, nil)
-	for i := range ms {
-		if ms[i].is(obj, "type") && string(ms[i].value(obj)) == `"structural_tag"` {
-			return obj, ""
-		}
+	ms, _, ok := scanObject(obj, 0, nil)
+	if !ok && len(ms) == maxMembers {
+		return nil, "has more than " + itoa(maxMembers) + " members"
+	}
+	if j := lastNamed(obj, ms, "type"); j >= 0 && string(ms[j].value(obj)) == `"structural_tag"` {
+		return obj, ""
 	}
 	return nil, "must have \"type\": \"structural_tag\""
 }
@@ -335,11 +363,11 @@ func (r *rewriter) checkConstraints() {
 	}
 	for j := range r.ms {
 		m := &r.ms[j]
-		if !r.untouched(j) || isNull(m.value(r.b)) {
+		if !r.counts(j) || !r.untouched(j) || isNull(m.value(r.b)) {
 			continue
 		}
 		for _, f := range constraintFields {
-			if m.is(r.b, f) && !(f == "response_format" && isTextFormat(r.b, m)) {
+			if m.is(r.b, f) && !(f == "response_format" && r.isTextFormat(j)) {
 				names = append(names, f)
 			}
 		}
@@ -349,18 +377,52 @@ func (r *rewriter) checkConstraints() {
 	}
 }
 
-// isTextFormat reports whether a response_format member asks for plain text.
-func isTextFormat(b []byte, m *member) bool {
-	if !isObject(m.value(b)) {
+// isTextFormat reports whether response_format member i asks for plain
+// text.
+func (r *rewriter) isTextFormat(i int) bool {
+	if !isObject(r.ms[i].value(r.b)) {
 		return false
 	}
-	ms, _, _ := scanObject(b, m.valStart, nil)
-	for i := range ms {
-		if ms[i].is(b, "type") {
-			return string(ms[i].value(b)) == `"text"`
+	ms := r.object(i)
+	j := lastNamed(r.b, ms, "type")
+	return j >= 0 && string(ms[j].value(r.b)) == `"text"`
+}
+
+// object returns the members of member i's value, an object; nil, with the
+// body refused, when it has more than maxMembers.
+func (r *rewriter) object(i int) []member {
+	ms, _, ok := scanObject(r.b, r.ms[i].valStart, nil)
+	if !ok && len(ms) == maxMembers {
+		if r.reject == nil || r.reject.Field != BodyField {
+			r.reject = unreadableBody(errManyMembers)
+		}
+		return nil
+	}
+	return ms
+}
+
+// lastNamed returns the index of the last member named name (the one
+// Python keeps), or -1.
+func lastNamed(b []byte, ms []member, name string) int {
+	for j := len(ms) - 1; j >= 0; j-- {
+		if ms[j].is(b, name) {
+			return j
 		}
 	}
-	return false
+	return -1
+}
+
+// trimSpaceRight drops the JSON whitespace that ends b.
+func trimSpaceRight(b []byte) []byte {
+	for len(b) > 0 {
+		switch b[len(b)-1] {
+		case ' ', '\t', '\n', '\r':
+			b = b[:len(b)-1]
+		default:
+			return b
+		}
+	}
+	return b
 }
 
 // sameNumber reports whether v is a JSON number equal to u.
@@ -371,14 +433,4 @@ func sameNumber(v []byte, u string) bool {
 	a, err1 := strconv.ParseFloat(string(v), 64)
 	b, err2 := strconv.ParseFloat(u, 64)
 	return err1 == nil && err2 == nil && a == b
-}
-
-// compact drops the whitespace of a short value.
-func compact(v []byte) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-			return -1
-		}
-		return r
-	}, string(v))
 }

@@ -20,40 +20,50 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"unicode/utf8"
 )
 
-// maxDepth is encoding/json's nesting limit, which validJSON shares.
-const maxDepth = 10000
-
-// validJSON reports whether b is one JSON value, with optional whitespace
-// around it: the same answer as encoding/json.Valid (fuzzed against it),
-// several times faster on the long strings prompts are made of, because
-// string contents are checked eight bytes at a time.
-func validJSON(b []byte) bool {
+// validate reports why b is not one JSON value that Python's json.loads
+// reads (read.go), or nil when it is: JSON (RFC 8259) plus NaN, Infinity
+// and -Infinity, with strings of valid UTF-8 in which surrogates may be
+// encoded, integers of at most maxIntDigits digits and at most maxDepth
+// levels of nesting. It runs in time linear in len(b), checking string
+// contents eight bytes at a time, and consults c every cancelCheckBytes;
+// when c stops it, the answer is nil and c.err says why.
+func validate(b []byte, c *canceller) *unreadable {
 	var stackBuf [64]byte
 	stack := stackBuf[:0] // open containers, '{' or '['
+	bad := func(what string, at int) *unreadable { return &unreadable{what: what, at: at} }
+	next := cancelCheckBytes
 	i := skipSpace(b, 0)
 	for {
-		if i >= len(b) {
-			return false
+		if i >= next {
+			if c.stop() {
+				return nil
+			}
+			next = i + cancelCheckBytes
 		}
+		if i >= len(b) {
+			return bad("unexpected end of JSON", len(b))
+		}
+		start := i
 		switch b[i] { // a value starts at b[i]
 		case '{':
 			if len(stack) >= maxDepth { // an empty one counts too
-				return false
+				return bad("JSON nested deeper than "+itoa(maxDepth)+" levels", i)
 			}
 			if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
 				i++
 				break
 			}
 			stack = append(stack, '{')
-			if i = validKey(b, i); i < 0 {
-				return false
+			if i = validKey(b, i, c); i < 0 {
+				return bad("invalid object member", start)
 			}
 			continue
 		case '[':
 			if len(stack) >= maxDepth {
-				return false
+				return bad("JSON nested deeper than "+itoa(maxDepth)+" levels", i)
 			}
 			if i = skipSpace(b, i+1); i < len(b) && b[i] == ']' {
 				i++
@@ -62,54 +72,90 @@ func validJSON(b []byte) bool {
 			stack = append(stack, '[')
 			continue
 		case '"':
-			i = validString(b, i)
+			i = validString(b, i, c)
 		case 't':
 			i = literal(b, i, "true")
 		case 'f':
 			i = literal(b, i, "false")
 		case 'n':
 			i = literal(b, i, "null")
+		case 'N':
+			i = literal(b, i, "NaN")
+		case 'I':
+			i = literal(b, i, "Infinity")
 		default:
-			i = validNumber(b, i)
+			if bytes.HasPrefix(b[i:], []byte("-Infinity")) {
+				i += len("-Infinity")
+				break
+			}
+			var digits int
+			if i, digits = validNumber(b, i); digits > maxIntDigits {
+				return bad("an integer of more than "+itoa(maxIntDigits)+" digits", start)
+			}
+		}
+		if i < 0 {
+			return bad("invalid JSON value", start)
 		}
 		// After a value: close containers until a comma leads to the next one.
 		for {
-			if i < 0 {
-				return false
+			if i >= next {
+				if c.stop() {
+					return nil
+				}
+				next = i + cancelCheckBytes
 			}
 			i = skipSpace(b, i)
 			if len(stack) == 0 {
-				return i == len(b)
+				if i != len(b) {
+					return bad("data after the JSON value", i)
+				}
+				return nil
 			}
 			if i >= len(b) {
-				return false
+				return bad("unexpected end of JSON", i)
 			}
 			top := stack[len(stack)-1]
-			if c := b[i]; c == ',' {
+			if ch := b[i]; ch == ',' {
+				at := i
 				i = skipSpace(b, i+1)
 				if top == '{' {
-					i = validKey(b, i)
+					i = validKey(b, i, c)
 				}
 				if i < 0 {
-					return false
+					return bad("invalid object member", at)
 				}
 				break
-			} else if c == '}' && top == '{' || c == ']' && top == '[' {
+			} else if ch == '}' && top == '{' || ch == ']' && top == '[' {
 				stack = stack[:len(stack)-1]
 				i++
 				continue
 			}
-			return false
+			return bad("invalid JSON", i)
 		}
 	}
 }
 
+func itoa(n int) string { return string(appendInt(nil, n)) }
+
+func appendInt(dst []byte, n int) []byte {
+	var buf [20]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = byte('0' + n%10)
+		if n /= 10; n == 0 {
+			break
+		}
+	}
+	return append(dst, buf[i:]...)
+}
+
 // validKey checks "key": at b[i] and returns where the value starts, or -1.
-func validKey(b []byte, i int) int {
+func validKey(b []byte, i int, c *canceller) int {
 	if i >= len(b) || b[i] != '"' {
 		return -1
 	}
-	if i = validString(b, i); i < 0 {
+	if i = validString(b, i, c); i < 0 {
 		return -1
 	}
 	if i = skipSpace(b, i); i >= len(b) || b[i] != ':' {
@@ -123,28 +169,35 @@ const (
 	highs = 0x8080808080808080
 )
 
-// special flags the bytes of x that end a run of plain string content: a
-// control character, a quote or a backslash. The lowest flag is exact
-// (borrows only reach bytes above a true hit), which is all callers use.
+// special flags the bytes of x that end a run of plain ASCII string
+// content: a control character, a quote, a backslash or a byte of a
+// multi-byte UTF-8 sequence. The lowest flag is exact (borrows only reach
+// bytes above a true hit), which is all callers use.
 func special(x uint64) uint64 {
 	q, bs := x^(ones*'"'), x^(ones*'\\')
-	return ((x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs) & highs
+	return ((x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs | x) & highs
 }
 
 // validString checks the string token at b[i] (a quote) and returns the
-// offset after it, or -1.
-func validString(b []byte, i int) int {
+// offset after it, or -1 (also when c stops it: c.err says so).
+func validString(b []byte, i int, c *canceller) int {
 	if i < 0 {
 		return -1
 	}
 	i++
+	next := i + cancelCheckBytes
 	for {
 		for i+8 <= len(b) {
 			if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
-			i += 8
+			if i += 8; i >= next {
+				if c.stop() {
+					return -1
+				}
+				next = i + cancelCheckBytes
+			}
 		}
 		if i >= len(b) {
 			return -1
@@ -169,10 +222,30 @@ func validString(b []byte, i int) int {
 			}
 		case c < 0x20:
 			return -1
+		case c >= utf8.RuneSelf:
+			n := wtf8Len(b[i:])
+			if n == 0 {
+				return -1
+			}
+			i += n
 		default:
 			i++
 		}
 	}
+}
+
+// wtf8Len returns the length of the UTF-8 sequence at the start of b, a
+// surrogate's included (Python decodes with surrogatepass), or 0 when b
+// does not start with one.
+func wtf8Len(b []byte) int {
+	if r, n := utf8.DecodeRune(b); r != utf8.RuneError || n > 1 {
+		return n
+	}
+	// ED A0..BF 80..BF: a surrogate, which utf8.DecodeRune refuses.
+	if len(b) >= 3 && b[0] == 0xed && 0xa0 <= b[1] && b[1] <= 0xbf && 0x80 <= b[2] && b[2] <= 0xbf {
+		return 3
+	}
+	return 0
 }
 
 func isHex4(h []byte) bool {
@@ -193,40 +266,44 @@ func literal(b []byte, i int, lit string) int {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func digits(b []byte, i int) int {
+func skipDigits(b []byte, i int) int {
 	for i < len(b) && isDigit(b[i]) {
 		i++
 	}
 	return i
 }
 
-// validNumber checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at b[i].
-func validNumber(b []byte, i int) int {
+// validNumber checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at b[i]
+// and returns the offset after it (-1 when there is none) and, for an
+// integer (no fraction, no exponent), its number of digits.
+func validNumber(b []byte, i int) (end, intDigits int) {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
+	first := i
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i+1)
+		i = skipDigits(b, i+1)
 	default:
-		return -1
+		return -1, 0
 	}
+	intDigits = i - first
 	if i < len(b) && b[i] == '.' {
 		if i++; i >= len(b) || !isDigit(b[i]) {
-			return -1
+			return -1, 0
 		}
-		i = digits(b, i)
+		i, intDigits = skipDigits(b, i), 0
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		if i++; i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
 		if i >= len(b) || !isDigit(b[i]) {
-			return -1
+			return -1, 0
 		}
-		i = digits(b, i)
+		i, intDigits = skipDigits(b, i), 0
 	}
-	return i
+	return i, intDigits
 }

@@ -80,7 +80,8 @@ type Options struct {
 	// before the next request scrapes again, so an outage shows at most
 	// CacheTTL late. Zero still shares one scrape among concurrent requests.
 	CacheTTL time.Duration
-	// Timeout bounds one scrape; zero means DefaultTimeout.
+	// Timeout bounds one scrape, its translation included; zero means
+	// DefaultTimeout.
 	Timeout time.Duration
 	// Log receives scrape failures and recoveries.
 	Log logr.Logger
@@ -109,8 +110,9 @@ func (o Options) Validate() error {
 //     (UpMetric, ScrapeDurationMetric, ScrapeErrorsMetric);
 //   - every other path answers as EnginePath: 200 with the upstream's
 //     families translated per Mode, or, when the last scrape failed
-//     (connection refused, timeout, non-200, unparseable exposition), 503
-//     with a one-line text body saying why.
+//     (connection refused, timeout, non-200, unparseable exposition, one
+//     over MaxScrapeBytes or MaxScrapeLines, or a translation that does not
+//     end within the timeout), 503 with a one-line text body saying why.
 //
 // 200s get promhttp's content negotiation and compression. Options should
 // pass Validate; an unknown mode is logged and served as translate.
@@ -228,11 +230,12 @@ func (h *handler) refresh() *snapshot {
 	defer cancel()
 	start := time.Now()
 	fams, err := h.scrapeUpstream(ctx)
+	if err == nil && h.translate {
+		// The translation counts against the scrape's time, too.
+		fams, err = translate(ctx, fams, Rules)
+	}
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = fmt.Errorf("no answer within %s: %w", h.timeout, err)
-	}
-	if err == nil && h.translate {
-		fams = Translate(fams, Rules)
 	}
 	s := &snapshot{families: fams, err: err, at: h.now(), took: time.Since(start)}
 	h.store(s)

@@ -18,6 +18,8 @@ package metrics
 
 import (
 	"compress/gzip"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -458,4 +460,93 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseLimits(t *testing.T) {
+	comment := func(size int) string { return "#" + strings.Repeat("c", size-2) + "\n" }
+	tests := map[string]struct {
+		text    string
+		tooLong bool
+	}{
+		"reads an exposition of MaxScrapeBytes":       {text: comment(MaxScrapeBytes)},
+		"refuses an exposition over MaxScrapeBytes":   {text: comment(MaxScrapeBytes + 1), tooLong: true},
+		"reads an exposition of MaxScrapeLines lines": {text: strings.Repeat("#\n", MaxScrapeLines)},
+		"refuses an exposition over MaxScrapeLines":   {text: strings.Repeat("#\n", MaxScrapeLines+1), tooLong: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := parse(strings.NewReader(tc.text))
+			if tc.tooLong != errors.Is(err, errTooLarge) || (!tc.tooLong && err != nil) {
+				t.Errorf("parse() = %v", err)
+			}
+		})
+	}
+}
+
+func TestAnExpositionOverTheLimitsFailsTheScrape(t *testing.T) {
+	for name, text := range map[string]string{
+		"bytes": "# " + strings.Repeat("c", MaxScrapeBytes) + "\n" + smallExposition,
+		"lines": strings.Repeat("#\n", MaxScrapeLines) + smallExposition,
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := NewHandler(Options{Upstream: newFakeSGLang(t, text).url(t), Log: logr.Discard()})
+			code, body := fetch(t, h, EnginePath)
+			if code != http.StatusServiceUnavailable || !strings.Contains(body, "larger than 8388608 bytes or 100000 lines") {
+				t.Errorf("GET %s = %d %q, want 503 saying the exposition is too large", EnginePath, code, body)
+			}
+		})
+	}
+}
+
+func TestTranslationGivesUpWhenTheContextEnds(t *testing.T) {
+	fams := parseText(t, manyModels(3*checkEvery))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := translate(ctx, fams, Rules); !errors.Is(err, context.Canceled) {
+		t.Errorf("translate() = %v, want context.Canceled", err)
+	}
+	// A context that ends while the first rule runs stops it within
+	// checkEvery models.
+	stop := &countdown{left: 2}
+	if _, err := translate(stop, fams, Rules); !errors.Is(err, context.Canceled) || stop.calls != 3 {
+		t.Errorf("translate() = %v after %d looks at the context, want context.Canceled after 3", err, stop.calls)
+	}
+}
+
+// countdown is a context that ends on its left+1st look.
+type countdown struct {
+	context.Context
+	left, calls int
+}
+
+func (c *countdown) Err() error {
+	c.calls++
+	if c.left == 0 {
+		return context.Canceled
+	}
+	c.left--
+	return nil
+}
+
+func TestEveryModelGetsItsOwnSeries(t *testing.T) {
+	const n = 50
+	fams := Translate(parseText(t, manyModels(n)), Rules)
+	for _, f := range fams {
+		if f.GetName() != "vllm:num_requests_running" {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, m := range f.GetMetric() {
+			v, _ := labelValue(m, labelModel)
+			seen[v] = true
+			if m.GetGauge().GetValue() != 1 {
+				t.Errorf("model %s: %v, want 1", v, m.GetGauge().GetValue())
+			}
+		}
+		if len(seen) != n || len(f.GetMetric()) != n {
+			t.Errorf("%d series of %d models, want %d of %d", len(f.GetMetric()), len(seen), n, n)
+		}
+		return
+	}
+	t.Error("no vllm:num_requests_running")
 }

@@ -17,6 +17,7 @@ limitations under the License.
 package metrics
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,9 +32,15 @@ import (
 )
 
 const (
-	// maxScrapeBytes bounds the upstream exposition read into memory. A real
-	// SGLang exposition is well under 1 MiB.
-	maxScrapeBytes = 32 << 20
+	// MaxScrapeBytes and MaxScrapeLines bound the upstream exposition: a
+	// larger one fails the scrape (503 on EnginePath), before it is parsed
+	// whole. They bound the memory and time a scrape takes: an exposition at
+	// both limits parses into about 60 MiB and takes about a second to parse
+	// and translate on one loaded core (docs/metrics.md). SGLang's real
+	// expositions are far below them: about 200 KB and 1,200 lines with two
+	// data-parallel ranks and priority scheduling.
+	MaxScrapeBytes = 8 << 20
+	MaxScrapeLines = 100_000
 	// scrapeAccept asks for the classic text format, the one TextParser reads.
 	scrapeAccept = "text/plain;version=0.0.4;q=1,*/*;q=0.1"
 	// errorBodyBytes is how much of a non-200 upstream body goes into the log.
@@ -56,7 +63,7 @@ func scrape(ctx context.Context, client *http.Client, target *url.URL) ([]*dto.M
 	if resp.StatusCode != http.StatusOK {
 		return nil, statusError(target, resp)
 	}
-	return parse(io.LimitReader(resp.Body, maxScrapeBytes+1))
+	return parse(resp.Body)
 }
 
 // statusError describes a non-200 answer. SGLang only mounts /metrics with
@@ -71,13 +78,14 @@ func statusError(target *url.URL, resp *http.Response) error {
 }
 
 // parse reads a text exposition into families sorted by name. A parse error
-// fails the whole scrape, as it does for Prometheus.
+// fails the whole scrape, as it does for Prometheus, and so does an
+// exposition over MaxScrapeBytes or MaxScrapeLines: reading stops there.
 func parse(r io.Reader) ([]*dto.MetricFamily, error) {
-	counted := &countingReader{r: r}
+	counted := &limitedReader{r: r}
 	p := expfmt.NewTextParser(model.LegacyValidation)
 	byName, err := p.TextToMetricFamilies(counted)
-	if counted.n > maxScrapeBytes {
-		return nil, fmt.Errorf("parsing upstream exposition: larger than %d bytes", maxScrapeBytes)
+	if counted.over {
+		return nil, fmt.Errorf("parsing upstream exposition: %w", errTooLarge)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("parsing upstream exposition: %w", err)
@@ -90,13 +98,27 @@ func parse(r io.Reader) ([]*dto.MetricFamily, error) {
 	return fams, nil
 }
 
-type countingReader struct {
-	r io.Reader
-	n int64
+// errTooLarge is the failure of an exposition over the limits.
+var errTooLarge = fmt.Errorf("larger than %d bytes or %d lines", MaxScrapeBytes, MaxScrapeLines)
+
+// limitedReader fails once more than MaxScrapeBytes or MaxScrapeLines have
+// been read.
+type limitedReader struct {
+	r            io.Reader
+	bytes, lines int
+	over         bool
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.over {
+		return 0, errTooLarge
+	}
+	n, err := l.r.Read(p)
+	l.bytes += n
+	l.lines += bytes.Count(p[:n], []byte{'\n'})
+	if l.bytes > MaxScrapeBytes || l.lines > MaxScrapeLines {
+		l.over = true
+		return 0, errTooLarge
+	}
 	return n, err
 }

@@ -25,23 +25,60 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// models lists the distinct model_name values of a family, sorted; a series
-// without the label counts as model "".
-func models(f *dto.MetricFamily) []string {
-	var out []string
-	for _, m := range f.GetMetric() {
-		v, _ := labelValue(m, labelModel)
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
+// upstreamFamily is an upstream family with its series grouped by
+// model_name (a series without the label counts as model ""). The grouping
+// is built once per scrape, for the families the rules read, so that a rule
+// costs time in proportion to the series it reads, however many models
+// there are.
+type upstreamFamily struct {
+	f       *dto.MetricFamily
+	models  []string                 // distinct model_name values, sorted
+	byModel map[string][]*dto.Metric // series by model_name, in exposition order
+	grouped bool
+}
+
+// index holds the upstream families by name.
+type index map[string]*upstreamFamily
+
+func newIndex(in []*dto.MetricFamily) index {
+	idx := make(index, len(in))
+	for _, f := range in {
+		idx[f.GetName()] = &upstreamFamily{f: f}
 	}
-	slices.Sort(out)
-	return out
+	return idx
+}
+
+// family returns the family named name, grouped by model; nil when absent.
+func (idx index) family(name string) *upstreamFamily {
+	fam := idx[name]
+	if fam == nil || fam.grouped {
+		return fam
+	}
+	fam.grouped = true
+	fam.byModel = make(map[string][]*dto.Metric)
+	for _, m := range fam.f.GetMetric() {
+		v, _ := labelValue(m, labelModel)
+		if _, ok := fam.byModel[v]; !ok {
+			fam.models = append(fam.models, v)
+		}
+		fam.byModel[v] = append(fam.byModel[v], m)
+	}
+	slices.Sort(fam.models)
+	return fam
+}
+
+// has reports whether the family has a series of model.
+func (fam *upstreamFamily) has(model string) bool {
+	if fam == nil {
+		return false
+	}
+	_, ok := fam.byModel[model]
+	return ok
 }
 
 // resolveScalar returns the combined value of source s for one model.
 func resolveScalar(idx index, s Source, model string, c Combine, counter bool) (float64, bool) {
-	f := idx[s.Family]
+	f := idx.family(s.Family)
 	var vals []float64
 	for _, m := range selectSeries(f, s, model) {
 		if v, ok := scalar(m); ok {
@@ -51,7 +88,7 @@ func resolveScalar(idx index, s Source, model string, c Combine, counter bool) (
 	if len(vals) == 0 {
 		// A present counter family without the matching child has counted
 		// nothing yet; any other missing series is unknown, not zero.
-		return 0, counter && slices.Contains(models(f), model)
+		return 0, counter && f.has(model)
 	}
 	return combine(vals, c), true
 }
@@ -72,7 +109,7 @@ func combine(vals []float64, c Combine) float64 {
 func resolveHistogram(idx index, s Source, model string) (hist, bool) {
 	var sum hist
 	found := false
-	for _, m := range selectSeries(idx[s.Family], s, model) {
+	for _, m := range selectSeries(idx.family(s.Family), s, model) {
 		if m.GetHistogram() == nil {
 			continue
 		}
@@ -89,10 +126,13 @@ func resolveHistogram(idx index, s Source, model string) (hist, bool) {
 // selectSeries returns, for one model, one series per disjoint part of the
 // requests: priority totals only, the source's label matches only, and one
 // replica (the lowest tensor/pipeline/expert rank) per part.
-func selectSeries(f *dto.MetricFamily, s Source, model string) []*dto.Metric {
+func selectSeries(f *upstreamFamily, s Source, model string) []*dto.Metric {
+	if f == nil {
+		return nil
+	}
 	var series []*dto.Metric
-	for _, m := range f.GetMetric() {
-		if v, _ := labelValue(m, labelModel); v == model && matches(m, s.Match) {
+	for _, m := range f.byModel[model] {
+		if matches(m, s.Match) {
 			series = append(series, m)
 		}
 	}
@@ -186,12 +226,11 @@ func compareRank(a, b string) int {
 
 // firstSeries is the representative of the first model's first part: the
 // values of rank 0, for families that describe the engine rather than load.
-func firstSeries(f *dto.MetricFamily) *dto.Metric {
-	ms := models(f)
-	if len(ms) == 0 {
+func firstSeries(f *upstreamFamily) *dto.Metric {
+	if f == nil || len(f.models) == 0 {
 		return nil
 	}
-	series := selectSeries(f, Source{}, ms[0])
+	series := selectSeries(f, Source{}, f.models[0])
 	if len(series) == 0 {
 		return nil
 	}

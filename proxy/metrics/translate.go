@@ -17,6 +17,7 @@ limitations under the License.
 package metrics
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -28,8 +29,20 @@ import (
 // "sglang"), plus the vLLM families that rules derive from in. A derived
 // family replaces an upstream family of the same name. The result is sorted
 // by name and shares the unchanged families with in; in is not modified.
+//
+// Its time is linear in the number of series in, however many models they
+// belong to.
 func Translate(in []*dto.MetricFamily, rules []Rule) []*dto.MetricFamily {
-	derived := Derive(in, rules)
+	out, _ := translate(context.Background(), in, rules)
+	return out
+}
+
+// translate is Translate that gives up with ctx's error once ctx is done.
+func translate(ctx context.Context, in []*dto.MetricFamily, rules []Rule) ([]*dto.MetricFamily, error) {
+	derived, err := derive(ctx, in, rules)
+	if err != nil {
+		return nil, err
+	}
 	replaced := make(map[string]bool, len(derived))
 	for _, f := range derived {
 		replaced[f.GetName()] = true
@@ -42,23 +55,36 @@ func Translate(in []*dto.MetricFamily, rules []Rule) []*dto.MetricFamily {
 	}
 	out = append(out, derived...)
 	SortFamilies(out)
-	return out
+	return out, nil
 }
 
 // Derive returns only the vLLM families that rules derive from in, in rule
 // order. A rule whose sources are absent yields no family at all.
 func Derive(in []*dto.MetricFamily, rules []Rule) []*dto.MetricFamily {
-	idx := make(index, len(in))
-	for _, f := range in {
-		idx[f.GetName()] = f
-	}
+	out, _ := derive(context.Background(), in, rules)
+	return out
+}
+
+// checkEvery is how many models a rule derives between two looks at the
+// context.
+const checkEvery = 1024
+
+func derive(ctx context.Context, in []*dto.MetricFamily, rules []Rule) ([]*dto.MetricFamily, error) {
+	idx := newIndex(in)
 	var out []*dto.MetricFamily
 	for _, r := range rules {
-		if f := derive(idx, r); f != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f, err := deriveRule(ctx, idx, r)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
 			out = append(out, f)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // SortFamilies orders families by name, as Prometheus registries do.
@@ -68,26 +94,30 @@ func SortFamilies(fams []*dto.MetricFamily) {
 	})
 }
 
-// index holds the upstream families by name.
-type index map[string]*dto.MetricFamily
-
-func derive(idx index, r Rule) *dto.MetricFamily {
+func deriveRule(ctx context.Context, idx index, r Rule) (*dto.MetricFamily, error) {
 	var metrics []*dto.Metric
 	if r.Kind == Info {
 		if m := deriveInfo(idx, r); m != nil {
 			metrics = append(metrics, m)
 		}
 	} else if len(r.From) > 0 {
-		for _, model := range models(idx[r.From[0].Family]) {
-			if m := deriveModel(idx, r, model); m != nil {
-				metrics = append(metrics, m)
+		if first := idx.family(r.From[0].Family); first != nil {
+			for i, model := range first.models {
+				if i%checkEvery == checkEvery-1 {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+				}
+				if m := deriveModel(idx, r, model); m != nil {
+					metrics = append(metrics, m)
+				}
 			}
 		}
 	}
 	if len(metrics) == 0 {
-		return nil
+		return nil, nil
 	}
-	return &dto.MetricFamily{Name: ptr(r.Name), Help: ptr(r.Help), Type: r.outputType().Enum(), Metric: metrics}
+	return &dto.MetricFamily{Name: ptr(r.Name), Help: ptr(r.Help), Type: r.outputType().Enum(), Metric: metrics}, nil
 }
 
 // deriveModel builds the one series of rule r for one served model, or nil.
@@ -144,7 +174,7 @@ func deriveInfo(idx index, r Rule) *dto.Metric {
 	var labels []*dto.LabelPair
 	var from *dto.Metric
 	if len(r.From) > 0 {
-		from = firstSeries(idx[r.From[0].Family])
+		from = firstSeries(idx.family(r.From[0].Family))
 	}
 	for _, l := range r.Labels {
 		v, ok := infoValue(idx, from, l)
@@ -162,7 +192,7 @@ func infoValue(idx index, from *dto.Metric, l InfoLabel) (string, bool) {
 	if from != nil {
 		return labelValue(from, l.FromLabel)
 	}
-	g := firstSeries(idx[l.FromGauge])
+	g := firstSeries(idx.family(l.FromGauge))
 	if g == nil {
 		return "", false
 	}

@@ -32,9 +32,9 @@ func appendHead(b []byte, req *Request, host string) []byte {
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, host...)
 	b = append(b, "\r\n"...)
-	listed := req.Header["Connection"]
+	listed := connectionListed(req.Header["Connection"])
 	for k, vs := range req.Header {
-		if skipRequestHeader[k] || connectionListed(listed, k) {
+		if skipRequestHeader[k] || listed.has(k) {
 			continue
 		}
 		for _, v := range vs {
@@ -77,22 +77,67 @@ var skipRequestHeader = func() map[string]bool {
 // dropHopByHop removes an answer's hop-by-hop headers, those its
 // Connection header names included.
 func dropHopByHop(h http.Header) {
-	listed := h["Connection"]
+	listed := connectionListed(h["Connection"])
 	for k := range h {
-		if hopByHop[k] || connectionListed(listed, k) {
+		if hopByHop[k] || listed.has(k) {
 			delete(h, k)
 		}
 	}
 }
 
-// connectionListed reports whether key is named in a Connection header,
-// which makes it hop-by-hop (RFC 9110, 7.6.1).
-func connectionListed(connection []string, key string) bool {
+// listedHeaders are the header names a Connection header lists, which makes
+// them hop-by-hop (RFC 9110, 7.6.1), in canonical form. The Connection
+// header is read once per message, so dropping what it lists costs time in
+// proportion to the number of headers, however many it names.
+type listedHeaders struct {
+	few  []string            // up to maxFewListed names, searched in order
+	many map[string]struct{} // all of them, once there are more
+}
+
+// maxFewListed is how many names are kept in a slice before a map pays.
+const maxFewListed = 8
+
+// connectionListed parses the values of a Connection header. The usual
+// tokens, close and keep-alive, are left out: Keep-Alive is dropped as
+// hop-by-hop anyway, and no header is named close.
+func connectionListed(connection []string) listedHeaders {
+	var l listedHeaders
 	for _, v := range connection {
 		for token := range strings.SplitSeq(v, ",") {
-			if textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(token)) == key {
-				return true
+			token = strings.TrimSpace(token)
+			if token == "" || strings.EqualFold(token, "close") || strings.EqualFold(token, "keep-alive") {
+				continue
 			}
+			l.add(textproto.CanonicalMIMEHeaderKey(token))
+		}
+	}
+	return l
+}
+
+func (l *listedHeaders) add(key string) {
+	if l.many != nil {
+		l.many[key] = struct{}{}
+		return
+	}
+	l.few = append(l.few, key)
+	if len(l.few) > maxFewListed {
+		l.many = make(map[string]struct{}, 2*len(l.few))
+		for _, k := range l.few {
+			l.many[k] = struct{}{}
+		}
+		l.few = nil
+	}
+}
+
+// has reports whether key (canonical) is listed.
+func (l *listedHeaders) has(key string) bool {
+	if l.many != nil {
+		_, ok := l.many[key]
+		return ok
+	}
+	for _, k := range l.few {
+		if k == key {
+			return true
 		}
 	}
 	return false

@@ -450,8 +450,82 @@ func (w *patchWriter) placeItem(cur *[]int, j, m int, old, new reflect.Value, t 
 // for a new item: by the merge key when the list has one, else by equality.
 // Each old item is used once, first come first served, so duplicates pair
 // in order.
+//
+// The old items are put in buckets first, by their merge key or, in a list
+// without one, by their JSON encoding (equal items encode the same), and
+// each new item looks only in its bucket: time linear in the length of the
+// lists, where comparing every pair took time in the product of their
+// lengths (a pod with thousands of environment variables).
 func matchItems(old, new reflect.Value, key int) []int {
 	match := make([]int, new.Len())
+	bucketOf := bucketKeys(old, new, key)
+	if bucketOf == nil {
+		return matchItemsPairwise(old, new, key, match)
+	}
+	// The unused old items of each bucket, ascending, from head on.
+	type bucket struct {
+		items []int
+		head  int
+	}
+	buckets := make(map[any]*bucket, old.Len())
+	for i := range old.Len() {
+		k := bucketOf(old.Index(i))
+		if buckets[k] == nil {
+			buckets[k] = &bucket{}
+		}
+		buckets[k].items = append(buckets[k].items, i)
+	}
+	for j := range new.Len() {
+		match[j] = -1
+		n := new.Index(j)
+		q := buckets[bucketOf(n)]
+		if q == nil {
+			continue
+		}
+		for at := q.head; at < len(q.items); at++ {
+			// Within a bucket merge keys are equal; items of a list without
+			// one encode the same, and match when DeepEqual says so.
+			i := q.items[at]
+			if key != noKey || reflect.DeepEqual(old.Index(i).Interface(), n.Interface()) {
+				match[j] = i
+				if at == q.head {
+					q.head++
+				} else {
+					q.items = slices.Delete(q.items, at, at+1)
+				}
+				break
+			}
+		}
+	}
+	return match
+}
+
+// bucketKeys returns the function that gives an item its bucket in
+// matchItems, or nil when the items cannot be put in buckets (a merge key
+// of a type that is not comparable, an item that does not encode).
+func bucketKeys(old, new reflect.Value, key int) func(reflect.Value) any {
+	if key != noKey {
+		if !old.Type().Elem().Field(key).Type.Comparable() {
+			return nil
+		}
+		return func(v reflect.Value) any { return v.Field(key).Interface() }
+	}
+	for _, l := range []reflect.Value{old, new} {
+		for i := range l.Len() {
+			if _, err := json.Marshal(encodable(l.Index(i))); err != nil {
+				return nil
+			}
+		}
+	}
+	return func(v reflect.Value) any {
+		b, _ := json.Marshal(encodable(v))
+		return string(b)
+	}
+}
+
+// matchItemsPairwise is matchItems comparing every pair, for items that
+// cannot be put in buckets.
+func matchItemsPairwise(old, new reflect.Value, key int, match []int) []int {
 	used := make([]bool, old.Len())
 	for j := range new.Len() {
 		match[j] = -1
