@@ -59,7 +59,7 @@ func (s *Server) forward(rt route) http.Handler {
 			return
 		}
 		if rt.filter && r.Method == http.MethodPost {
-			if sent, ok = s.filterBody(w, rt.pattern, sent); !ok {
+			if sent, ok = s.filterBody(w, r, rt.pattern, sent); !ok {
 				return
 			}
 		}
@@ -131,17 +131,17 @@ func (s *Server) tooLarge(w http.ResponseWriter) {
 // body that needs no change is sent as the very bytes that came in; every
 // change is named in ModifiedHeader and counted. A field SGLang cannot
 // honour gets vLLM's 400 and nothing is sent.
-func (s *Server) filterBody(w http.ResponseWriter, path string, raw []byte) ([]byte, bool) {
-	out, changes, err := body.Rewrite(path, raw, s.bodyOpts)
+func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string, raw []byte) ([]byte, bool) {
+	out, changes, err := body.RewriteContext(r.Context(), path, raw, s.bodyOpts)
 	var rejected *body.RejectError
 	switch {
 	case errors.As(err, &rejected):
 		s.metrics.rejected.WithLabelValues(rejected.Field).Inc()
 		writeError(w, http.StatusBadRequest, errTypeBadRequest, rejected.Error())
 		return nil, false
-	case err != nil:
-		s.log.Error(err, "Filtering the request body failed; forwarding it unchanged", "path", path)
-		return raw, true
+	case err != nil: // the client left: the filter stopped, nothing is forwarded
+		s.proxyError(w, r, err)
+		return nil, false
 	}
 	if len(changes) > 0 {
 		modified := body.HeaderValue(changes)
