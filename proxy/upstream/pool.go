@@ -59,16 +59,25 @@ type conn struct {
 // behind the head.
 const largeBody = 16 << 10
 
+// maxKeptBuffer bounds the request buffer an idle connection keeps: a
+// client's large head (up to the server's header limit) is not kept by
+// every pooled connection it passed through.
+const maxKeptBuffer = 64 << 10
+
 // send writes the request in one system call.
 func (c *conn) send(req *Request, host string) error {
 	c.w = appendHead(c.w[:0], req, host)
+	var err error
 	if len(req.Body) < largeBody {
 		c.w = append(c.w, req.Body...)
-		_, err := c.conn.Write(c.w)
-		return err
+		_, err = c.conn.Write(c.w)
+	} else {
+		bufs := net.Buffers{c.w, req.Body}
+		_, err = bufs.WriteTo(c.conn)
 	}
-	bufs := net.Buffers{c.w, req.Body}
-	_, err := bufs.WriteTo(c.conn)
+	if cap(c.w) > maxKeptBuffer {
+		c.w = nil
+	}
 	return err
 }
 
