@@ -113,6 +113,14 @@ func (c Control) Requests(ctx context.Context) ([]Request, error) {
 	return r, err
 }
 
+// Targets returns the method and request-target of every request the fake
+// received so far (Server.Targets).
+func (c Control) Targets(ctx context.Context) ([]string, error) {
+	var t []string
+	err := c.do(ctx, http.MethodGet, "/_fake/targets", "", &t)
+	return t, err
+}
+
 func (c Control) do(ctx context.Context, method, path, body string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, strings.NewReader(body))
 	if err != nil {

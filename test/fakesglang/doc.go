@@ -67,7 +67,8 @@ limitations under the License.
 // (cmd/fakesglang), through the /_fake/ control endpoints:
 //
 //	GET    /_fake/requests            requests received so far (JSON)
-//	DELETE /_fake/requests            forget them
+//	DELETE /_fake/requests            forget them (and the targets)
+//	GET    /_fake/targets             every request's method and target as received, before routing
 //	GET    /_fake/state               health checks in flight and held, active streams
 //	POST   /_fake/health              {"status":503,"delay":"1s","hold":true}
 //	POST   /_fake/health/release      let held health checks answer

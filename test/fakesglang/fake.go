@@ -21,6 +21,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +79,14 @@ type Options struct {
 	// answers /release_memory_occupation, releasing nothing (its memory
 	// saver adapter is a no-op); the fake records the calls all the same.
 	MemorySaver bool
+	// ServerInfoEncoding, when set, is the Content-Encoding of the
+	// /get_server_info answer, as a compressing middleware would set it:
+	// "gzip" compresses it, any other value only labels it.
+	ServerInfoEncoding string
+	// MetricsModels adds that many more model_name values to /metrics
+	// (two scheduler series each), an exposition as large as a client of
+	// SGLang's metrics could meet.
+	MetricsModels int
 }
 
 // Server is the fake. Create it with New and serve Handler().
@@ -88,6 +98,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	requests []*Request
+	targets  []string // request lines' method and target, as received
 	health   healthConfig
 	held     chan struct{} // closed to release held health checks
 	gates    map[string]chan struct{}
@@ -150,7 +161,7 @@ func New(o Options) *Server {
 		health:   healthConfig{Status: http.StatusOK, Delay: max(o.HealthDelay, 0)},
 		held:     make(chan struct{}),
 		gates:    map[string]chan struct{}{},
-		metrics:  newSGLangMetrics(o.Model),
+		metrics:  newSGLangMetrics(o.Model, o.MetricsModels),
 		loras:    map[string]string{},
 		released: map[string]bool{},
 		aborted:  make(chan struct{}),
@@ -162,8 +173,29 @@ func New(o Options) *Server {
 	return s
 }
 
-// Handler serves the fake's API and control endpoints.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler serves the fake's API and control endpoints. Every request's
+// method and target are recorded as they arrived, before routing (which
+// would clean or redirect a path), except the control endpoints' and the
+// health checks'.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.opts.DiscardRequests && !strings.HasPrefix(r.RequestURI, "/_fake/") &&
+			(r.Method != http.MethodGet || r.RequestURI != "/health") {
+			s.mu.Lock()
+			s.targets = append(s.targets, r.Method+" "+r.RequestURI)
+			s.mu.Unlock()
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// Targets returns the method and request-target of every request
+// received so far (see Handler), e.g. "GET /v1/models".
+func (s *Server) Targets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.targets)
+}
 
 // Attach tells the fake which http.Server serves it, so CloseIdle works.
 func (s *Server) Attach(srv *http.Server) { s.srv.Store(srv) }
@@ -182,11 +214,11 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// ResetRequests forgets the recorded requests.
+// ResetRequests forgets the recorded requests and targets.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests, s.targets = nil, nil
 }
 
 // record stores a copy of r and its body; the body is replaced so the

@@ -17,6 +17,7 @@ limitations under the License.
 package fakesglang
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,7 +44,9 @@ const (
 	fakePageSize       = 1
 )
 
-func newSGLangMetrics(model string) *sglangMetrics {
+// newSGLangMetrics registers the series of model and, for extraModels
+// more models ("model-N"), the running and queued requests.
+func newSGLangMetrics(model string, extraModels int) *sglangMetrics {
 	reg := prometheus.NewRegistry()
 	sched := prometheus.Labels{"model_name": model, "engine_type": "unified", "tp_rank": "0", "pp_rank": "0", "moe_ep_rank": "0"}
 	tok := prometheus.Labels{"model_name": model, "engine_type": "unified"}
@@ -63,8 +66,15 @@ func newSGLangMetrics(model string) *sglangMetrics {
 		return h.With(tok)
 	}
 	m := &sglangMetrics{reg: reg}
-	m.running = gauge("sglang:num_running_reqs", "The number of running requests.").With(sched)
-	gauge("sglang:num_queue_reqs", "The number of requests in the waiting queue.").With(sched).Set(0)
+	running := gauge("sglang:num_running_reqs", "The number of running requests.")
+	queued := gauge("sglang:num_queue_reqs", "The number of requests in the waiting queue.")
+	m.running = running.With(sched)
+	queued.With(sched).Set(0)
+	for i := range extraModels {
+		l := prometheus.Labels{"model_name": "model-" + strconv.Itoa(i), "engine_type": "unified", "tp_rank": "0", "pp_rank": "0", "moe_ep_rank": "0"}
+		running.With(l).Set(1)
+		queued.With(l).Set(0)
+	}
 	gauge("sglang:token_usage", "The token usage.").With(sched).Set(0.25)
 	gauge("sglang:num_used_tokens", "The number of used tokens.").With(sched).Set(0.25 * fakeMaxTotalTokens)
 	gauge("sglang:max_total_num_tokens", "Maximum total number of tokens in the KV cache pool.").With(sched).Set(fakeMaxTotalTokens)

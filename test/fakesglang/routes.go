@@ -17,6 +17,8 @@ limitations under the License.
 package fakesglang
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -66,6 +68,9 @@ func (s *Server) controlRoutes() {
 	m.HandleFunc("DELETE /_fake/requests", func(w http.ResponseWriter, _ *http.Request) {
 		s.ResetRequests()
 		w.WriteHeader(http.StatusNoContent)
+	})
+	m.HandleFunc("GET /_fake/targets", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Targets())
 	})
 	m.HandleFunc("GET /_fake/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.State())
@@ -137,11 +142,35 @@ func (s *Server) handleModels(w http.ResponseWriter, _ *http.Request, _ *Request
 	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
 }
 
+// handleServerInfo answers as SGLang's /get_server_info: the server
+// arguments at the top level (api_key among them), the scheduler's state
+// and the version; with Options.ServerInfoEncoding, encoded.
 func (s *Server) handleServerInfo(w http.ResponseWriter, _ *http.Request, _ *Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"model_path": s.opts.Model, "served_model_name": s.opts.Model, "version": "0.0.0-fake",
+	var apiKey any
+	if s.opts.APIKey != "" {
+		apiKey = s.opts.APIKey
+	}
+	info := map[string]any{
+		"model_path": s.opts.Model, "served_model_name": s.opts.Model, "api_key": apiKey, "version": "0.0.0-fake",
 		"internal_states": []any{map[string]any{}},
-	})
+	}
+	enc := s.opts.ServerInfoEncoding
+	if enc == "" {
+		writeJSON(w, http.StatusOK, info)
+		return
+	}
+	b, _ := json.Marshal(info)
+	if enc == "gzip" {
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		_, _ = zw.Write(b)
+		_ = zw.Close()
+		b = z.Bytes()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Encoding", enc)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
 }
 
 func (s *Server) handleEmbeddings(w http.ResponseWriter, _ *http.Request, _ *Request) {

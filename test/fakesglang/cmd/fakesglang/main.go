@@ -24,7 +24,10 @@ limitations under the License.
 // FAKESGLANG_HEALTH_DELAY (default 1s), FAKESGLANG_EVENT_DELAY,
 // FAKESGLANG_EVENTS, FAKESGLANG_DISCARD_REQUESTS=true (keep no record;
 // for load tests), FAKESGLANG_FASTAPI_VALIDATION=true (validation errors
-// as FastAPI's default 422) and FAKESGLANG_RELEASE (the SGLang release whose flags
+// as FastAPI's default 422), FAKESGLANG_SERVER_INFO_ENCODING (the
+// Content-Encoding of /get_server_info; gzip compresses it),
+// FAKESGLANG_METRICS_MODELS (that many more models in /metrics) and
+// FAKESGLANG_RELEASE (the SGLang release whose flags
 // it accepts; default the oldest supported). Its --tool-call-parser and --reasoning-parser shape the
 // answers as SGLang's would (see package fakesglang).
 package main
@@ -79,6 +82,11 @@ func run(argv []string) error {
 		EnableLoRA:        args.EnableLoRA,
 		LoRAs:             args.InitialLoRAs(),
 		MemorySaver:       args.MemorySaver,
+		// The Content-Encoding of /get_server_info (gzip compresses it).
+		ServerInfoEncoding: os.Getenv("FAKESGLANG_SERVER_INFO_ENCODING"),
+	}
+	if n, err := strconv.Atoi(os.Getenv("FAKESGLANG_METRICS_MODELS")); err == nil {
+		opts.MetricsModels = n
 	}
 	if n, err := strconv.Atoi(os.Getenv("FAKESGLANG_EVENTS")); err == nil {
 		opts.Events = n
