@@ -53,6 +53,7 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 2
 	}
+	setMemoryLimit(log, cgroupRoot)
 	srv, err := proxy.NewServer(opts, log)
 	if err != nil {
 		log.Error(err, "Invalid configuration")
