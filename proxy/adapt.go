@@ -41,7 +41,8 @@ const (
 	// translation (a completion with many long choices is large); larger
 	// ones pass through unchanged.
 	maxTranslatedBody = 16 << 20
-	// How much of the request and the answer an error's log line keeps.
+	// How much of the request and the answer an error's log line keeps,
+	// at debug level only (clients' prompts, and SGLang's echoes of them).
 	dumpRequestBytes  = 8000
 	dumpResponseBytes = 4000
 )
@@ -67,15 +68,15 @@ func isEventStream(h http.Header) bool {
 }
 
 // translateError rewrites an SGLang error body into vLLM's envelope and logs
-// it with the request body that was sent, so an SGLang refusal can be read
-// next to what it refused.
+// it; at debug level the log line has the start of the request body that
+// was sent and of the answer, so an SGLang refusal can be read next to
+// what it refused.
 func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 	raw, complete, err := readUpTo(res.Body, maxErrorBody, res.ContentLength)
 	if err != nil {
 		return fmt.Errorf("reading upstream error body: %w", err)
 	}
-	s.log.Info("Upstream answered an error", "path", res.Request.URL.Path, "status", res.StatusCode,
-		"requestBody", truncate(sent(), dumpRequestBytes), "responseBody", truncate(raw, dumpResponseBytes))
+	s.logUpstreamError(res.Request.URL.Path, res.StatusCode, sent(), raw)
 	if !complete {
 		res.Body = prepend(raw, res.Body)
 		return nil
@@ -85,6 +86,18 @@ func (s *Server) translateError(res *http.Response, sent func() []byte) error {
 	res.StatusCode, res.Status = status, strconv.Itoa(status)+" "+http.StatusText(status)
 	setBody(res, b, "application/json")
 	return nil
+}
+
+// logUpstreamError logs an SGLang error answer: its path and status at
+// info level, with the start of the request and answer bodies at debug
+// level only.
+func (s *Server) logUpstreamError(path string, status int, sent, answer []byte) {
+	if l := s.log.V(1); l.Enabled() {
+		l.Info("Upstream answered an error", "path", path, "status", status,
+			"requestBody", truncate(sent, dumpRequestBytes), "responseBody", truncate(answer, dumpResponseBytes))
+		return
+	}
+	s.log.Info("Upstream answered an error", "path", path, "status", status)
 }
 
 // translateBody applies a route's response translator to a 200 answer. An

@@ -36,17 +36,26 @@ limitations under the License.
 //   - Server-sent events leave as soon as they have arrived, all the events
 //     of one read in one write; a stream the upstream breaks off ends with
 //     an error event and [DONE], so clients see a clean end.
+//   - What reaches SGLang is decided on the decoded, checked path, and that
+//     path is what is sent; a path that could mean another one (dot
+//     segments, encoded slashes, ...), CONNECT and TRACE are refused
+//     first. What a client can make the proxy hold (connections, heads,
+//     bodies, and the time they take) is bounded by what it sent, never by
+//     what it declared.
 //
 // The pieces, one file each:
 //
 //   - server.go: the Server, its options (options.go) and its life: serving,
 //     draining on shutdown.
 //   - routes.go: routing: which path is answered here, forwarded (and to
-//     which SGLang path), or refused.
+//     which SGLang path), or refused; path.go: the one form of a path that
+//     is checked, routed and sent.
+//   - limits.go, conns.go: what runs before routing (guard) and the limits
+//     on connections, heads and bodies.
 //   - forward.go: forwarding: the one path from a client's request to
 //     SGLang and back, through package upstream (the HTTP/1.1 client).
-//   - adapt.go, translate.go: response adaptation: SGLang's answers in
-//     vLLM's shapes.
+//   - adapt.go, translate.go, version.go: response adaptation: SGLang's
+//     answers in vLLM's shapes.
 //   - sse.go: event streams: coalesced writes, whole events only,
 //     per-event adaptation, a clean end to broken streams.
 //   - manage.go, sleep.go: the management endpoints, and the record of

@@ -33,12 +33,15 @@ const ModifiedHeader = "X-Vllm-To-Sglang-Modified"
 // forward is the one way a request reaches SGLang, for every forwarded
 // route, filtered or not, streamed or not:
 //
-//  1. the request body is read whole, within --max-body-bytes (as nginx
-//     buffers request bodies: SGLang gets the request in one piece and a
-//     slow client holds no upstream connection);
+//  1. the request body is read whole, within --max-body-bytes and the
+//     limits of limits.go (as nginx buffers request bodies: SGLang gets
+//     the request in one piece and a slow client holds no upstream
+//     connection);
 //  2. on a filtered route a POST body passes through package body;
 //  3. upstream.Client sends it on a pooled connection and returns the
-//     answer's head;
+//     answer's head; the body is dropped then (and its memory given back
+//     to --body-memory-bytes), only its start kept for the error log at
+//     debug level;
 //  4. adaptResponse (adapt.go) turns errors and shapes into vLLM's;
 //  5. the body is copied: an event stream by copyEvents (sse.go), anything
 //     else as it comes.
@@ -54,25 +57,26 @@ func (s *Server) forward(rt route) http.Handler {
 			}
 			defer s.sleepState.done()
 		}
-		sent, ok := s.readBody(w, r)
+		held, ok := s.readBody(w, r)
 		if !ok {
 			return
 		}
-		if rt.filter && r.Method == http.MethodPost {
-			if sent, ok = s.filterBody(w, r, rt.pattern, sent); !ok {
-				return
-			}
+		defer held.release()
+		if rt.filter && r.Method == http.MethodPost && !s.filterBody(w, r, rt.pattern, &held) {
+			return
 		}
+		sent := s.logged(held.bytes())
 		res, err := s.client.Do(r.Context(), &upstream.Request{
-			Method: r.Method, Target: s.upstreamTarget(rt, r), Header: r.Header, Body: sent,
+			Method: r.Method, Target: s.upstreamTarget(rt, r), Header: r.Header, Body: held.bytes(),
 		})
+		held.release() // SGLang has it; a long generation holds no body
 		if err != nil {
 			s.proxyError(w, r, err)
 			return
 		}
 		defer res.Body.Close()
 		res.Request = r
-		if err := s.adaptResponse(res, rt, func() []byte { return sent }); err != nil {
+		if err := s.adaptResponse(res, rt, sent); err != nil {
 			s.proxyError(w, r, err)
 			return
 		}
@@ -91,57 +95,25 @@ func (s *Server) forward(rt route) http.Handler {
 	})
 }
 
-// readBody reads the whole request body, refusing one over
-// --max-body-bytes with 413 before anything is sent.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	if r.ContentLength > s.opts.MaxBodyBytes {
-		s.tooLarge(w)
-		return nil, false
-	}
-	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
-		return nil, true
-	}
-	var b []byte
-	var err error
-	if r.ContentLength > 0 {
-		// net/http's body reader enforces a declared length.
-		b = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(r.Body, b)
-	} else {
-		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
-	}
-	var maxErr *http.MaxBytesError
-	switch {
-	case errors.As(err, &maxErr):
-		s.tooLarge(w)
-		return nil, false
-	case err != nil:
-		writeError(w, http.StatusBadRequest, errTypeBadRequest, "reading the request body: "+err.Error())
-		return nil, false
-	}
-	return b, true
-}
-
-func (s *Server) tooLarge(w http.ResponseWriter) {
-	s.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
-	writeError(w, http.StatusRequestEntityTooLarge, "", "request body exceeds "+itoa(s.opts.MaxBodyBytes)+" bytes")
-}
-
-// filterBody passes a chat or completions body through package body. A
-// body that needs no change is sent as the very bytes that came in; every
-// change is named in ModifiedHeader and counted. A field SGLang cannot
-// honour gets vLLM's 400 and nothing is sent.
-func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string, raw []byte) ([]byte, bool) {
-	out, changes, err := body.RewriteContext(r.Context(), path, raw, s.bodyOpts)
+// filterBody passes a chat or completions body through package body,
+// replacing it in held. A body that needs no change is sent as the very
+// bytes that came in; every change is named in ModifiedHeader and counted.
+// A field SGLang cannot honour gets vLLM's 400 and nothing is sent.
+func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string, held *heldBody) bool {
+	out, changes, err := body.RewriteContext(r.Context(), path, held.bytes(), s.bodyOpts)
 	var rejected *body.RejectError
 	switch {
 	case errors.As(err, &rejected):
 		s.metrics.rejected.WithLabelValues(rejected.Field).Inc()
 		writeError(w, http.StatusBadRequest, errTypeBadRequest, rejected.Error())
-		return nil, false
+		return false
 	case err != nil: // the client left: the filter stopped, nothing is forwarded
 		s.proxyError(w, r, err)
-		return nil, false
+		return false
+	case !held.replace(out):
+		s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
+		busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemoryBytes)+" bytes of request bodies")
+		return false
 	}
 	if len(changes) > 0 {
 		modified := body.HeaderValue(changes)
@@ -151,7 +123,19 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 			l.Info("Modified a request body", "path", path, "changes", modified)
 		}
 	}
-	return out, true
+	return true
+}
+
+// logged returns what the error log may show of the body sent: its first
+// dumpRequestBytes at debug level (a copy, so that the body itself can be
+// dropped once sent), nothing otherwise. Prompts are the clients' data,
+// and any client can make SGLang answer an error.
+func (s *Server) logged(sent []byte) func() []byte {
+	if !s.log.V(1).Enabled() || len(sent) == 0 {
+		return func() []byte { return nil }
+	}
+	head := append([]byte(nil), sent[:min(len(sent), dumpRequestBytes+1)]...)
+	return func() []byte { return head }
 }
 
 // upstreamTarget is the request-target sent to SGLang: the route's

@@ -68,6 +68,12 @@ func startProxyOn(t testing.TB, ln net.Listener, mutate func(*Options)) *testPro
 // the default --strip-params is for).
 func startProxyWith(t testing.TB, ln net.Listener, fakeOpts fakesglang.Options, mutate func(*Options)) *testProxy {
 	t.Helper()
+	return startProxyLogging(t, ln, fakeOpts, logr.Discard(), mutate)
+}
+
+// startProxyLogging is startProxyWith logging to log.
+func startProxyLogging(t testing.TB, ln net.Listener, fakeOpts fakesglang.Options, log logr.Logger, mutate func(*Options)) *testProxy {
+	t.Helper()
 	fakeOpts.HealthDelay, fakeOpts.EnableMetrics, fakeOpts.ToolCallParser = -1, true, fakesglang.MistralToolCallParser
 	fake := fakesglang.New(fakeOpts)
 	upstream := httptest.NewServer(fake.Handler())
@@ -80,7 +86,7 @@ func startProxyWith(t testing.TB, ln net.Listener, fakeOpts fakesglang.Options, 
 	if mutate != nil {
 		mutate(&o)
 	}
-	srv, err := NewServer(o, logr.Discard())
+	srv, err := NewServer(o, log)
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,9 +57,9 @@ const (
 
 // managementRoutes adds the enabled management endpoints to mux; the others
 // fall through to vLLM's 404, as in a vLLM that did not mount them.
-func (s *Server) managementRoutes(mux *http.ServeMux) {
+func (s *Server) managementRoutes(t *routeTable) {
 	add := func(pattern, method string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.instrument(pattern, allowOnly(method, h)))
+		t.Handle(pattern, s.instrument(pattern, allowOnly(h, method)))
 	}
 	if s.opts.LoRAAPI {
 		add(routeLoadLoRA, http.MethodPost, s.loadLoRA)
@@ -74,17 +75,23 @@ func (s *Server) managementRoutes(mux *http.ServeMux) {
 	}
 }
 
-// allowOnly answers any other method as FastAPI does: 405
+// allowOnly answers any method but these as FastAPI does: 405
 // {"detail":"Method Not Allowed"} with an Allow header.
-func allowOnly(method string, h http.Handler) http.Handler {
+func allowOnly(h http.Handler, methods ...string) http.Handler {
+	allow := strings.Join(methods, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != method {
-			w.Header().Set("Allow", method)
-			writeJSON(w, http.StatusMethodNotAllowed, []byte(`{"detail":"Method Not Allowed"}`))
+		if !slices.Contains(methods, r.Method) {
+			w.Header().Set("Allow", allow)
+			methodNotAllowed(w)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// methodNotAllowed is FastAPI's 405.
+func methodNotAllowed(w http.ResponseWriter) {
+	writeJSON(w, http.StatusMethodNotAllowed, []byte(`{"detail":"Method Not Allowed"}`))
 }
 
 // vLLM's error types for the LoRA endpoints (OpenAIServingModels).
@@ -152,11 +159,12 @@ type loRAResult struct {
 // /load_lora_adapter and answers as vLLM does: 200 and the text
 // "Success: LoRA adapter 'NAME' added successfully.", or vLLM's error.
 func (s *Server) loadLoRA(w http.ResponseWriter, r *http.Request) {
-	raw, ok := s.readBody(w, r)
+	held, ok := s.readBody(w, r)
 	if !ok {
 		return
 	}
-	req, ok := parseLoRARequest(w, raw, true)
+	req, ok := parseLoRARequest(w, held.bytes(), true)
+	held.release()
 	if !ok {
 		return
 	}
@@ -202,11 +210,12 @@ func (s *Server) loadLoRA(w http.ResponseWriter, r *http.Request) {
 // /unload_lora_adapter: 200 and "Success: LoRA adapter 'NAME' removed
 // successfully.", 404 for an adapter that is not loaded.
 func (s *Server) unloadLoRA(w http.ResponseWriter, r *http.Request) {
-	raw, ok := s.readBody(w, r)
+	held, ok := s.readBody(w, r)
 	if !ok {
 		return
 	}
-	req, ok := parseLoRARequest(w, raw, false)
+	req, ok := parseLoRARequest(w, held.bytes(), false)
+	held.release()
 	if !ok {
 		return
 	}
@@ -508,8 +517,7 @@ func (s *Server) callCtx(ctx context.Context, r *http.Request, path string, sent
 // recognise (a validation error, 401, ...) as every forwarded error is
 // answered: in vLLM's envelope, FastAPI's 422 as vLLM's 400.
 func (s *Server) relayError(w http.ResponseWriter, r *http.Request, ans answer, sent []byte) {
-	s.log.Info("Upstream answered an error", "path", r.URL.Path, "status", ans.status,
-		"requestBody", truncate(sent, dumpRequestBytes), "responseBody", truncate(ans.body, dumpResponseBytes))
+	s.logUpstreamError(r.URL.Path, ans.status, sent, ans.body)
 	if ans.status < http.StatusBadRequest {
 		writeError(w, http.StatusBadGateway, "", "unexpected answer from SGLang: "+strconv.Itoa(ans.status))
 		return

@@ -47,6 +47,35 @@ const (
 	DefaultShutdownGrace = 30 * time.Second
 )
 
+// Defaults of the limits on what clients can make the proxy hold
+// (docs/proxy.md, "Limits and hostile input", has the measured figures
+// they were chosen from).
+const (
+	// DefaultBodyMemoryBytes bounds the request-body bytes held at once,
+	// across requests.
+	DefaultBodyMemoryBytes = 64 << 20
+	// DefaultBodyTimeout is the time a request body has before
+	// DefaultBodyMinRate applies; DefaultBodyMinRate is the average rate
+	// (bytes/s) a body must keep after that.
+	DefaultBodyTimeout = 10 * time.Second
+	DefaultBodyMinRate = 64 << 10
+	// DefaultHeaderTimeout is the time a request head (request line and
+	// header fields) has to arrive.
+	DefaultHeaderTimeout = 10 * time.Second
+	// DefaultMaxHeaderBytes bounds a request head (nginx's default buffers
+	// take 32 KiB; Go's default is 1 MiB).
+	DefaultMaxHeaderBytes = 32 << 10
+	// DefaultMaxHeaderFields bounds the header fields of a request (as
+	// Apache's LimitRequestFields and Envoy's max_headers_count).
+	DefaultMaxHeaderFields = 100
+	// DefaultMaxConnections bounds the client connections open at once.
+	DefaultMaxConnections = 4096
+)
+
+// minHeaderBytes is the smallest --max-header-bytes: a request head with
+// a few ordinary headers.
+const minHeaderBytes = 1 << 10
+
 // Metrics modes (--metrics-mode), as package metrics names them.
 const (
 	MetricsModeTranslate   = metrics.ModeTranslate
@@ -74,6 +103,14 @@ type Options struct {
 	AllowPaths     []string
 	MaxBodyBytes   int64
 	ShutdownGrace  time.Duration
+	// Limits on what clients can make the proxy hold (limits.go, conns.go).
+	BodyMemoryBytes int64
+	BodyTimeout     time.Duration
+	BodyMinRate     int64
+	HeaderTimeout   time.Duration
+	MaxHeaderBytes  int
+	MaxHeaderFields int
+	MaxConnections  int
 	// The management endpoints vLLM mounts only when the pod enables them
 	// (docs/proxy.md): off, they get vLLM's 404 like any unknown path.
 	LoRAAPI             bool
@@ -90,6 +127,9 @@ func NewOptions() Options {
 		MetricsMode: DefaultMetricsMode, MetricsCache: DefaultMetricsCache,
 		StripParams: DefaultStripParams(), FixToolSchemas: DefaultFixToolSchemas,
 		MaxBodyBytes: DefaultMaxBodyBytes, ShutdownGrace: DefaultShutdownGrace,
+		BodyMemoryBytes: DefaultBodyMemoryBytes, BodyTimeout: DefaultBodyTimeout, BodyMinRate: DefaultBodyMinRate,
+		HeaderTimeout: DefaultHeaderTimeout, MaxHeaderBytes: DefaultMaxHeaderBytes,
+		MaxHeaderFields: DefaultMaxHeaderFields, MaxConnections: DefaultMaxConnections,
 	}
 }
 
@@ -109,6 +149,13 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.AllowPaths, "allow-path", o.AllowPaths, "Extra upstream path to forward (repeatable); a trailing / forwards the whole subtree.")
 	fs.Int64Var(&o.MaxBodyBytes, "max-body-bytes", o.MaxBodyBytes, "Largest request body accepted; larger ones get 413.")
 	fs.DurationVar(&o.ShutdownGrace, "shutdown-grace", o.ShutdownGrace, "Time in-flight requests get to finish after SIGTERM.")
+	fs.Int64Var(&o.BodyMemoryBytes, "body-memory-bytes", o.BodyMemoryBytes, "Request-body bytes held in memory at once, across requests; a body that would need more gets 503. At least --max-body-bytes.")
+	fs.DurationVar(&o.BodyTimeout, "body-timeout", o.BodyTimeout, "Time a request body has before --body-min-rate applies; a body that falls behind gets 408.")
+	fs.Int64Var(&o.BodyMinRate, "body-min-rate", o.BodyMinRate, "Average rate (bytes/s) a request body must keep after --body-timeout (0: the whole body within --body-timeout).")
+	fs.DurationVar(&o.HeaderTimeout, "header-timeout", o.HeaderTimeout, "Time a request head has to arrive; a connection that falls behind is closed.")
+	fs.IntVar(&o.MaxHeaderBytes, "max-header-bytes", o.MaxHeaderBytes, "Largest request head (request line and header fields); larger ones get 431.")
+	fs.IntVar(&o.MaxHeaderFields, "max-header-fields", o.MaxHeaderFields, "Most header fields in a request; more get 431.")
+	fs.IntVar(&o.MaxConnections, "max-connections", o.MaxConnections, "Client connections open at once; beyond, an idle one is closed or the new one gets 503.")
 	fs.BoolVar(&o.LoRAAPI, "lora-api", o.LoRAAPI, "Serve vLLM's POST /v1/load_lora_adapter and /v1/unload_lora_adapter (vLLM: VLLM_ALLOW_RUNTIME_LORA_UPDATING) with SGLang's LoRA endpoints.")
 	fs.BoolVar(&o.SleepAPI, "sleep-api", o.SleepAPI, "Serve vLLM's /sleep, /wake_up and /is_sleeping (vLLM: VLLM_SERVER_DEV_MODE and --enable-sleep-mode) with SGLang's memory release; SGLang needs --enable-memory-saver.")
 	fs.BoolVar(&o.ResetPrefixCacheAPI, "reset-prefix-cache-api", o.ResetPrefixCacheAPI, "Serve vLLM's POST /reset_prefix_cache (vLLM: VLLM_SERVER_DEV_MODE) with SGLang's /flush_cache.")
@@ -142,8 +189,9 @@ func (o Options) Validate() error {
 		bad("--metrics-mode must be %s or %s, got %q", MetricsModeTranslate, MetricsModePassthrough, o.MetricsMode)
 	}
 	for _, p := range o.AllowPaths {
-		if !strings.HasPrefix(p, "/") {
-			bad("--allow-path %q must start with /", p)
+		// Compared with the decoded request path, so written decoded.
+		if _, err := cleanPath(p); err != nil || strings.IndexByte(p, '%') >= 0 {
+			bad("--allow-path %q must be a normalised path starting with / (no dot or empty segments, backslashes, control characters or percent escapes)", p)
 		}
 	}
 	for _, p := range o.StripParams {
@@ -153,6 +201,23 @@ func (o Options) Validate() error {
 	}
 	if o.MaxBodyBytes <= 0 {
 		bad("--max-body-bytes must be positive, got %d", o.MaxBodyBytes)
+	}
+	if o.BodyMemoryBytes < o.MaxBodyBytes {
+		bad("--body-memory-bytes (%d) must be at least --max-body-bytes (%d)", o.BodyMemoryBytes, o.MaxBodyBytes)
+	}
+	for flag, d := range map[string]time.Duration{"--body-timeout": o.BodyTimeout, "--header-timeout": o.HeaderTimeout} {
+		if d <= 0 {
+			bad("%s must be positive, got %s", flag, d)
+		}
+	}
+	if o.BodyMinRate < 0 {
+		bad("--body-min-rate must not be negative, got %d", o.BodyMinRate)
+	}
+	if o.MaxHeaderBytes < minHeaderBytes {
+		bad("--max-header-bytes must be at least %d, got %d", minHeaderBytes, o.MaxHeaderBytes)
+	}
+	if o.MaxHeaderFields < 1 || o.MaxConnections < 1 {
+		bad("--max-header-fields and --max-connections must be at least 1, got %d and %d", o.MaxHeaderFields, o.MaxConnections)
 	}
 	return errors.Join(errs...)
 }

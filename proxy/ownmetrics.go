@@ -45,6 +45,8 @@ type ownMetrics struct {
 	upstreamErrors *prometheus.CounterVec
 	healthChecks   *prometheus.CounterVec
 	healthUp       prometheus.Gauge
+	// limited counts the limits on clients reached (limits.go, conns.go).
+	limited *prometheus.CounterVec
 
 	// Label children resolved once: a label lookup hashes the values and
 	// takes the vector's lock on every request otherwise.
@@ -86,9 +88,29 @@ func newOwnMetrics() *ownMetrics {
 		healthUp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: MetricsPrefix + "upstream_healthy", Help: "1 while /health answers 200, 0 while it answers 503.",
 		}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricsPrefix + "limited_total",
+			Help: "Limits on clients reached: connections (a connection over --max-connections answered 503 or closed), " +
+				"evicted (a waiting connection closed to admit a new one), header_fields (431), " +
+				"body_memory (503 over --body-memory-bytes), body_timeout (408).",
+		}, []string{"limit"}),
 	}
-	reg.MustRegister(m.requests, m.changes, m.rejected, m.upstreamErrors, m.healthChecks, m.healthUp)
+	reg.MustRegister(m.requests, m.changes, m.rejected, m.upstreamErrors, m.healthChecks, m.healthUp, m.limited)
 	return m
+}
+
+// watch exports the client connections open and the request-body bytes
+// held, read when scraped.
+func (m *ownMetrics) watch(connections func() int, bodyBytes func() int64) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: MetricsPrefix + "client_connections", Help: "Client connections open (--max-connections).",
+		}, func() float64 { return float64(connections()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: MetricsPrefix + "request_body_bytes_held",
+			Help: "Bytes of request-body buffers held in memory (--body-memory-bytes).",
+		}, func() float64 { return float64(bodyBytes()) }),
+	)
 }
 
 func (m *ownMetrics) countRequest(route string, code int) {

@@ -28,27 +28,95 @@ import (
 // endpoints the pod enabled are served with SGLang's (manage.go),
 // --allow-path paths are forwarded as they are, and everything else is
 // refused with vLLM's 404. Every request is counted by route and status.
+// guard (limits.go, path.go) runs first: routing only ever sees a clean
+// path.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
-	mux.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
+	t := newRouteTable()
+	t.Handle(routeHealth, s.instrument(routeHealth, http.HandlerFunc(s.serveHealth)))
+	t.Handle(routePing, s.instrument(routePing, http.HandlerFunc(s.serveHealth)))
 	mh := s.metricsHandler() // one upstream scrape for both paths
-	mux.Handle(routeMetrics, s.instrument(routeMetrics, mh))
-	mux.Handle(metrics.ProxyPath, s.instrument(metrics.ProxyPath, mh))
+	t.Handle(routeMetrics, s.instrument(routeMetrics, mh))
+	t.Handle(metrics.ProxyPath, s.instrument(metrics.ProxyPath, mh))
 	for _, rt := range forwardedRoutes {
-		mux.Handle(rt.pattern, s.instrument(rt.pattern, s.forward(rt)))
+		t.Handle(rt.pattern, s.instrument(rt.pattern, s.forward(rt)))
 	}
-	s.managementRoutes(mux)
+	t.Handle(routeVersion, s.instrument(routeVersion, allowOnly(http.HandlerFunc(s.serveVersion), http.MethodGet, http.MethodHead)))
+	s.managementRoutes(t)
 	allowed := s.instrument(routeAllowed, s.forward(route{}))
 	refused := s.instrument(routeRefused, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { refuse(w) }))
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	t.other = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.allow.allows(r.URL.Path) {
 			allowed.ServeHTTP(w, r)
 			return
 		}
 		refused.ServeHTTP(w, r)
-	}))
-	return mux
+	})
+	return s.guard(t)
+}
+
+// routeTable routes clean paths (path.go): exact paths first, then the
+// patterns with one wildcard segment ("/v1/responses/{id}/cancel") or a
+// wildcard rest ("/v1/models/{model...}"), then other. Unlike
+// http.ServeMux it never redirects: a path is served or refused where it
+// is, so no client is sent to a path that was not checked.
+type routeTable struct {
+	exact    map[string]http.Handler
+	wildcard []wildcardRoute
+	other    http.Handler
+}
+
+// wildcardRoute matches prefix + wildcard + suffix: the wildcard is one
+// non-empty segment, or with rest any remainder (slashes and empty
+// included), as http.ServeMux's {name} and {name...}.
+type wildcardRoute struct {
+	prefix, suffix string
+	rest           bool
+	h              http.Handler
+}
+
+func newRouteTable() *routeTable { return &routeTable{exact: map[string]http.Handler{}} }
+
+// Handle adds a pattern: an exact path, or one with a single {name} or
+// trailing {name...} wildcard. A pattern added twice panics, as with
+// http.ServeMux.
+func (t *routeTable) Handle(pattern string, h http.Handler) {
+	open := strings.IndexByte(pattern, '{')
+	if open < 0 {
+		if _, dup := t.exact[pattern]; dup {
+			panic("proxy: route " + pattern + " added twice")
+		}
+		t.exact[pattern] = h
+		return
+	}
+	end := strings.IndexByte(pattern, '}')
+	if end < open || strings.IndexByte(pattern[end+1:], '{') >= 0 {
+		panic("proxy: route pattern " + pattern + " must have one wildcard")
+	}
+	w := wildcardRoute{prefix: pattern[:open], suffix: pattern[end+1:], rest: strings.HasSuffix(pattern[:end], "..."), h: h}
+	if w.rest && w.suffix != "" {
+		panic("proxy: route pattern " + pattern + ": a {name...} wildcard must end it")
+	}
+	t.wildcard = append(t.wildcard, w)
+}
+
+func (t *routeTable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	t.handler(r.URL.Path).ServeHTTP(w, r)
+}
+
+// handler returns the handler of a clean path.
+func (t *routeTable) handler(path string) http.Handler {
+	if h, ok := t.exact[path]; ok {
+		return h
+	}
+	for _, wr := range t.wildcard {
+		if len(path) < len(wr.prefix)+len(wr.suffix) || !strings.HasPrefix(path, wr.prefix) || !strings.HasSuffix(path, wr.suffix) {
+			continue
+		}
+		if mid := path[len(wr.prefix) : len(path)-len(wr.suffix)]; wr.rest || mid != "" && strings.IndexByte(mid, '/') < 0 {
+			return wr.h
+		}
+	}
+	return t.other
 }
 
 // serveHealth answers /health and /ping from the background check's state:
@@ -78,9 +146,9 @@ func (s *Server) metricsHandler() http.Handler {
 
 // A route of vLLM's public API that the proxy forwards.
 type route struct {
-	// pattern is the http.ServeMux pattern. Methods are not part of it:
+	// pattern is the routeTable pattern. Methods are not part of it:
 	// SGLang answers a wrong method itself (and the proxy translates the
-	// error), rather than ServeMux's plain-text 405.
+	// error).
 	pattern string
 	// upstream is SGLang's path when it differs from vLLM's.
 	upstream string
@@ -121,8 +189,7 @@ var forwardedRoutes = []route{
 	{pattern: "/v1/audio/translations", model: true},
 	{pattern: "/v1/messages", model: true},
 	{pattern: "/load"},
-	// SGLang has no /version; its version is in /get_server_info.
-	{pattern: "/version", upstream: "/get_server_info", translate: versionResponse},
+	// /version is served by serveVersion (version.go).
 }
 
 // responsePath is the path body.Response translates a route's answers for,
@@ -139,10 +206,15 @@ const (
 	routeHealth  = "/health"
 	routePing    = "/ping"
 	routeMetrics = "/metrics"
+	// routeVersion is answered from SGLang's /get_server_info (version.go).
+	routeVersion = "/version"
 	// routeRefused labels requests for paths outside vLLM's API.
 	routeRefused = "refused"
 	// routeAllowed labels requests forwarded because of --allow-path.
 	routeAllowed = "allowed"
+	// routeInvalid labels requests refused before routing: a path that is
+	// not clean, CONNECT or TRACE, too many header fields (guard).
+	routeInvalid = "invalid"
 )
 
 // allowList matches --allow-path values: exact paths, or subtrees for

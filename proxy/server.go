@@ -35,12 +35,11 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/upstream"
 )
 
-// Server timeouts. There is no write timeout: streams last as long as the
-// generation does.
-const (
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 120 * time.Second
-)
+// idleTimeout closes keep-alive connections idle that long. There is no
+// write timeout: streams last as long as the generation does. The read
+// timeouts are --header-timeout and the body's (limits.go); an idle
+// connection is the first closed at --max-connections (conns.go).
+const idleTimeout = 120 * time.Second
 
 // Server is the proxy. Create it with NewServer, then Run it.
 type Server struct {
@@ -65,6 +64,10 @@ type Server struct {
 	lightHealthURL string
 	// healthUp is the last published health state, to tell transitions.
 	healthUp atomic.Bool
+	// bodyBudget is --body-memory-bytes (limits.go).
+	bodyBudget *bodyBudget
+	// conns tracks the client connections Serve accepts (conns.go).
+	conns *connLimiter
 }
 
 // NewServer builds a proxy from validated options.
@@ -77,15 +80,20 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 		return nil, fmt.Errorf("--upstream: %w", err)
 	}
 	s := &Server{
-		opts:      o,
-		log:       log,
-		upstream:  up,
-		client:    upstream.New(up.Host),
-		transport: newTransport(),
-		metrics:   newOwnMetrics(),
-		bodyOpts:  body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
-		allow:     allowList(o.AllowPaths),
+		opts:       o,
+		log:        log,
+		upstream:   up,
+		client:     upstream.New(up.Host),
+		transport:  newTransport(),
+		metrics:    newOwnMetrics(),
+		bodyOpts:   body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
+		allow:      allowList(o.AllowPaths),
+		bodyBudget: &bodyBudget{max: o.BodyMemoryBytes},
 	}
+	s.conns = newConnLimiter(o.MaxConnections, o.MaxHeaderFields, func(limit string) {
+		s.metrics.limited.WithLabelValues(limit).Inc()
+	})
+	s.metrics.watch(s.conns.open, s.bodyBudget.held.Load)
 	if o.SleepAPI {
 		s.sleepState = newSleepState()
 		s.lightHealthURL = up.JoinPath(sglangModelInfo).String()
@@ -132,11 +140,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.health.Run(bgCtx)
 	go s.client.Sweep(bgCtx)
 
+	ln = s.conns.listener(ln)
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: s.opts.HeaderTimeout,
 		IdleTimeout:       idleTimeout,
-		ErrorLog:          log.New(logrWriter{s.log.V(1)}, "", 0),
+		MaxHeaderBytes:    s.opts.MaxHeaderBytes,
+		// "OPTIONS *" reaches guard, which refuses it as a path.
+		DisableGeneralOptionsHandler: true,
+		ConnState:                    s.conns.connState,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+		ErrorLog: log.New(logrWriter{s.log.V(1)}, "", 0),
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -53,20 +53,3 @@ func detokenizeResponse(upstream []byte) ([]byte, error) {
 		Prompt string `json:"prompt"`
 	}{*in.Text})
 }
-
-// versionResponse turns SGLang's /get_server_info into vLLM's {"version": v};
-// the version is SGLang's.
-func versionResponse(upstream []byte) ([]byte, error) {
-	var in struct {
-		Version *string `json:"version"`
-	}
-	if err := json.Unmarshal(upstream, &in); err != nil {
-		return nil, fmt.Errorf("decoding SGLang server info: %w", err)
-	}
-	if in.Version == nil {
-		return nil, fmt.Errorf("SGLang server info has no \"version\"")
-	}
-	return json.Marshal(struct {
-		Version string `json:"version"`
-	}{*in.Version})
-}
