@@ -112,7 +112,7 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 		return false
 	case !held.replace(out):
 		s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
-		busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemoryBytes)+" bytes of request bodies")
+		busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
 		return false
 	}
 	if len(changes) > 0 {

@@ -231,7 +231,7 @@ func (s *Server) readBodyInto(w http.ResponseWriter, r *http.Request, rc *http.R
 				h.release()
 				s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
 				w.Header().Set("Connection", "close")
-				busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemoryBytes)+" bytes of request bodies")
+				busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
 				return heldBody{}, false
 			}
 			buf = append(make([]byte, 0, grown), buf...)

@@ -52,7 +52,7 @@ const (
 // they were chosen from).
 const (
 	// DefaultBodyMemoryBytes bounds the request-body bytes held at once,
-	// across requests.
+	// across requests, unless --max-body-bytes asks for more (BodyMemory).
 	DefaultBodyMemoryBytes = 64 << 20
 	// DefaultBodyTimeout is the time a request body has before
 	// DefaultBodyMinRate applies; DefaultBodyMinRate is the average rate
@@ -69,7 +69,11 @@ const (
 	// Apache's LimitRequestFields and Envoy's max_headers_count).
 	DefaultMaxHeaderFields = 100
 	// DefaultMaxConnections bounds the client connections open at once.
-	DefaultMaxConnections = 4096
+	// At about 100 KiB for a connection of the costliest kind (the largest
+	// head allowed and a body arriving), 2,048 of them, the body budget
+	// and a scrape at the exposition limit stay within 80% of the
+	// sidecar's default 512 MiB (the Go soft limit).
+	DefaultMaxConnections = 2048
 )
 
 // minHeaderBytes is the smallest --max-header-bytes: a request head with
@@ -104,6 +108,7 @@ type Options struct {
 	MaxBodyBytes   int64
 	ShutdownGrace  time.Duration
 	// Limits on what clients can make the proxy hold (limits.go, conns.go).
+	// BodyMemoryBytes 0 is BodyMemory's default.
 	BodyMemoryBytes int64
 	BodyTimeout     time.Duration
 	BodyMinRate     int64
@@ -127,7 +132,7 @@ func NewOptions() Options {
 		MetricsMode: DefaultMetricsMode, MetricsCache: DefaultMetricsCache,
 		StripParams: DefaultStripParams(), FixToolSchemas: DefaultFixToolSchemas,
 		MaxBodyBytes: DefaultMaxBodyBytes, ShutdownGrace: DefaultShutdownGrace,
-		BodyMemoryBytes: DefaultBodyMemoryBytes, BodyTimeout: DefaultBodyTimeout, BodyMinRate: DefaultBodyMinRate,
+		BodyTimeout: DefaultBodyTimeout, BodyMinRate: DefaultBodyMinRate,
 		HeaderTimeout: DefaultHeaderTimeout, MaxHeaderBytes: DefaultMaxHeaderBytes,
 		MaxHeaderFields: DefaultMaxHeaderFields, MaxConnections: DefaultMaxConnections,
 	}
@@ -149,7 +154,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.AllowPaths, "allow-path", o.AllowPaths, "Extra upstream path to forward (repeatable); a trailing / forwards the whole subtree.")
 	fs.Int64Var(&o.MaxBodyBytes, "max-body-bytes", o.MaxBodyBytes, "Largest request body accepted; larger ones get 413.")
 	fs.DurationVar(&o.ShutdownGrace, "shutdown-grace", o.ShutdownGrace, "Time in-flight requests get to finish after SIGTERM.")
-	fs.Int64Var(&o.BodyMemoryBytes, "body-memory-bytes", o.BodyMemoryBytes, "Request-body bytes held in memory at once, across requests; a body that would need more gets 503. At least --max-body-bytes.")
+	fs.Int64Var(&o.BodyMemoryBytes, "body-memory-bytes", o.BodyMemoryBytes, "Request-body bytes held in memory at once, across requests; a body that would need more gets 503. At least --max-body-bytes (default: 64 MiB or twice --max-body-bytes, whichever is larger).")
 	fs.DurationVar(&o.BodyTimeout, "body-timeout", o.BodyTimeout, "Time a request body has before --body-min-rate applies; a body that falls behind gets 408.")
 	fs.Int64Var(&o.BodyMinRate, "body-min-rate", o.BodyMinRate, "Average rate (bytes/s) a request body must keep after --body-timeout (0: the whole body within --body-timeout).")
 	fs.DurationVar(&o.HeaderTimeout, "header-timeout", o.HeaderTimeout, "Time a request head has to arrive; a connection that falls behind is closed.")
@@ -159,6 +164,16 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.LoRAAPI, "lora-api", o.LoRAAPI, "Serve vLLM's POST /v1/load_lora_adapter and /v1/unload_lora_adapter (vLLM: VLLM_ALLOW_RUNTIME_LORA_UPDATING) with SGLang's LoRA endpoints.")
 	fs.BoolVar(&o.SleepAPI, "sleep-api", o.SleepAPI, "Serve vLLM's /sleep, /wake_up and /is_sleeping (vLLM: VLLM_SERVER_DEV_MODE and --enable-sleep-mode) with SGLang's memory release; SGLang needs --enable-memory-saver.")
 	fs.BoolVar(&o.ResetPrefixCacheAPI, "reset-prefix-cache-api", o.ResetPrefixCacheAPI, "Serve vLLM's POST /reset_prefix_cache (vLLM: VLLM_SERVER_DEV_MODE) with SGLang's /flush_cache.")
+}
+
+// BodyMemory is --body-memory-bytes, or by default enough for the largest
+// body and its filtered copy, and at least DefaultBodyMemoryBytes: a
+// --max-body-bytes raised alone must not make bodies of that size 503.
+func (o Options) BodyMemory() int64 {
+	if o.BodyMemoryBytes != 0 {
+		return o.BodyMemoryBytes
+	}
+	return max(DefaultBodyMemoryBytes, 2*o.MaxBodyBytes)
 }
 
 // Validate reports every invalid option; each message names its flag.
@@ -202,7 +217,7 @@ func (o Options) Validate() error {
 	if o.MaxBodyBytes <= 0 {
 		bad("--max-body-bytes must be positive, got %d", o.MaxBodyBytes)
 	}
-	if o.BodyMemoryBytes < o.MaxBodyBytes {
+	if o.BodyMemoryBytes != 0 && o.BodyMemoryBytes < o.MaxBodyBytes {
 		bad("--body-memory-bytes (%d) must be at least --max-body-bytes (%d)", o.BodyMemoryBytes, o.MaxBodyBytes)
 	}
 	for flag, d := range map[string]time.Duration{"--body-timeout": o.BodyTimeout, "--header-timeout": o.HeaderTimeout} {

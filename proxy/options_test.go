@@ -64,16 +64,33 @@ func TestOptionsFlags(t *testing.T) {
 			args:  []string{"--fix-tool-schemas=false"},
 			check: func(t *testing.T, o Options) { assertFalse(t, o.FixToolSchemas) },
 		},
-		"rejects an --upstream that is not an http URL":  {args: []string{"--upstream=127.0.0.1:8001"}, wantErr: "--upstream"},
-		"rejects an https --upstream, saying why":        {args: []string{"--upstream=https://127.0.0.1:8001"}, wantErr: "https is not supported"},
-		"rejects a --listen without a port":              {args: []string{"--listen=localhost"}, wantErr: "--listen"},
-		"rejects an unknown --metrics-mode":              {args: []string{"--metrics-mode=rename"}, wantErr: "--metrics-mode"},
-		"rejects a --health-fall of zero":                {args: []string{"--health-fall=0"}, wantErr: "--health-fall"},
-		"rejects a non-positive --health-interval":       {args: []string{"--health-interval=0s"}, wantErr: "--health-interval"},
-		"rejects a relative --health-path":               {args: []string{"--health-path=health"}, wantErr: "--health-path"},
-		"rejects a relative --allow-path":                {args: []string{"--allow-path=flush_cache"}, wantErr: "--allow-path"},
-		"rejects a non-positive --max-body-bytes":        {args: []string{"--max-body-bytes=0"}, wantErr: "--max-body-bytes"},
-		"reports every invalid flag, not just the first": {args: []string{"--health-path=x", "--max-body-bytes=-1"}, wantErr: "--max-body-bytes"},
+		"rejects an --upstream that is not an http URL": {args: []string{"--upstream=127.0.0.1:8001"}, wantErr: "--upstream"},
+		"rejects an https --upstream, saying why":       {args: []string{"--upstream=https://127.0.0.1:8001"}, wantErr: "https is not supported"},
+		"rejects a --listen without a port":             {args: []string{"--listen=localhost"}, wantErr: "--listen"},
+		"rejects an unknown --metrics-mode":             {args: []string{"--metrics-mode=rename"}, wantErr: "--metrics-mode"},
+		"rejects a --health-fall of zero":               {args: []string{"--health-fall=0"}, wantErr: "--health-fall"},
+		"rejects a non-positive --health-interval":      {args: []string{"--health-interval=0s"}, wantErr: "--health-interval"},
+		"rejects a relative --health-path":              {args: []string{"--health-path=health"}, wantErr: "--health-path"},
+		"rejects a relative --allow-path":               {args: []string{"--allow-path=flush_cache"}, wantErr: "--allow-path"},
+		"--max-body-bytes raised alone raises the body memory to hold such a body and its filtered copy": {
+			args: []string{"--max-body-bytes=104857600"},
+			check: func(t *testing.T, o Options) {
+				if o.BodyMemory() != 200<<20 {
+					t.Errorf("body memory %d, want 200 MiB", o.BodyMemory())
+				}
+			},
+		},
+		"the body memory is at least 64 MiB by default": {
+			args: []string{"--max-body-bytes=1024"},
+			check: func(t *testing.T, o Options) {
+				if o.BodyMemory() != 64<<20 {
+					t.Errorf("body memory %d, want 64 MiB", o.BodyMemory())
+				}
+			},
+		},
+		"rejects a --body-memory-bytes below --max-body-bytes": {args: []string{"--body-memory-bytes=1048576"}, wantErr: "--body-memory-bytes"},
+		"rejects a non-positive --max-body-bytes":              {args: []string{"--max-body-bytes=0"}, wantErr: "--max-body-bytes"},
+		"reports every invalid flag, not just the first":       {args: []string{"--health-path=x", "--max-body-bytes=-1"}, wantErr: "--max-body-bytes"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -88,7 +88,7 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 		metrics:    newOwnMetrics(),
 		bodyOpts:   body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
 		allow:      allowList(o.AllowPaths),
-		bodyBudget: &bodyBudget{max: o.BodyMemoryBytes},
+		bodyBudget: &bodyBudget{max: o.BodyMemory()},
 	}
 	s.conns = newConnLimiter(o.MaxConnections, o.MaxHeaderFields, func(limit string) {
 		s.metrics.limited.WithLabelValues(limit).Inc()

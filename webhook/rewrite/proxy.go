@@ -47,9 +47,12 @@ const (
 )
 
 // DefaultProxyResources are the proxy's requests and limits when the profile
-// sets none: small requests, and a memory limit well above the proxy's
-// budget (under 100 MiB with 1,000 streams). No CPU limit: throttling a
-// proxy adds latency to every token.
+// sets none: small requests, and a memory limit from the proxy's measured
+// worst case at its default limits (docs/proxy.md, "Limits and hostile
+// input": about 350 MiB with every connection of the costliest kind, the
+// body budget full and a scrape at the exposition limit, under the Go soft
+// limit of 80% of 512 MiB). No CPU limit: throttling a proxy adds latency
+// to every token.
 func DefaultProxyResources() corev1.ResourceRequirements {
 	return *defaultProxyResources.DeepCopy()
 }
@@ -61,8 +64,28 @@ var defaultProxyResources = corev1.ResourceRequirements{
 		corev1.ResourceMemory: resource.MustParse("64Mi"),
 	},
 	Limits: corev1.ResourceList{
-		corev1.ResourceMemory: resource.MustParse("256Mi"),
+		corev1.ResourceMemory: resource.MustParse("512Mi"),
 	},
+}
+
+// proxyMaxBodyBytes is the proxy's --max-body-bytes default.
+const proxyMaxBodyBytes = 32 << 20
+
+// proxyResources are the profile's proxy resources, else the defaults with
+// the memory limit raised by twice what a profile's maxBodyBytes adds to
+// the proxy's default: the proxy holds up to twice --max-body-bytes of
+// request bodies by default (a body and its filtered copy).
+func proxyResources(p *v1alpha1.ProxySpec) corev1.ResourceRequirements {
+	if p.Resources != nil {
+		return *p.Resources.DeepCopy()
+	}
+	r := DefaultProxyResources()
+	if extra := ptr.Deref(p.MaxBodyBytes, 0) - proxyMaxBodyBytes; extra > 0 {
+		limit := r.Limits[corev1.ResourceMemory]
+		limit.Add(*resource.NewQuantity(2*extra, resource.BinarySI))
+		r.Limits[corev1.ResourceMemory] = limit
+	}
+	return r
 }
 
 // proxyStartupProbe holds the containers after the proxy (in a native
@@ -82,10 +105,6 @@ func proxyStartupProbe(port int32) *corev1.Probe {
 // included) and forwarding to SGLang on loopback. Its security context passes
 // Pod Security "restricted" whatever the pod sets.
 func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.ContainerPort, sglangPort int32, grace *int64, strip []string, apis managementAPIs) corev1.Container {
-	resources := &defaultProxyResources
-	if p.Resources != nil {
-		resources = p.Resources
-	}
 	return corev1.Container{
 		Name:                     v1alpha1.ProxyContainerName,
 		Image:                    image,
@@ -93,7 +112,7 @@ func proxyContainer(p *v1alpha1.ProxySpec, image string, serving corev1.Containe
 		Command:                  []string{ProxyCommand},
 		Args:                     proxyArgs(p, serving.ContainerPort, sglangPort, grace, strip, apis),
 		Ports:                    []corev1.ContainerPort{serving},
-		Resources:                *resources.DeepCopy(),
+		Resources:                proxyResources(p),
 		RestartPolicy:            ptr.To(corev1.ContainerRestartPolicyAlways),
 		StartupProbe:             proxyStartupProbe(serving.ContainerPort),
 		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,

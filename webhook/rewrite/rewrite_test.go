@@ -32,6 +32,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/proxy"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
@@ -274,6 +275,27 @@ func TestRewriteProxy(t *testing.T) {
 		},
 	}, {
 		name: "gives the proxy small default resources with a memory limit",
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			if diff := cmp.Diff(DefaultProxyResources(), proxyOf(t, pod).Resources); diff != "" {
+				t.Error(diff)
+			}
+		},
+	}, {
+		name: "raises the proxy's memory limit by twice what a larger body cap adds, since the proxy holds a body and its filtered copy",
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Proxy.MaxBodyBytes = ptr.To[int64](proxy.DefaultMaxBodyBytes + 100<<20)
+		},
+		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
+			got := proxyOf(t, pod).Resources.Limits[corev1.ResourceMemory]
+			if want := qty("712Mi"); got.Cmp(want) != 0 {
+				t.Errorf("memory limit %s, want %s", got.String(), want.String())
+			}
+		},
+	}, {
+		name: "keeps the default memory limit for a smaller body cap",
+		profile: func(s *v1alpha1.SGLangProfileSpec) {
+			s.Proxy.MaxBodyBytes = ptr.To[int64](1 << 20)
+		},
 		check: func(t *testing.T, pod *corev1.Pod, _ *Report) {
 			if diff := cmp.Diff(DefaultProxyResources(), proxyOf(t, pod).Resources); diff != "" {
 				t.Error(diff)
