@@ -56,7 +56,7 @@ func (v *pyValue) get(key string) (pyValue, bool) {
 	return pyValue{}, false
 }
 
-var errPy = errors.New("Python's json.loads refuses it")
+var errPy = errors.New("json.loads in Python refuses it")
 
 // pyLoads is json.loads(b) for bytes b, with nesting limited to depth
 // levels (Python's own limit is about 1000, from its recursion limit).

@@ -18,6 +18,7 @@ package fakesglang
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -115,12 +116,15 @@ func ParseArgs(argv []string, lookup FlagLookup) (Args, error) {
 	return a, a.check()
 }
 
+// loraInitError is SGLang's own message (server_args.py check_lora_server_args).
+const loraInitError = "When no initial --lora-paths is provided, you need to specify both --max-lora-rank and --lora-target-modules for LoRA initialization."
+
 // check is what SGLang's ServerArgs asserts before it starts, as far as
 // the fake plays it.
 func (a Args) check() error {
 	// server_args.py check_lora_server_args.
 	if a.EnableLoRA && len(a.LoRAPaths) == 0 && (a.MaxLoRARank == "" || len(a.LoRATargetModules) == 0) {
-		return fmt.Errorf("When no initial --lora-paths is provided, you need to specify both --max-lora-rank and --lora-target-modules for LoRA initialization.")
+		return errors.New(loraInitError) //nolint:staticcheck // SGLang's own message, verbatim
 	}
 	return nil
 }
