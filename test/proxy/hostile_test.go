@@ -358,10 +358,14 @@ func TestHostilePathsNeverReachSGLang(t *testing.T) {
 		"encoded dot-dot under an --allow-path subtree":     {"GET /static/%2e%2e/flush_cache HTTP/1.1", 400},
 		"an encoded slash under an --allow-path subtree":    {"GET /static/..%2fflush_cache HTTP/1.1", 400},
 		"plain dot-dot (ServeMux redirected it to /flush…)": {"GET /v1/models/../../flush_cache HTTP/1.1", 400},
-		"backslashes":          {`GET /v1/models/a\..\..\flush_cache HTTP/1.1`, 400},
-		"an encoded backslash": {"GET /v1/models/a%5C..%5Cflush_cache HTTP/1.1", 400},
-		"an encoded NUL":       {"GET /v1/models/a%00 HTTP/1.1", 400},
-		"a double slash":       {"GET //flush_cache HTTP/1.1", 400},
+		"backslashes":                             {`GET /v1/models/a\..\..\flush_cache HTTP/1.1`, 400},
+		"an encoded backslash":                    {"GET /v1/models/a%5C..%5Cflush_cache HTTP/1.1", 400},
+		"an encoded NUL":                          {"GET /v1/models/a%00 HTTP/1.1", 400},
+		"a double slash":                          {"GET //flush_cache HTTP/1.1", 400},
+		"a dot-dot under an --allow-path subtree": {"GET /static/../flush_cache HTTP/1.1", 400},
+		"CONNECT in authority form":               {"CONNECT 127.0.0.1:1 HTTP/1.1", 405},
+		"the absolute form with encoded dots":     {"GET http://x/v1/models/%2e%2e/%2e%2e/flush_cache HTTP/1.1", 400},
+		"the asterisk form":                       {"OPTIONS * HTTP/1.1", 400},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
