@@ -216,12 +216,8 @@ func (t *translation) aiterShrinks() bool {
 	if !t.opts.ROCm || slices.Contains(t.opts.EnvNames, "SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION") {
 		return false
 	}
-	for i, w := range t.policy.Extra {
-		v, ok := strings.CutPrefix(w, "--attention-backend=")
-		if !ok && w == "--attention-backend" && i+1 < len(t.policy.Extra) {
-			v, ok = t.policy.Extra[i+1], true
-		}
-		if ok && v != "aiter" {
+	for _, e := range t.extra {
+		if e.flag == "--attention-backend" && slices.ContainsFunc(e.vals, func(v token) bool { return v.text != "aiter" }) {
 			return false
 		}
 	}
@@ -256,12 +252,13 @@ func fraction(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // applyExtra appends the profile's extra SGLang arguments; each replaces
 // any translated value of the same flag.
+// newTranslation parsed them; an error in them is reported here, after the
+// table's own errors.
 func (t *translation) applyExtra() error {
-	extra, err := parseExtra(t.policy.Extra, t.cat)
-	if err != nil {
-		return err
+	if t.extraErr != nil {
+		return t.extraErr
 	}
-	for _, e := range extra {
+	for _, e := range t.extra {
 		t.emitTokens(e.flag, e.vals)
 	}
 	return nil

@@ -65,6 +65,8 @@ type translation struct {
 	policy   *Policy
 	cat      *sglang.Catalog // the release's flags
 	gpu      gpuPolicy
+	extra    []emission // the profile's extra arguments, parsed
+	extraErr error      // why they do not parse; reported after the table's errors (see finish)
 	out      []emission
 	findings []finding
 	st       state
@@ -120,6 +122,7 @@ func newTranslation(inv *Invocation, opts Options) (*translation, error) {
 		return nil, err
 	}
 	t.gpu = gpu
+	t.extra, t.extraErr = parseExtra(opts.Policy.Extra, t.cat)
 	t.st.port, t.st.tp, t.st.blockSize = defaultVLLMPort, 1, defaultBlockSize
 	return t, nil
 }
