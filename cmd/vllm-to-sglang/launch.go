@@ -118,7 +118,7 @@ func (o *launchOptions) run(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(stderr, "vllm-to-sglang launch: the vLLM command, translated for SGLang %s:\n", describeRelease(out.SGLang))
+	fmt.Fprintf(stderr, "vllm-to-sglang launch: the vLLM command, translated for SGLang %s:\n", out.release)
 	for _, w := range out.Warnings {
 		fmt.Fprintf(stderr, "Warning: %s\n", w)
 	}
@@ -190,19 +190,11 @@ func (o *launchOptions) terminate(msg string) {
 // SGLang's own error is.
 func summary(out translation) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "vllm-to-sglang launch: started SGLang %s (if it exited, its own error is in kubectl logs --previous)", describeRelease(out.SGLang))
+	fmt.Fprintf(&b, "vllm-to-sglang launch: started SGLang %s (if it exited, its own error is in kubectl logs --previous)", out.release)
 	if len(out.Warnings) > 0 {
 		fmt.Fprintf(&b, "; %d warnings (kubectl logs shows them all): %s", len(out.Warnings), strings.Join(out.Warnings, "; "))
 	}
 	return b.String()
-}
-
-func describeRelease(r releaseInfo) string {
-	s := fmt.Sprintf("%s (%s)", r.Version, r.Source)
-	if r.Catalog != "" {
-		s += ", checked against " + r.Catalog + "'s flags"
-	}
-	return s
 }
 
 func environMap(env []string) map[string]string {

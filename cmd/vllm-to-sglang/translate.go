@@ -49,6 +49,8 @@ type translation struct {
 	Warnings []string `json:"warnings"`
 	// SGLang is the release the command was translated for.
 	SGLang releaseInfo `json:"sglang"`
+	// release is the same, for humans (Release.String).
+	release sglang.Release
 }
 
 // releaseInfo describes the SGLang release a translation is for.
@@ -146,7 +148,7 @@ func translateCommand(prof *v1alpha1.SGLangProfile, inv *argv.Invocation, opts a
 		return translation{}, &exitError{code: exitFailure, err: fmt.Errorf("profile %q rejects the command: %s", prof.Name, strings.Join(lines, "; "))}
 	}
 	out := translation{Argv: append(append([]string{}, res.Command...), res.Args...), Dropped: []string{}, Warnings: []string{},
-		SGLang: newReleaseInfo(release)}
+		SGLang: newReleaseInfo(release), release: release}
 	if release.Warning != "" {
 		out.Warnings = append(out.Warnings, release.Warning)
 	}
