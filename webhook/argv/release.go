@@ -37,7 +37,12 @@ func (t *translation) flag(name string) (sglang.Flag, bool) {
 
 // accepts reports whether the release has the flag and takes the value.
 func (t *translation) accepts(flag, value string) bool {
-	f, ok := t.cat.Flag(flag)
+	return accepts(t.cat, flag, value)
+}
+
+// accepts reports whether catalog c has the flag and takes the value.
+func accepts(c *sglang.Catalog, flag, value string) bool {
+	f, ok := c.Flag(flag)
 	return ok && f.Accepts(value)
 }
 
@@ -45,8 +50,7 @@ func (t *translation) accepts(flag, value string) bool {
 func (t *translation) unavailable(flag string, vals []token) string {
 	f, ok := t.cat.Flag(flag)
 	if !ok {
-		return fmt.Sprintf("SGLang %s has no %s%s", t.cat.Version(), flag,
-			history(t.cat, func(c *sglang.Catalog) bool { return c.Has(flag) }))
+		return fmt.Sprintf("SGLang %s has no %s%s", t.cat.Version(), flag, t.flagHistory(flag))
 	}
 	if !f.TakesValue {
 		return ""
@@ -60,14 +64,14 @@ func (t *translation) unavailable(flag string, vals []token) string {
 	return ""
 }
 
-// valueHistory says when another supported release takes the value.
-func (t *translation) valueHistory(flag, value string) string {
-	return history(t.cat, func(c *sglang.Catalog) bool { return c.Has(flag) && mustFlag(c, flag).Accepts(value) })
+// flagHistory says when another supported release has the flag.
+func (t *translation) flagHistory(flag string) string {
+	return history(t.cat, func(c *sglang.Catalog) bool { return c.Has(flag) })
 }
 
-func mustFlag(c *sglang.Catalog, name string) sglang.Flag {
-	f, _ := c.Flag(name)
-	return f
+// valueHistory says when another supported release takes the value.
+func (t *translation) valueHistory(flag, value string) string {
+	return history(t.cat, func(c *sglang.Catalog) bool { return accepts(c, flag, value) })
 }
 
 // history says when another supported release has what this one lacks.

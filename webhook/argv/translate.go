@@ -285,8 +285,7 @@ func (a Arg) tokens() []token {
 func (t *translation) unknown(a Arg) {
 	spec, ok := t.flag(a.Flag)
 	if !ok {
-		t.dropped(a, true, "neither vLLM nor SGLang "+t.cat.Version().String()+" has this flag"+
-			history(t.cat, func(c *sglang.Catalog) bool { return c.Has(a.Flag) }))
+		t.dropped(a, true, "neither vLLM nor SGLang "+t.cat.Version().String()+" has this flag"+t.flagHistory(a.Flag))
 		return
 	}
 	if a.Negated || strings.HasPrefix(a.Flag, "--no-") && spec.Name != a.Flag {
