@@ -172,6 +172,7 @@ func (c *Catalog) provenanceLine(line string) error {
 	return nil
 }
 
+// joinText appends b to a, "; " between them when a is not empty.
 func joinText(a, b string) string {
 	if a == "" {
 		return b

@@ -84,7 +84,7 @@ func Resolve(field, image string) (Release, error) {
 		}
 		r, err := forVersion(v, SourceField)
 		if err == nil && tagOK && tagged.Compare(v) != 0 {
-			r.Warning = joinSentences(r.Warning, fmt.Sprintf(
+			r.Warning = joinText(r.Warning, fmt.Sprintf(
 				"spec.sglangVersion %s differs from the release in the image tag (%s); %s is used", v, tagged, v))
 		}
 		return r, err
@@ -131,11 +131,4 @@ func imageRelease(image string) (Version, bool) {
 		return Version{}, false
 	}
 	return ParseTag(tagged.Tag())
-}
-
-func joinSentences(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
 }
