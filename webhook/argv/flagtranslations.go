@@ -745,8 +745,8 @@ func gpuSequence(v string) (first, step int64, ok bool) {
 	parts := strings.Split(v, ",")
 	ids := make([]int64, 0, len(parts))
 	for _, p := range parts {
-		n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
-		if err != nil || n < 0 {
+		n, ok := parseInt(p)
+		if !ok || n < 0 {
 			return 0, 0, false
 		}
 		ids = append(ids, n)
