@@ -78,7 +78,7 @@ func checkTranslates(t *testing.T, command, args []string, image string, opts Op
 	if inv.Shell {
 		return // FuzzDetectShell covers scripts
 	}
-	if err := releaseOf(opts).Validate(res.SGLangArgs); err != nil {
+	if err := opts.catalog().Validate(res.SGLangArgs); err != nil {
 		t.Fatalf("Translate(%q, %q) emitted %q: %v", command, args, res.SGLangArgs, err)
 	}
 }

@@ -49,3 +49,12 @@ type Options struct {
 	// starts), Env decides.
 	RuntimeLoRAUpdating bool
 }
+
+// catalog is the catalog of the release the translation is for: Release,
+// or the oldest supported release when it is nil.
+func (o Options) catalog() *sglang.Catalog {
+	if o.Release == nil {
+		return sglang.Oldest()
+	}
+	return o.Release
+}

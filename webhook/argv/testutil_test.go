@@ -19,8 +19,6 @@ package argv
 import (
 	"slices"
 	"testing"
-
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 // mustTranslate detects and translates an exec-form command and checks the
@@ -35,7 +33,7 @@ func mustTranslate(t testing.TB, argv []string, opts Options) *Result {
 	if err != nil {
 		t.Fatalf("Translate(%q): %v", argv, err)
 	}
-	if err := releaseOf(opts).Validate(res.SGLangArgs); err != nil {
+	if err := opts.catalog().Validate(res.SGLangArgs); err != nil {
 		t.Fatalf("SGLang would refuse %q: %v", res.SGLangArgs, err)
 	}
 	return res
@@ -58,12 +56,4 @@ func hasFlag(args []string, flag string) bool {
 	return slices.ContainsFunc(args, func(a string) bool {
 		return a == flag || len(a) > len(flag) && a[:len(flag)+1] == flag+"="
 	})
-}
-
-// releaseOf is the catalog a translation with opts is checked against.
-func releaseOf(opts Options) *sglang.Catalog {
-	if opts.Release == nil {
-		return sglang.Oldest()
-	}
-	return opts.Release
 }

@@ -112,11 +112,8 @@ type state struct {
 }
 
 func newTranslation(inv *Invocation, opts Options) (*translation, error) {
-	t := &translation{inv: inv, opts: opts, policy: &opts.Policy, cat: opts.Release,
+	t := &translation{inv: inv, opts: opts, policy: &opts.Policy, cat: opts.catalog(),
 		out: make([]emission, 0, len(inv.Args)+16), findings: make([]finding, 0, len(inv.Args))}
-	if t.cat == nil {
-		t.cat = sglang.Oldest()
-	}
 	gpu, err := parseGPUPolicy(opts.Policy.GPUMemory)
 	if err != nil {
 		return nil, err

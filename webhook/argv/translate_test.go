@@ -466,7 +466,7 @@ func TestTranslate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkResult(t, releaseOf(tc.opts), res, tc.want, tc.absent, tc.findings)
+			checkResult(t, tc.opts.catalog(), res, tc.want, tc.absent, tc.findings)
 		})
 	}
 }
