@@ -38,6 +38,16 @@ func cpuTimes(procs map[string]int) map[string]time.Duration {
 	return out
 }
 
+// cpuDelta is the CPU time each process used since cpuTimes read before.
+func cpuDelta(procs map[string]int, before map[string]time.Duration) map[string]time.Duration {
+	now := cpuTimes(procs)
+	out := make(map[string]time.Duration, len(procs))
+	for name := range procs {
+		out[name] = now[name] - before[name]
+	}
+	return out
+}
+
 func cpuTime(pid int) time.Duration {
 	path := "/proc/self/stat"
 	if pid != 0 {

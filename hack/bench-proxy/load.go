@@ -63,14 +63,13 @@ func cpuPerRequest(rs []loadResult, proc string) time.Duration {
 	return cpu / time.Duration(n)
 }
 
-// loadRounds runs every target once per round, alternating, and keeps the
-// rounds per target. procs are the processes whose CPU time is measured
-// (name -> pid; 0 is the generator itself).
-func loadRounds(targets []target, procs map[string]int, conns int, d time.Duration, rounds int) (map[string][]loadResult, error) {
-	out := map[string][]loadResult{}
-	for range rounds {
+// rounds runs every target once per round, n rounds, alternating, and
+// keeps the results per target.
+func rounds[R any](targets []target, n int, run func(target) (R, error)) (map[string][]R, error) {
+	out := map[string][]R{}
+	for range n {
 		for _, t := range targets {
-			r, err := load(t, procs, conns, d)
+			r, err := run(t)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.name, err)
 			}
@@ -82,7 +81,8 @@ func loadRounds(targets []target, procs map[string]int, conns int, d time.Durati
 
 // load sends the chat request over conns keep-alive connections for d,
 // each connection one request at a time, and measures the CPU time the
-// processes in procs used meanwhile.
+// processes in procs used meanwhile (name -> pid; 0 is the generator
+// itself).
 func load(t target, procs map[string]int, conns int, d time.Duration) (loadResult, error) {
 	req := loadgen.Request("POST", "/v1/chat/completions", t.addr, "application/json", []byte(chatBody))
 	clients := make([]*loadgen.Conn, conns)
@@ -130,15 +130,12 @@ func load(t target, procs map[string]int, conns int, d time.Duration) (loadResul
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu1 := cpuTimes(procs)
+	cpu := cpuDelta(procs, cpu0)
 	all := slices.Concat(lat...)
 	slices.Sort(all)
-	r := loadResult{requests: len(all), elapsed: elapsed, p50: pct(all, 0.50), p99: pct(all, 0.99), cpu: map[string]time.Duration{}}
+	r := loadResult{requests: len(all), elapsed: elapsed, p50: pct(all, 0.50), p99: pct(all, 0.99), cpu: cpu}
 	for _, n := range errs {
 		r.errors += n
-	}
-	for name := range procs {
-		r.cpu[name] = cpu1[name] - cpu0[name]
 	}
 	return r, nil
 }
@@ -150,12 +147,12 @@ func pct(s []time.Duration, q float64) time.Duration {
 	return s[int(float64(len(s)-1)*q)]
 }
 
-// best keeps a target's best round: the machine is shared, and the best
-// run is the least disturbed one.
-func best(rs []loadResult) loadResult {
+// bestOf keeps a target's best round, the one with the highest rate: the
+// machine is shared, and the best run is the least disturbed one.
+func bestOf[R any](rs []R, rate func(R) float64) R {
 	b := rs[0]
 	for _, r := range rs[1:] {
-		if r.rps() > b.rps() {
+		if rate(r) > rate(b) {
 			b = r
 		}
 	}
@@ -180,7 +177,7 @@ func printLoad(targets []target, results map[string][]loadResult) {
 		}
 		fmt.Println(line)
 	}
-	direct, proxy := best(results["direct"]), best(results["proxy"])
+	direct, proxy := bestOf(results["direct"], loadResult.rps), bestOf(results["proxy"], loadResult.rps)
 	fmt.Printf("best rounds: direct %.0f req/s, proxy %.0f req/s (%.2f of direct)\n", direct.rps(), proxy.rps(), proxy.rps()/direct.rps())
 	fmt.Printf("proxy added latency at this concurrency: p50 %s, p99 %s (target p99 < 1ms)\n",
 		(proxy.p50 - direct.p50).Round(time.Microsecond), (proxy.p99 - direct.p99).Round(time.Microsecond))
@@ -188,14 +185,14 @@ func printLoad(targets []target, results map[string][]loadResult) {
 	if !ok {
 		return
 	}
-	h := best(hr)
+	h := bestOf(hr, loadResult.rps)
 	fmt.Printf("haproxy %.0f req/s (%.2f of direct), p99 added %s; proxy/haproxy throughput = %.2f (target >= 1.0)\n",
 		h.rps(), h.rps()/direct.rps(), (h.p99 - direct.p99).Round(time.Microsecond), proxy.rps()/h.rps())
 	pc, hc := cpuPerRequest(results["proxy"], "proxy"), cpuPerRequest(hr, "haproxy")
 	fmt.Printf("CPU per request: proxy %s, haproxy %s; haproxy/proxy CPU = %.2f (>= 1.0 means the proxy is as cheap as haproxy)\n",
 		us(pc), us(hc), float64(hc)/float64(pc))
 	if or, ok := results["other"]; ok {
-		o := best(or)
+		o := bestOf(or, loadResult.rps)
 		fmt.Printf("other %.0f req/s (%.2f of haproxy), p99 added %s, CPU per request %s\n",
 			o.rps(), o.rps()/h.rps(), (o.p99 - direct.p99).Round(time.Microsecond), us(cpuPerRequest(or, "other")))
 	}

@@ -51,7 +51,7 @@ func main() {
 	}
 }
 
-func run(conns int, duration time.Duration, rounds, streams int, proxyBin, otherBin string) error {
+func run(conns int, duration time.Duration, nRounds, streams int, proxyBin, otherBin string) error {
 	dir, err := os.MkdirTemp("", "bench-proxy-")
 	if err != nil {
 		return err
@@ -73,26 +73,20 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin, other
 		return err
 	}
 	defer stop(fake)
-	proxy, err := spawn(bins["proxy"], nil, "--listen="+proxyAddr, "--upstream=http://"+fakeAddr, "--log-level=error", "--health-interval=1s")
+	proxy, err := startProxy(bins["proxy"], proxyAddr, fakeAddr)
 	if err != nil {
 		return err
 	}
 	defer stop(proxy)
-	if err := waitOK("http://" + proxyAddr + "/health"); err != nil {
-		return err
-	}
 	targets := []target{{"direct", fakeAddr, 0}, {"proxy", proxyAddr, proxy.Process.Pid}}
 	procs := map[string]int{"generator": 0, "fake": fake.Process.Pid, "proxy": proxy.Process.Pid}
 	if otherBin != "" {
 		otherAddr := freeAddr()
-		other, err := spawn(otherBin, nil, "--listen="+otherAddr, "--upstream=http://"+fakeAddr, "--log-level=error", "--health-interval=1s")
+		other, err := startProxy(otherBin, otherAddr, fakeAddr)
 		if err != nil {
 			return err
 		}
 		defer stop(other)
-		if err := waitOK("http://" + otherAddr + "/health"); err != nil {
-			return err
-		}
 		targets = append(targets, target{"other", otherAddr, other.Process.Pid})
 		procs["other"] = other.Process.Pid
 	}
@@ -107,8 +101,8 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin, other
 	idleRSS := rssMiB(proxy.Process.Pid)
 	fmt.Printf("machine: %d CPUs, load average %s at the start\n", runtime.NumCPU(), loadAverage())
 	fmt.Printf("load: %d keep-alive connections, %s per run, %d alternating rounds, small chat request (logprobs stripped by the proxy)\n",
-		conns, duration, rounds)
-	results, err := loadRounds(targets, procs, conns, duration, rounds)
+		conns, duration, nRounds)
+	results, err := rounds(targets, nRounds, func(t target) (loadResult, error) { return load(t, procs, conns, duration) })
 	if err != nil {
 		return err
 	}
@@ -116,8 +110,8 @@ func run(conns int, duration time.Duration, rounds, streams int, proxyBin, other
 
 	fmt.Println()
 	fmt.Printf("event streams: %d keep-alive connections, %s per run, %d alternating rounds, chat streams of %d events answered without pauses\n",
-		conns, duration, rounds, sseEvents+3)
-	sse, err := sseRounds(targets, procs, conns, duration, rounds)
+		conns, duration, nRounds, sseEvents+3)
+	sse, err := rounds(targets, nRounds, func(t target) (sseResult, error) { return sseLoad(t, procs, conns, duration) })
 	if err != nil {
 		return err
 	}
@@ -170,6 +164,20 @@ func spawn(bin string, env []string, args ...string) (*exec.Cmd, error) {
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	return cmd, nil
+}
+
+// startProxy runs a proxy binary on listen in front of the fake at
+// upstream and waits until it answers /health.
+func startProxy(bin, listen, upstream string) (*exec.Cmd, error) {
+	cmd, err := spawn(bin, nil, "--listen="+listen, "--upstream=http://"+upstream, "--log-level=error", "--health-interval=1s")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitOK("http://" + listen + "/health"); err != nil {
+		stop(cmd)
+		return nil, err
 	}
 	return cmd, nil
 }

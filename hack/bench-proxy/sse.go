@@ -39,22 +39,6 @@ type sseResult struct {
 
 func (r sseResult) eps() float64 { return float64(r.events) / r.elapsed.Seconds() }
 
-// sseRounds runs the event-stream load on every target once per round,
-// alternating, and keeps the rounds per target.
-func sseRounds(targets []target, procs map[string]int, conns int, d time.Duration, rounds int) (map[string][]sseResult, error) {
-	out := map[string][]sseResult{}
-	for range rounds {
-		for _, t := range targets {
-			r, err := sseLoad(t, procs, conns, d)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", t.name, err)
-			}
-			out[t.name] = append(out[t.name], r)
-		}
-	}
-	return out, nil
-}
-
 // sseLoad streams chat completions of sseEvents events, answered by the
 // fake without pauses, over conns keep-alive connections for d, and counts
 // the events the clients receive. The fake writes and flushes every event
@@ -98,14 +82,10 @@ func sseLoad(t target, procs map[string]int, conns int, d time.Duration) (sseRes
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu1 := cpuTimes(procs)
-	r := sseResult{elapsed: elapsed, cpu: map[string]time.Duration{}}
+	r := sseResult{elapsed: elapsed, cpu: cpuDelta(procs, cpu0)}
 	for i := range counts {
 		r.events += counts[i]
 		r.errors += errs[i]
-	}
-	for name := range procs {
-		r.cpu[name] = cpu1[name] - cpu0[name]
 	}
 	return r, nil
 }
@@ -116,16 +96,6 @@ func streamRequest(addr string) []byte {
 	head := len(b) - len(streamBody) - 2
 	extra := "X-Fake-Events: " + strconv.Itoa(sseEvents) + "\r\n"
 	return append(b[:head:head], append([]byte(extra), b[head:]...)...)
-}
-
-func bestSSE(rs []sseResult) sseResult {
-	b := rs[0]
-	for _, r := range rs[1:] {
-		if r.eps() > b.eps() {
-			b = r
-		}
-	}
-	return b
 }
 
 func printSSE(targets []target, results map[string][]sseResult) {
@@ -139,9 +109,9 @@ func printSSE(targets []target, results map[string][]sseResult) {
 				us(r.cpu["fake"]/time.Duration(max(r.events, 1))), cpu)
 		}
 	}
-	direct := bestSSE(results["direct"])
+	direct := bestOf(results["direct"], sseResult.eps)
 	for _, t := range targets[1:] {
-		b := bestSSE(results[t.name])
+		b := bestOf(results[t.name], sseResult.eps)
 		target := ""
 		if t.name == "proxy" {
 			target = " (target >= 0.90)"
