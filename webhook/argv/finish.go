@@ -16,10 +16,7 @@ limitations under the License.
 
 package argv
 
-import (
-	"slices"
-	"strconv"
-)
+import "strconv"
 
 // finish emits what several flags decide together, the server address,
 // metrics and the defaults SGLang needs to behave like vLLM; then the
@@ -52,7 +49,7 @@ func (t *translation) finishDefaults() {
 		// One token per stream chunk, like vLLM (older SGLang defaulted to 8).
 		t.emit("--stream-interval", "1")
 	}
-	if _, set := t.opts.Env["VLLM_API_KEY"]; !t.st.apiKeySet && (set || slices.Contains(t.opts.EnvNames, "VLLM_API_KEY")) {
+	if !t.st.apiKeySet && t.opts.sets("VLLM_API_KEY") {
 		t.emitTokens("--api-key", []token{t.envRef("VLLM_API_KEY")})
 	}
 }

@@ -16,7 +16,11 @@ limitations under the License.
 
 package argv
 
-import "github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
+import (
+	"slices"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
+)
 
 // Options for one translation.
 type Options struct {
@@ -57,4 +61,11 @@ func (o Options) catalog() *sglang.Catalog {
 		return sglang.Oldest()
 	}
 	return o.Release
+}
+
+// sets reports whether the container sets the environment variable: in
+// Env (a command translated as it starts) or among EnvNames (the pod spec).
+func (o Options) sets(name string) bool {
+	_, ok := o.Env[name]
+	return ok || slices.Contains(o.EnvNames, name)
 }

@@ -208,12 +208,14 @@ const (
 	aiterContext = 8192
 )
 
-// aiterShrinks tells whether SGLang will apply aiterFactor: a ROCm pod,
-// no attention backend other than aiter in the profile's extra arguments,
+// aiterShrinks tells whether SGLang will apply aiterFactor: a ROCm pod
+// whose container does not set SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION
+// (Options.sets: in the pod spec, or in the environment at start), no
+// attention backend other than aiter in the profile's extra arguments,
 // and a context over aiterContext or not known here (then the model's own,
 // which is longer for today's models).
 func (t *translation) aiterShrinks() bool {
-	if !t.opts.ROCm || slices.Contains(t.opts.EnvNames, "SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION") {
+	if !t.opts.ROCm || t.opts.sets("SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION") {
 		return false
 	}
 	for _, e := range t.extra {

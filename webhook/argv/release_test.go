@@ -209,3 +209,32 @@ func TestGPUMemoryMakesUpForSGLangsAiterShrink(t *testing.T) {
 		})
 	}
 }
+
+// SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION counts wherever the translation
+// learns the container's environment: the names in the pod spec (the
+// webhook) or the environment itself (a command translated as it starts,
+// by the launcher, which passes Env and no EnvNames).
+func TestTheAiterHonourVariableCountsInThePodSpecAndInTheEnvironmentAtStart(t *testing.T) {
+	const honour = "SGLANG_AITER_HONOR_EXPLICIT_MEM_FRACTION"
+	tests := map[string]struct {
+		opts Options
+		want string
+	}{
+		"named in the pod spec, the fraction is kept": {
+			opts: Options{ROCm: true, EnvNames: []string{"HF_TOKEN", honour}}, want: "0.73"},
+		"in the environment at start, the fraction is kept": {
+			opts: Options{ROCm: true, Env: map[string]string{"HOME": "/root", honour: "1"}}, want: "0.73"},
+		"absent from the environment at start, the fraction is divided by 0.85": {
+			opts: Options{ROCm: true, Env: map[string]string{"HOME": "/root"}}, want: "0.86"},
+		"absent from the pod spec, the fraction is divided by 0.85": {
+			opts: Options{ROCm: true, EnvNames: []string{"HF_TOKEN"}}, want: "0.86"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res := mustTranslate(t, []string{"vllm", "serve", "m", "--gpu-memory-utilization", "0.8"}, tc.opts)
+			if !containsSeq(res.SGLangArgs, []string{"--mem-fraction-static", tc.want}) {
+				t.Errorf("args %q lack --mem-fraction-static %s", res.SGLangArgs, tc.want)
+			}
+		})
+	}
+}
