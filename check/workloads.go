@@ -353,14 +353,11 @@ func localRewrite(f *Facts, w *Workload) (*rewrite.Report, *corev1.PodTemplateSp
 	res := w.resolve(f)
 	c := w.Template.DeepCopy()
 	if res.Profile == nil {
-		gpu := profile.Default().Spec.GPU
-		if reason, detail := rewrite.Skip(&c.ObjectMeta, &c.Spec, &gpu); reason != "" {
-			return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: reason, Detail: detail}, c, nil
-		}
-		if res.Source == profile.SourceAnnotation {
+		report := rewrite.Unresolved(&c.ObjectMeta, &c.Spec, res)
+		if report == nil {
 			return nil, nil, fmt.Errorf("SGLangProfile %q does not exist", res.Name)
 		}
-		return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: rewrite.SkipNoProfile}, c, nil
+		return report, c, nil
 	}
 	report, err := rewrite.Rewrite(&c.ObjectMeta, &c.Spec, res.Profile.Spec, rewrite.Options{ProfileName: res.Name, ProxyImage: placeholderProxyImage})
 	return report, c, err
