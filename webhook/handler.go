@@ -117,8 +117,7 @@ func (p *PodRewriter) admit(ctx context.Context, req *admissionv1.AdmissionReque
 			o.set(OutcomeDenied, DenyInternal)
 			resp = admission.Errored(http.StatusInternalServerError, err)
 			if audit {
-				o.audited(rewrite.DecisionDeny, DenyInternal)
-				resp = admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+				resp = auditedDenial(o, DenyInternal, err)
 			}
 		}
 		p.metrics.observe(o, time.Since(start))
@@ -168,8 +167,7 @@ func malformed(ctx context.Context, o *outcome, err error, audit bool) admission
 	logf.FromContext(ctx).Info("Refused a malformed admission request", "error", err.Error(), "audit", audit)
 	o.set(OutcomeDenied, DenyMalformed)
 	if audit {
-		o.audited(rewrite.DecisionDeny, DenyMalformed)
-		return admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+		return auditedDenial(o, DenyMalformed, err)
 	}
 	return admission.Errored(http.StatusBadRequest, err)
 }
