@@ -24,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
@@ -70,6 +71,10 @@ type Facts struct {
 	RuntimeClasses RuntimeClasses
 	// Nodes are the cluster's nodes.
 	Nodes Nodes
+
+	// profiles is Profiles as the webhook resolves pods against them, built
+	// once for a Run (see withProfileSet); nil: profileSet builds it.
+	profiles *profile.Set
 }
 
 // APIServer is whether the API server could be reached.

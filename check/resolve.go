@@ -27,13 +27,30 @@ import (
 )
 
 // profileSet is the facts' profiles as the webhook resolves pods against
-// them (defaulted, selectors compiled).
+// them (defaulted, selectors compiled): the one built for the Run, else a
+// new one.
 func profileSet(f *Facts) *profile.Set {
+	if f.profiles != nil {
+		return f.profiles
+	}
+	return newProfileSet(f)
+}
+
+func newProfileSet(f *Facts) *profile.Set {
 	cands := make([]*profile.Candidate, len(f.Profiles.Items))
 	for i := range f.Profiles.Items {
 		cands[i] = profile.NewCandidate(&f.Profiles.Items[i])
 	}
 	return profile.NewSet(cands)
+}
+
+// withProfileSet is a copy of the facts that holds their profile set, so
+// that the checks of one Run, which resolve every workload's profile more
+// than once, build it once. The facts themselves are not changed.
+func withProfileSet(f *Facts) *Facts {
+	run := *f
+	run.profiles = newProfileSet(f)
+	return &run
 }
 
 // namespaceLabels are the labels of a namespace the facts hold.

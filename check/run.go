@@ -29,6 +29,7 @@ func Run(f *Facts) []Result {
 	if api.Status != Passed {
 		return []Result{api}
 	}
+	f = withProfileSet(f)
 	rs := &results{}
 	rs.add(api)
 	runProfiles(f, rs)

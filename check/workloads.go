@@ -60,19 +60,7 @@ func OptedIn(configs []admissionregistrationv1.MutatingWebhookConfiguration, nam
 			sel = s
 		}
 	}
-	for _, ns := range namespaces {
-		if ns.Labels[v1alpha1.LabelRewrite] != v1alpha1.LabelRewriteEnabled {
-			continue
-		}
-		if sel.Matches(labels.Set(ns.Labels)) {
-			in = append(in, ns.Name)
-		} else {
-			excluded = append(excluded, ns.Name)
-		}
-	}
-	slices.Sort(in)
-	slices.Sort(excluded)
-	return in, excluded
+	return splitLabelled(namespaces, v1alpha1.LabelRewriteEnabled, sel)
 }
 
 // Audited splits namespaces labelled vllm-to-sglang.io/rewrite=audit into
@@ -93,19 +81,25 @@ func Audited(configs []admissionregistrationv1.MutatingWebhookConfiguration, nam
 			}
 		}
 	}
+	return splitLabelled(namespaces, v1alpha1.LabelRewriteAudit, sel)
+}
+
+// splitLabelled splits the namespaces labelled vllm-to-sglang.io/rewrite=
+// value into those sel matches and the others, each sorted by name.
+func splitLabelled(namespaces []corev1.Namespace, value string, sel labels.Selector) (matched, unmatched []string) {
 	for _, ns := range namespaces {
-		if ns.Labels[v1alpha1.LabelRewrite] != v1alpha1.LabelRewriteAudit {
+		if ns.Labels[v1alpha1.LabelRewrite] != value {
 			continue
 		}
 		if sel.Matches(labels.Set(ns.Labels)) {
-			in = append(in, ns.Name)
+			matched = append(matched, ns.Name)
 		} else {
-			notAudited = append(notAudited, ns.Name)
+			unmatched = append(unmatched, ns.Name)
 		}
 	}
-	slices.Sort(in)
-	slices.Sort(notAudited)
-	return in, notAudited
+	slices.Sort(matched)
+	slices.Sort(unmatched)
+	return matched, unmatched
 }
 
 func optedInNamespaces(f *Facts) Result {
@@ -353,14 +347,11 @@ func localRewrite(f *Facts, w *Workload) (*rewrite.Report, *corev1.PodTemplateSp
 	res := w.resolve(f)
 	c := w.Template.DeepCopy()
 	if res.Profile == nil {
-		gpu := profile.Default().Spec.GPU
-		if reason, detail := rewrite.Skip(&c.ObjectMeta, &c.Spec, &gpu); reason != "" {
-			return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: reason, Detail: detail}, c, nil
-		}
-		if res.Source == profile.SourceAnnotation {
+		report := rewrite.Unresolved(&c.ObjectMeta, &c.Spec, res)
+		if report == nil {
 			return nil, nil, fmt.Errorf("SGLangProfile %q does not exist", res.Name)
 		}
-		return &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: rewrite.SkipNoProfile}, c, nil
+		return report, c, nil
 	}
 	report, err := rewrite.Rewrite(&c.ObjectMeta, &c.Spec, res.Profile.Spec, rewrite.Options{ProfileName: res.Name, ProxyImage: placeholderProxyImage})
 	return report, c, err

@@ -33,6 +33,17 @@ import (
 // users see that nothing was changed.
 const auditPrefix = "audit: "
 
+// auditWouldDeny heads the warning of an audited pod the webhook would deny.
+const auditWouldDeny = "the pod would be denied: "
+
+// auditedDenial is the audit mode's answer to a pod the webhook would refuse
+// for reason, with err, before any verdict (a malformed request, a
+// recovered panic): admitted unchanged, with the denial as a warning.
+func auditedDenial(o *outcome, reason string, err error) admission.Response {
+	o.audited(rewrite.DecisionDeny, reason)
+	return admission.Allowed("").WithWarnings(auditPrefix + auditWouldDeny + err.Error())
+}
+
 // auditAnswer is the audit mode's response: the pod is admitted, unchanged
 // but for the audit record in its status annotation, with the warnings the
 // rewrite would give, prefixed. A pod that was rewritten already keeps its
@@ -94,7 +105,7 @@ func (v *verdict) auditWarnings(rec *rewrite.AuditRecord) []string {
 	case rewrite.DecisionSkip:
 		head = "the pod would be left alone: " + rec.Message
 	default:
-		head = "the pod would be denied: " + rec.Message
+		head = auditWouldDeny + rec.Message
 	}
 	out := make([]string, 0, 1+len(v.warnings))
 	out = append(out, auditPrefix+head)

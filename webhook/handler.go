@@ -117,8 +117,7 @@ func (p *PodRewriter) admit(ctx context.Context, req *admissionv1.AdmissionReque
 			o.set(OutcomeDenied, DenyInternal)
 			resp = admission.Errored(http.StatusInternalServerError, err)
 			if audit {
-				o.audited(rewrite.DecisionDeny, DenyInternal)
-				resp = admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+				resp = auditedDenial(o, DenyInternal, err)
 			}
 		}
 		p.metrics.observe(o, time.Since(start))
@@ -168,8 +167,7 @@ func malformed(ctx context.Context, o *outcome, err error, audit bool) admission
 	logf.FromContext(ctx).Info("Refused a malformed admission request", "error", err.Error(), "audit", audit)
 	o.set(OutcomeDenied, DenyMalformed)
 	if audit {
-		o.audited(rewrite.DecisionDeny, DenyMalformed)
-		return admission.Allowed("").WithWarnings(auditPrefix + "the pod would be denied: " + err.Error())
+		return auditedDenial(o, DenyMalformed, err)
 	}
 	return admission.Errored(http.StatusBadRequest, err)
 }
@@ -294,36 +292,24 @@ func (p *PodRewriter) namespaceLabels(ctx context.Context, name string) (map[str
 // rewritten, opted out...) is allowed: a cache that cannot be read must not
 // block unrelated pods.
 func (v *verdict) lookupFailed(pod *corev1.Pod, reason string, err error) *verdict {
-	if skip, ok := wouldSkip(pod); ok {
+	if skip, _ := rewrite.SkipWithoutProfile(&pod.ObjectMeta, &pod.Spec); skip != "" {
 		return v.skip(skip)
 	}
 	return v.fail(reason, err)
 }
 
-// noProfile decides for a pod without a profile: allowed when the rewrite
-// would leave it alone whatever the profile; denied when its annotation
-// names a profile that does not exist, even if that profile might have
-// admitted it unchanged (unsafeFlags: Warn): that depends on the profile;
-// left alone (SkipNoProfile) when nothing selects it and there is no
-// default profile.
+// noProfile decides for a pod without a profile (rewrite.Unresolved):
+// allowed when the rewrite would leave it alone whatever the profile;
+// denied when its annotation names a profile that does not exist, even if
+// that profile might have admitted it unchanged (unsafeFlags: Warn): that
+// depends on the profile; left alone (SkipNoProfile) when nothing selects
+// it and there is no default profile.
 func (v *verdict) noProfile(pod *corev1.Pod) *verdict {
-	if reason, skip := wouldSkip(pod); skip {
-		return v.skip(reason)
-	}
-	if v.resolution.Source == profile.SourceAnnotation {
+	report := rewrite.Unresolved(&pod.ObjectMeta, &pod.Spec, v.resolution)
+	if report == nil {
 		return v.deny(DenyProfileNotFound, missingProfileMessage(v.resolution.Name))
 	}
-	return v.skip(rewrite.SkipNoProfile)
-}
-
-// wouldSkip asks the rewrite's own skip decision (rewrite.Skip, which only
-// reads the pod) whether it leaves the pod alone whatever the profile. The
-// one profile setting that decision reads, the GPU resources, is taken from
-// the built-in default profile, since the pod's is not known.
-func wouldSkip(pod *corev1.Pod) (rewrite.SkipReason, bool) {
-	gpu := profile.Default().Spec.GPU
-	reason, _ := rewrite.Skip(&pod.ObjectMeta, &pod.Spec, &gpu)
-	return reason, reason != ""
+	return v.skip(report.SkipReason)
 }
 
 func missingProfileMessage(name string) string {

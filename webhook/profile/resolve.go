@@ -23,7 +23,6 @@ import (
 	"strconv"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
@@ -48,10 +47,6 @@ type Subject struct {
 type Candidate struct {
 	Name     string
 	Priority int32
-	// UID and ResourceVersion identify the stored object the candidate
-	// was made from (empty for a profile read from a file).
-	UID             types.UID
-	ResourceVersion string
 	// Spec is the defaulted spec. It is shared: only read it.
 	Spec *v1alpha1.SGLangProfileSpec
 	// Selector is the compiled spec.selector; nil when the profile has
@@ -66,7 +61,7 @@ type Candidate struct {
 func NewCandidate(p *v1alpha1.SGLangProfile) *Candidate {
 	spec := p.Spec.DeepCopy()
 	spec.Default()
-	c := &Candidate{Name: p.Name, Priority: spec.Priority, UID: p.UID, ResourceVersion: p.ResourceVersion, Spec: spec}
+	c := &Candidate{Name: p.Name, Priority: spec.Priority, Spec: spec}
 	if spec.Selector != nil {
 		c.Selector, c.SelectorErrs = CompileSelector(field.NewPath("spec", "selector"), spec.Selector)
 	}
@@ -105,16 +100,6 @@ func NewSet(cs []*Candidate) *Set {
 
 // Get returns the named profile, or nil.
 func (s *Set) Get(name string) *Candidate { return s.byName[name] }
-
-// Candidates returns every profile, by name.
-func (s *Set) Candidates() []*Candidate {
-	out := make([]*Candidate, 0, len(s.byName))
-	for _, c := range s.byName {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b *Candidate) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
 
 // UsesNamespaceLabels reports whether some selector reads the namespace's
 // labels: without one, Resolve needs no Subject.NamespaceLabels.

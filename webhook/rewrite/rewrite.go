@@ -28,7 +28,6 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
 	profilepkg "github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
 const (
@@ -138,7 +137,7 @@ func planRewrite(spec *corev1.PodSpec, f vllmContainer, profile *v1alpha1.SGLang
 		return refuse(taken, why)
 	}
 	p := &plan{index: index, vllmPort: vllmPort, sglangPort: sglangPort, atStart: atStart}
-	release, err := sglang.Resolve(profile.SGLangVersion, profile.Image)
+	release, err := profilepkg.Release(profile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the profile's SGLang release: %w", err)
 	}

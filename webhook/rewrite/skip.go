@@ -19,12 +19,14 @@ package rewrite
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/argv"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
 // Outcome says whether a pod was changed.
@@ -124,6 +126,39 @@ func Skip(meta *metav1.ObjectMeta, spec *corev1.PodSpec, gpu *v1alpha1.GPUSpec) 
 		return "", ""
 	}
 	return report.SkipReason, report.Detail
+}
+
+// defaultGPU is the built-in default profile's GPU resources, read once.
+// It is shared: only read it.
+var defaultGPU = sync.OnceValue(func() *v1alpha1.GPUSpec {
+	gpu := profile.Default().Spec.GPU
+	return &gpu
+})
+
+// SkipWithoutProfile is Skip for a pod whose profile is not known (none
+// resolves, or it cannot be resolved): whether the rewrite leaves the pod
+// alone whatever the profile. The one profile setting Skip reads, the GPU
+// resources, is taken from the built-in default profile.
+func SkipWithoutProfile(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (SkipReason, string) {
+	return Skip(meta, spec, defaultGPU())
+}
+
+// Unresolved decides for a pod that resolved to no profile (res.Profile is
+// nil), as the webhook does: a pod the rewrite leaves alone whatever the
+// profile (SkipWithoutProfile) is left alone for that reason; else one
+// whose annotation names a profile that does not exist (res.Name) is
+// refused, even if that profile might have admitted it unchanged: Unresolved
+// returns nil then; else nothing selects it and there is no default
+// profile: SkipNoProfile. A report it returns is Skipped, and names the
+// reason and its detail only.
+func Unresolved(meta *metav1.ObjectMeta, spec *corev1.PodSpec, res profile.Resolution) *Report {
+	if reason, detail := SkipWithoutProfile(meta, spec); reason != "" {
+		return &Report{Outcome: Skipped, SkipReason: reason, Detail: detail}
+	}
+	if res.Source == profile.SourceAnnotation {
+		return nil
+	}
+	return &Report{Outcome: Skipped, SkipReason: SkipNoProfile}
 }
 
 // vllmContainer is the container that runs vLLM's server, as screen found it.

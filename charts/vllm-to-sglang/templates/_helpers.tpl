@@ -75,34 +75,37 @@ URL mode (webhook.url set): the webhook runs elsewhere.
 {{- end }}
 
 {{/*
-The audit webhooks' URL in URL mode: audit.url, else webhook.url with its
-/mutate--v1-pod path replaced by /audit--v1-pod (webhook.AuditPodPath).
+A URL-mode webhook URL derived from webhook.url: the override when set, else
+webhook.url with its /mutate--v1-pod path replaced by path (the same server
+serves every webhook; a webhook URL has no query nor fragment). Called with
+a dict: override, path, what (the webhook, for the error), unset (how to do
+without it), and Values.
 */}}
-{{- define "vllm-to-sglang.auditURL" -}}
+{{- define "vllm-to-sglang.derivedURL" -}}
 {{- $mutate := "/mutate--v1-pod" }}
-{{- if .Values.audit.url }}
-{{- .Values.audit.url }}
+{{- if .override }}
+{{- .override }}
 {{- else if hasSuffix $mutate .Values.webhook.url }}
-{{- printf "%s/audit--v1-pod" (trimSuffix $mutate .Values.webhook.url) }}
+{{- printf "%s%s" (trimSuffix $mutate .Values.webhook.url) .path }}
 {{- else }}
-{{- fail (printf "webhook.url %q does not end with %s, so the audit webhooks' URL cannot be derived from it: set audit.url, or audit.enabled=false" .Values.webhook.url $mutate) }}
+{{- fail (printf "webhook.url %q does not end with %s, so %s URL cannot be derived from it: %s" .Values.webhook.url $mutate .what .unset) }}
 {{- end }}
 {{- end }}
 
 {{/*
+The audit webhooks' URL in URL mode: audit.url, else webhook.url with its
+/mutate--v1-pod path replaced by /audit--v1-pod (webhook.AuditPodPath).
+*/}}
+{{- define "vllm-to-sglang.auditURL" -}}
+{{- include "vllm-to-sglang.derivedURL" (dict "override" .Values.audit.url "path" "/audit--v1-pod" "what" "the audit webhooks'" "unset" "set audit.url, or audit.enabled=false" "Values" .Values) }}
+{{- end }}
+
+{{/*
 The SGLangProfile validator's URL in URL mode: profileValidation.url, else
-webhook.url with its /mutate--v1-pod path replaced by the validator's (the
-same server serves both; a webhook URL has no query nor fragment).
+webhook.url with its /mutate--v1-pod path replaced by the validator's.
 */}}
 {{- define "vllm-to-sglang.profileValidationURL" -}}
-{{- $mutate := "/mutate--v1-pod" }}
-{{- if .Values.profileValidation.url }}
-{{- .Values.profileValidation.url }}
-{{- else if hasSuffix $mutate .Values.webhook.url }}
-{{- printf "%s%s" (trimSuffix $mutate .Values.webhook.url) (include "vllm-to-sglang.validateProfilePath" .) }}
-{{- else }}
-{{- fail (printf "webhook.url %q does not end with %s, so the SGLangProfile validator's URL cannot be derived from it: set profileValidation.url, or profileValidation.enabled=false" .Values.webhook.url $mutate) }}
-{{- end }}
+{{- include "vllm-to-sglang.derivedURL" (dict "override" .Values.profileValidation.url "path" (include "vllm-to-sglang.validateProfilePath" .) "what" "the SGLangProfile validator's" "unset" "set profileValidation.url, or profileValidation.enabled=false" "Values" .Values) }}
 {{- end }}
 
 {{- define "vllm-to-sglang.useCertManager" -}}

@@ -227,18 +227,11 @@ func (r *Rewriter) profileOf(pod *corev1.Pod, namespace string, res *Result) (st
 	if resolution.Profile != nil {
 		return resolution.Name, resolution.Profile.Spec, false
 	}
-	// As the webhook: a pod the rewrite leaves alone whatever the profile
-	// is left alone for that reason.
-	gpu := profile.Default().Spec.GPU
-	if reason, detail := rewrite.Skip(&pod.ObjectMeta, &pod.Spec, &gpu); reason != "" {
-		res.Report = &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: reason, Detail: detail}
-		return "", nil, true
-	}
-	if resolution.Source == profile.SourceAnnotation {
+	// As the webhook: left alone, or a missing profile.
+	res.Report = rewrite.Unresolved(&pod.ObjectMeta, &pod.Spec, resolution)
+	if res.Report == nil {
 		res.Err = &ProfileNotFoundError{Name: resolution.Name}
-		return "", nil, true
 	}
-	res.Report = &rewrite.Report{Outcome: rewrite.Skipped, SkipReason: rewrite.SkipNoProfile}
 	return "", nil, true
 }
 
