@@ -26,14 +26,11 @@ import (
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -44,33 +41,20 @@ const stubPython = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RECORD\"\n"
 // webhook's rewrite with the built-in profile.
 func kserveMain(t *testing.T) corev1.Container {
 	t.Helper()
-	f, err := os.Open("../testdata/kserve-llminferenceservice.yaml")
+	ds, err := framework.Deployments("../testdata/kserve-llminferenceservice.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	objs, err := manifest.Decode(f)
-	if err != nil {
-		t.Fatal(err)
+	if len(ds) != 1 {
+		t.Fatalf("the fixture has %d Deployments, want 1", len(ds))
 	}
-	for _, obj := range objs {
-		if obj.GetKind() != "Deployment" {
-			continue
-		}
-		var d appsv1.Deployment
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &d); err != nil {
-			t.Fatal(err)
-		}
-		tpl := d.Spec.Template
-		report, err := rewrite.Rewrite(&tpl.ObjectMeta, &tpl.Spec, &profile.Default().Spec,
-			rewrite.Options{ProfileName: "default", ProxyImage: framework.GoldenProxyImage})
-		if err != nil || report.Outcome != rewrite.Rewritten {
-			t.Fatalf("rewrite: %+v, %v", report, err)
-		}
-		return tpl.Spec.Containers[0]
+	tpl := ds[0].Spec.Template
+	report, err := rewrite.Rewrite(&tpl.ObjectMeta, &tpl.Spec, &profile.Default().Spec,
+		rewrite.Options{ProfileName: "default", ProxyImage: framework.GoldenProxyImage})
+	if err != nil || report.Outcome != rewrite.Rewritten {
+		t.Fatalf("rewrite: %+v, %v", report, err)
 	}
-	t.Fatal("no Deployment in the fixture")
-	return corev1.Container{}
+	return tpl.Spec.Containers[0]
 }
 
 // runScript runs the container's command as the kubelet would, with the
