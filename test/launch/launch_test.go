@@ -19,7 +19,6 @@ package launchtest
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -33,9 +32,6 @@ import (
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
-
-// stubPython records its arguments, one per line, in $RECORD.
-const stubPython = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RECORD\"\n"
 
 // kserveMain is the KServe fixture's vLLM container, rewritten by the
 // webhook's rewrite with the built-in profile.
@@ -62,16 +58,15 @@ func kserveMain(t *testing.T) corev1.Container {
 func runScript(t *testing.T, c corev1.Container, launcher string, extra ...string) (code int, log string, sglangArgv []string) {
 	t.Helper()
 	dir := t.TempDir()
-	record := filepath.Join(dir, "argv")
-	if err := os.WriteFile(filepath.Join(dir, "python3"), []byte(stubPython), 0o755); err != nil {
+	if err := framework.WritePythonStub(dir, ""); err != nil {
 		t.Fatal(err)
 	}
-	argv := slices.Clone(append(slices.Clone(c.Command), c.Args...))
-	for i := range argv {
-		argv[i] = strings.ReplaceAll(argv[i], rewrite.LauncherPath, launcher)
+	argv, err := framework.LauncherCommand(append(slices.Clone(c.Command), c.Args...), launcher)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(t.Context(), argv[0], argv[1:]...)
-	cmd.Env = []string{"PATH=" + dir + ":/usr/bin:/bin", "RECORD=" + record}
+	cmd.Env = []string{"PATH=" + dir + ":/usr/bin:/bin"}
 	for _, e := range c.Env {
 		if e.ValueFrom == nil {
 			cmd.Env = append(cmd.Env, e.Name+"="+e.Value)
@@ -80,14 +75,12 @@ func runScript(t *testing.T, c corev1.Container, launcher string, extra ...strin
 	cmd.Env = append(cmd.Env, extra...)
 	var errOut bytes.Buffer // the container's log: stdout and stderr
 	cmd.Stdout, cmd.Stderr = &errOut, &errOut
-	err := cmd.Run()
+	err = cmd.Run()
 	code = cmd.ProcessState.ExitCode()
 	if err != nil && code < 0 {
 		t.Fatalf("running %s: %v", argv[0], err)
 	}
-	if data, err := os.ReadFile(record); err == nil {
-		sglangArgv = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	}
+	sglangArgv, _ = framework.StubbedArgv(dir) // nil when python3 never ran
 	return code, errOut.String(), sglangArgv
 }
 
