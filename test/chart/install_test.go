@@ -24,6 +24,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
 // installedWebhook reads the release's webhook configuration from the API server.
@@ -123,7 +125,7 @@ func TestURLModeInstallsOnlyTheWebhookConfigurationAndProfiles(t *testing.T) {
 		t.Errorf("installed clientConfig %+v, want url %s and the given caBundle", wh.ClientConfig, url)
 	}
 	validator := c.installedProfileValidator(t, name+"-vllm-to-sglang")
-	const validateURL = "https://webhook.example.com:9443" + validateProfilePath
+	const validateURL = "https://webhook.example.com:9443" + webhook.ValidateProfilePath
 	if validator.ClientConfig.URL == nil || *validator.ClientConfig.URL != validateURL || !bytes.Equal(validator.ClientConfig.CABundle, caPEM) {
 		t.Errorf("installed profile validator clientConfig %+v, want url %s and the given caBundle", validator.ClientConfig, validateURL)
 	}

@@ -31,6 +31,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook"
 )
 
 // serviceDNSNames are the names the API server dials for the rendering
@@ -41,12 +43,11 @@ var serviceDNSNames = []string{
 }
 
 // The webhooks of the MutatingWebhookConfiguration (the markers in
-// webhook/setup.go), and the audit webhooks' path (webhook.AuditPodPath).
+// webhook/setup.go).
 const (
 	rewriteWebhookName  = "rewrite.vllm-to-sglang.io"
 	auditWebhookName    = "audit.vllm-to-sglang.io"
 	auditPodWebhookName = "audit-pod.vllm-to-sglang.io"
-	auditPath           = "/audit--v1-pod"
 )
 
 // theWebhook returns the rendered configuration and its pod rewrite
@@ -83,17 +84,25 @@ func auditWebhooks(t *testing.T, r *rendered) map[string]admissionregistrationv1
 		if string(got.CABundle) != string(want.CABundle) {
 			t.Errorf("%s: caBundle differs from %s's", wh.Name, rw.Name)
 		}
-		switch {
-		case want.Service != nil:
-			if got.Service == nil || got.Service.Name != want.Service.Name || got.Service.Namespace != want.Service.Namespace ||
-				!ptr.Equal(got.Service.Port, want.Service.Port) || !ptr.Equal(got.Service.Path, ptr.To(auditPath)) || got.URL != nil {
-				t.Errorf("%s: clientConfig %+v, want the pod webhook's Service %+v at path %s", wh.Name, got, want.Service, auditPath)
-			}
-		case got.URL == nil || got.Service != nil:
-			t.Errorf("%s: clientConfig %+v, want a url as the pod webhook's (%s)", wh.Name, got, *want.URL)
-		}
+		checkSameServer(t, wh.Name, got, want, webhook.AuditPodPath)
 	}
 	return out
+}
+
+// checkSameServer checks that got, the clientConfig of the webhook name,
+// calls the server of want, the pod webhook's: the same Service at path,
+// or a url where want has one (webhook.url).
+func checkSameServer(t *testing.T, name string, got, want admissionregistrationv1.WebhookClientConfig, path string) {
+	t.Helper()
+	switch {
+	case want.Service != nil:
+		if got.Service == nil || got.Service.Name != want.Service.Name || got.Service.Namespace != want.Service.Namespace ||
+			!ptr.Equal(got.Service.Port, want.Service.Port) || !ptr.Equal(got.Service.Path, ptr.To(path)) || got.URL != nil {
+			t.Errorf("%s: clientConfig %+v, want the pod webhook's Service %+v at path %s", name, got, want.Service, path)
+		}
+	case got.URL == nil || got.Service != nil:
+		t.Errorf("%s: clientConfig %+v, want a url as the pod webhook's (%s)", name, got, *want.URL)
+	}
 }
 
 // theProfileValidator returns the one webhook of the rendered
@@ -115,21 +124,9 @@ func theProfileValidator(t *testing.T, r *rendered) (*admissionregistrationv1.Va
 	if !maps.Equal(cfg.Labels, mcfg.Labels) {
 		t.Errorf("labels %v, want the MutatingWebhookConfiguration's %v", cfg.Labels, mcfg.Labels)
 	}
-	got, want := wh.ClientConfig, mwh.ClientConfig
-	switch {
-	case want.Service != nil:
-		if got.Service == nil || got.Service.Name != want.Service.Name || got.Service.Namespace != want.Service.Namespace ||
-			!ptr.Equal(got.Service.Port, want.Service.Port) || !ptr.Equal(got.Service.Path, ptr.To(validateProfilePath)) || got.URL != nil {
-			t.Errorf("clientConfig %+v, want the pod webhook's Service %+v at path %s", got, want.Service, validateProfilePath)
-		}
-	case got.URL == nil || got.Service != nil:
-		t.Errorf("clientConfig %+v, want a url as the pod webhook's (%s)", got, *want.URL)
-	}
+	checkSameServer(t, wh.Name, wh.ClientConfig, mwh.ClientConfig, webhook.ValidateProfilePath)
 	return cfg, wh
 }
-
-// validateProfilePath is webhook.ValidateProfilePath.
-const validateProfilePath = "/validate-shim-vllm-to-sglang-io-v1alpha1-sglangprofile"
 
 func TestCertManagerModeIssuesTheServingCertificateFromTheChartsOwnCA(t *testing.T) {
 	r := render(t, nil)
@@ -291,7 +288,7 @@ func TestURLModePointsAtTheExternalWebhookAndRunsNothingInTheCluster(t *testing.
 		t.Errorf("the default SGLangProfile is not rendered in URL mode")
 	}
 	vcfg, vwh := theProfileValidator(t, r)
-	const validateURL = "https://vllm-to-sglang.example.com:9443" + validateProfilePath
+	const validateURL = "https://vllm-to-sglang.example.com:9443" + webhook.ValidateProfilePath
 	if vwh.ClientConfig.URL == nil || *vwh.ClientConfig.URL != validateURL {
 		t.Errorf("profile validator clientConfig %+v, want url %q (webhook.url with the validator's path)", vwh.ClientConfig, validateURL)
 	}
@@ -301,7 +298,7 @@ func TestURLModePointsAtTheExternalWebhookAndRunsNothingInTheCluster(t *testing.
 	if _, ok := vcfg.Annotations[cmapi.WantInjectAnnotation]; ok {
 		t.Errorf("profile validator: inject-ca-from is set in URL mode")
 	}
-	const auditURL = "https://vllm-to-sglang.example.com:9443" + auditPath
+	const auditURL = "https://vllm-to-sglang.example.com:9443" + webhook.AuditPodPath
 	for name, awh := range auditWebhooks(t, r) {
 		if awh.ClientConfig.URL == nil || *awh.ClientConfig.URL != auditURL {
 			t.Errorf("%s clientConfig %+v, want url %q (webhook.url with the audit path)", name, awh.ClientConfig, auditURL)

@@ -19,15 +19,12 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 // startLaunchedSGLang runs a vllm container the webhook translated at
@@ -49,39 +46,33 @@ import (
 func startLaunchedSGLang(t *testing.T, _ *corev1.Container, argv, env []string, sglangPort int32) (*framework.Process, func() []string) {
 	t.Helper()
 	dir := t.TempDir()
-	record := filepath.Join(dir, "sglang-argv")
-	if err := os.WriteFile(filepath.Join(dir, "python3"), []byte(pythonStub(record, suite.fakeBin, sglangPort)), 0o755); err != nil {
+	if err := framework.WritePythonStub(dir, pythonStub(suite.fakeBin, sglangPort)); err != nil {
 		t.Fatal(err)
 	}
-	argv, routed := slices.Clone(argv), 0
-	for i := range argv {
-		routed += strings.Count(argv[i], rewrite.LauncherPath)
-		argv[i] = strings.ReplaceAll(argv[i], rewrite.LauncherPath, suite.launcherBin)
-	}
-	if routed == 0 {
-		t.Fatalf("the status annotation says translated at start, but the vllm container's command never runs %s: %q", rewrite.LauncherPath, argv)
+	argv, err := framework.LauncherCommand(argv, suite.launcherBin)
+	if err != nil {
+		t.Fatalf("the status annotation says translated at start, but in the vllm container %v", err)
 	}
 	env = append(slices.Clone(env), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	p := start(t, argv[0], argv[1:], env)
 	return p, func() []string {
-		data, err := os.ReadFile(record)
+		recorded, err := framework.StubbedArgv(dir)
 		if err != nil {
 			t.Fatalf("the launcher never ran python3: %v", err)
 		}
-		sglang := append([]string{"python3"}, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
+		sglang := append([]string{"python3"}, recorded...)
 		sglangPortRule(t, sglang, sglangPort) // the stub's change, checked here
 		return sglang
 	}
 }
 
-// pythonStub is python3 for startLaunchedSGLang: it records its arguments
-// one a line in record, turns SGLang's --port sglangPort into --port 0 and
-// execs the fake SGLang, whose argv parsing skips "python3 -m
-// sglang.launch_server" as it skips it for a vllm container run directly.
-func pythonStub(record, fake string, sglangPort int32) string {
-	return fmt.Sprintf(`#!/bin/sh
-printf '%%s\n' "$@" > %s
-prev=
+// pythonStub is python3 for startLaunchedSGLang, after it has recorded
+// its arguments (framework.WritePythonStub): it turns SGLang's --port
+// sglangPort into --port 0 and execs the fake SGLang, whose argv parsing
+// skips "python3 -m sglang.launch_server" as it skips it for a vllm
+// container run directly.
+func pythonStub(fake string, sglangPort int32) string {
+	return fmt.Sprintf(`prev=
 for arg do
 	shift
 	if [ "$prev" = --port ] && [ "$arg" = %d ]; then arg=0; fi
@@ -89,7 +80,5 @@ for arg do
 	prev=$arg
 done
 exec %s python3 "$@"
-`, shellQuote(record), sglangPort, shellQuote(fake))
+`, sglangPort, framework.ShellQuote(fake))
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

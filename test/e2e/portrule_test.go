@@ -23,6 +23,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 )
 
 func TestPortRuleChangesOnlyThePodsPorts(t *testing.T) {
@@ -93,11 +95,11 @@ func TestExpandFollowsTheKubeletsRules(t *testing.T) {
 // SGLang's --port S into 0 and nothing else, and execs the fake with it.
 func TestPythonStubAppliesThePortRule(t *testing.T) {
 	dir := t.TempDir()
-	record, stub, fake := filepath.Join(dir, "record"), filepath.Join(dir, "python3"), filepath.Join(dir, "fake it")
+	stub, fake := filepath.Join(dir, "python3"), filepath.Join(dir, "fake it")
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(stub, []byte(pythonStub(record, fake, 8001)), 0o755); err != nil {
+	if err := framework.WritePythonStub(dir, pythonStub(fake, 8001)); err != nil {
 		t.Fatal(err)
 	}
 	argv := []string{"-m", "sglang.launch_server", "--model-path", "a b", "--port", "8001", "--cuda-graph-max-bs", "8001", "--port", "9000"}
@@ -109,11 +111,11 @@ func TestPythonStubAppliesThePortRule(t *testing.T) {
 	if got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"); !slices.Equal(got, want) {
 		t.Errorf("the fake ran with %q, want %q", got, want)
 	}
-	data, err := os.ReadFile(record)
+	recorded, err := framework.StubbedArgv(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"); !slices.Equal(got, argv) {
-		t.Errorf("recorded %q, want the launcher's argv %q", got, argv)
+	if !slices.Equal(recorded, argv) {
+		t.Errorf("recorded %q, want the launcher's argv %q", recorded, argv)
 	}
 }

@@ -40,9 +40,10 @@ type Args struct {
 	LoRAPaths         []string
 	MaxLoRARank       string
 	LoRATargetModules []string
-	// MemorySaver is --enable-memory-saver; WeightsCPUBackup is
-	// --enable-weights-cpu-backup.
-	MemorySaver, WeightsCPUBackup bool
+	// MemorySaver is --enable-memory-saver. Its companion
+	// --enable-weights-cpu-backup is accepted and changes nothing: the
+	// fake releases no real memory.
+	MemorySaver bool
 }
 
 // FlagInfo describes one SGLang flag for ParseArgs.
@@ -184,8 +185,6 @@ func (a *Args) set(name, value string, values []string) error {
 		a.LoRATargetModules = values
 	case "--enable-memory-saver":
 		a.MemorySaver = true
-	case "--enable-weights-cpu-backup":
-		a.WeightsCPUBackup = true
 	}
 	return nil
 }

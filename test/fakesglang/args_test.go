@@ -29,7 +29,7 @@ func TestParseArgs(t *testing.T) {
 			return FlagInfo{Name: "--model-path", TakesValue: true}, true
 		case "--port", "--host", "--served-model-name":
 			return FlagInfo{Name: name, TakesValue: true}, true
-		case "--enable-metrics", "--enable-lora":
+		case "--enable-metrics", "--enable-lora", "--enable-memory-saver", "--enable-weights-cpu-backup":
 			return FlagInfo{Name: name}, true
 		case "--max-lora-rank":
 			return FlagInfo{Name: name, TakesValue: true}, true
@@ -72,9 +72,9 @@ func TestParseArgs(t *testing.T) {
 			argv: "--model-path m --enable-lora --lora-paths a=/l/a",
 			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, EnableLoRA: true, LoRAPaths: []string{"a=/l/a"}},
 		},
-		"reads the memory saver and its weights backup": {
-			argv: "--model-path m --enable-memory-saver --enable-weights-cpu-backup",
-			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, MemorySaver: true, WeightsCPUBackup: true},
+		"reads the memory saver and accepts its weights backup": {
+			argv: "--model-path m --enable-memory-saver --enable-weights-cpu-backup", lookup: known,
+			want: Args{ModelPath: "m", Host: DefaultHost, Port: DefaultPort, MemorySaver: true},
 		},
 		"requires --model-path": {
 			argv: "--port 1", lookup: known, wantErr: "required: --model-path",

@@ -19,6 +19,7 @@ package fakesglang
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,4 +71,27 @@ func TestControl(t *testing.T) {
 			t.Errorf("error %v, want one naming the endpoint and 404", err)
 		}
 	})
+}
+
+func TestBackgroundChecksAreNotRecordedAsClientRequests(t *testing.T) {
+	s := New(Options{HealthDelay: -1, EnableMetrics: true})
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/health", "/health_generate", "/metrics", "/get_model_info", "/health?x=1", "//health", "/v1/models"} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, res.StatusCode)
+		}
+	}
+	// "//health" is redirected to /health, which is a background check.
+	if got, want := s.Targets(), []string{"GET /health?x=1", "GET //health", "GET /v1/models"}; !slices.Equal(got, want) {
+		t.Errorf("targets %q, want only the requests that are not exactly a background check: %q", got, want)
+	}
+	if reqs := s.Requests(); len(reqs) != 1 || reqs[0].Path != "/v1/models" {
+		t.Errorf("requests %+v, want only GET /v1/models", reqs)
+	}
 }

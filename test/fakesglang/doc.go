@@ -62,9 +62,11 @@ limitations under the License.
 // while a request runs, a resume of a tag not released, a generation
 // without memory) answer 500 and are recorded as State.Crash.
 //
-// It records every request it receives. Tests drive and inspect it through
-// the methods of Server or, when it runs as a separate binary
-// (cmd/fakesglang), through the /_fake/ control endpoints:
+// It records every request it receives but the background checks the
+// proxy makes on its own (GET /health, /health_generate, /metrics and
+// /get_model_info). Tests drive and inspect it through the methods of
+// Server or, when it runs as a separate binary (cmd/fakesglang), through
+// the /_fake/ control endpoints:
 //
 //	GET    /_fake/requests            requests received so far (JSON)
 //	DELETE /_fake/requests            forget them (and the targets)

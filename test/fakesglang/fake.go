@@ -96,6 +96,10 @@ type Server struct {
 	metrics *sglangMetrics
 	srv     atomic.Pointer[http.Server] // set by Attach, for CloseIdle
 
+	// background holds the patterns of the background routes
+	// (handleBackground); written only while New sets up the routes.
+	background map[string]bool
+
 	mu       sync.Mutex
 	requests []*Request
 	targets  []string // request lines' method and target, as received
@@ -176,17 +180,38 @@ func New(o Options) *Server {
 // Handler serves the fake's API and control endpoints. Every request's
 // method and target are recorded as they arrived, before routing (which
 // would clean or redirect a path), except the control endpoints' and the
-// health checks'.
+// background checks' (isBackground).
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.opts.DiscardRequests && !strings.HasPrefix(r.RequestURI, "/_fake/") &&
-			(r.Method != http.MethodGet || r.RequestURI != "/health") {
+		if !s.opts.DiscardRequests && !strings.HasPrefix(r.RequestURI, "/_fake/") && !s.isBackground(r) {
 			s.mu.Lock()
 			s.targets = append(s.targets, r.Method+" "+r.RequestURI)
 			s.mu.Unlock()
 		}
 		s.mux.ServeHTTP(w, r)
 	})
+}
+
+// handleBackground routes pattern ("GET /path") to h, a route the proxy
+// calls on its own rather than for a client: its health checks (on
+// --health-path, or /get_model_info while memory is released) and its
+// /metrics scrapes. h must not record requests (no recorded wrapper), so
+// they stay out of Requests, and a request whose method and target are
+// the pattern's exactly is left out of Targets: neither shows background
+// checks among what clients sent.
+func (s *Server) handleBackground(pattern string, h http.Handler) {
+	if s.background == nil {
+		s.background = map[string]bool{}
+	}
+	s.background[pattern] = true
+	s.mux.Handle(pattern, h)
+}
+
+// isBackground reports whether r is a background check: its method and
+// target are a background route's pattern exactly (anything else, such as
+// "GET //health" or "GET /health?x=1", is recorded).
+func (s *Server) isBackground(r *http.Request) bool {
+	return s.background[r.Method+" "+r.RequestURI]
 }
 
 // Targets returns the method and request-target of every request

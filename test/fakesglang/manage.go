@@ -48,11 +48,11 @@ func (s *Server) managementRoutes() {
 		m.HandleFunc(method+" /flush_cache", s.recorded(s.handleFlushCache))
 	}
 	m.HandleFunc("POST /abort_request", s.recorded(s.handleAbort))
-	// Not recorded: the proxy checks it in the background, like /health.
-	m.HandleFunc("GET /get_model_info", func(w http.ResponseWriter, r *http.Request) {
+	// The proxy checks it in the background, like /health.
+	s.handleBackground("GET /get_model_info", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.modelInfoChecks.Add(1)
 		s.handleModelInfo(w, r, nil)
-	})
+	}))
 }
 
 // loraReq is SGLang's LoadLoRAAdapterReqInput / UnloadLoRAAdapterReqInput.

@@ -30,10 +30,10 @@ import (
 
 func (s *Server) routes() {
 	m := s.mux
-	m.HandleFunc("GET /health", s.handleHealth)
-	m.HandleFunc("GET /health_generate", s.handleHealth)
+	s.handleBackground("GET /health", http.HandlerFunc(s.handleHealth))
+	s.handleBackground("GET /health_generate", http.HandlerFunc(s.handleHealth))
 	if s.opts.EnableMetrics {
-		m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+		s.handleBackground("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	}
 	m.HandleFunc("GET /v1/models", s.recorded(s.handleModels))
 	m.HandleFunc("POST /v1/chat/completions", s.recorded(s.handleChat))

@@ -34,6 +34,10 @@ limitations under the License.
 //   - StartProcess: a binary (kube-controller-manager, the webhook command,
 //     the proxy, the fake SGLang) with its output kept for failure reports.
 //   - Eventually and Poll: wait on a condition by polling, never a fixed sleep.
+//   - LauncherCommand, WritePythonStub and StubbedArgv: the command of a
+//     container translated at start, run on this machine with a launcher
+//     built here and a python3 that records the SGLang argv it is given
+//     (test/launch, test/e2e).
 //   - For tests: CreateForTest and LabelNamespace undo what they did when the
 //     test ends; IsRewritten and FindContainer read a stored pod.
 //

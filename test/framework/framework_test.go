@@ -23,6 +23,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
+	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
 )
 
 func TestIssuedCertificatesServeTheirHostsUnderTheCA(t *testing.T) {
@@ -238,5 +240,42 @@ func TestFindContainerReturnsTheNamedContainerToEdit(t *testing.T) {
 	}
 	if c := FindContainer(pod, "other"); c != nil {
 		t.Errorf("FindContainer(other) = %v, want nil", c)
+	}
+}
+
+func TestLauncherCommandRoutesEveryLauncherPath(t *testing.T) {
+	command := []string{"/bin/bash", "-c", rewrite.LauncherPath + " launch -- vllm --version && " + rewrite.LauncherPath + " launch -- vllm serve m"}
+	got, err := LauncherCommand(command, "/tmp/it's here")
+	want := []string{"/bin/bash", "-c", "/tmp/it's here launch -- vllm --version && /tmp/it's here launch -- vllm serve m"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("LauncherCommand = %q, %v; want %q", got, err, want)
+	}
+	if command[2] == want[2] {
+		t.Error("LauncherCommand changed its argument")
+	}
+	if got, err := LauncherCommand([]string{"vllm", "serve", "m"}, "/tmp/launcher"); err == nil {
+		t.Errorf("LauncherCommand of a command without the launcher = %q, want an error", got)
+	}
+}
+
+func TestPythonStubRecordsItsArgumentsThenRunsTheRest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "it's a dir")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := StubbedArgv(dir); err == nil {
+		t.Errorf("StubbedArgv before python3 ran = %q, want an error", got)
+	}
+	if err := WritePythonStub(dir, "echo then \"$#\"\nexit 3\n"); err != nil {
+		t.Fatal(err)
+	}
+	argv := []string{"-m", "sglang.launch_server", "--model-path", "a b", "--served-model-name", "it's"}
+	out, err := exec.CommandContext(t.Context(), filepath.Join(dir, "python3"), argv...).Output()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 || string(out) != "then 6\n" {
+		t.Errorf("python3 printed %q and ended with %v; want the rest run: \"then 6\", exit 3", out, err)
+	}
+	if got, err := StubbedArgv(dir); err != nil || !slices.Equal(got, argv) {
+		t.Errorf("StubbedArgv = %q, %v; want %q", got, err, argv)
 	}
 }

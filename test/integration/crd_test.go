@@ -28,7 +28,6 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 )
 
 func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
@@ -65,13 +64,7 @@ func TestInvalidProfilesAreRefusedByTheAPIServer(t *testing.T) {
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := profile.Default()
-			p.Name = "it-invalid"
-			mutate(&p.Spec)
-			err := suite.cp.Client.Create(t.Context(), p)
-			if err == nil {
-				_ = suite.cp.Client.Delete(t.Context(), p)
-			}
+			err := refusedCreate(t, newProfile("it-invalid", mutate))
 			if !apierrors.IsInvalid(err) {
 				t.Fatalf("create = %v, want Invalid", err)
 			}

@@ -108,14 +108,19 @@ func startWebhook(t testing.TB, options ...webhookOption) *runningWebhook {
 	return &runningWebhook{Webhook: w, metrics: metrics}
 }
 
-// createProfile creates the built-in profile under another name, changed
-// by edit, deletes it when the test ends, and waits until the webhook's
-// cache holds it.
-func (w *runningWebhook) createProfile(t testing.TB, name string, edit func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
-	t.Helper()
+// newProfile is the built-in profile under another name, changed by edit.
+func newProfile(name string, edit func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
 	p := profile.Default()
 	p.Name = name
 	edit(&p.Spec)
+	return p
+}
+
+// createProfile creates newProfile(name, edit), deletes it when the test
+// ends, and waits until the webhook's cache holds it.
+func (w *runningWebhook) createProfile(t testing.TB, name string, edit func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
+	t.Helper()
+	p := newProfile(name, edit)
 	framework.CreateForTest(t, suite.cp.Client, p)
 	ctx, cancel := framework.WaitContext(t)
 	defer cancel()

@@ -29,7 +29,6 @@ import (
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/api/v1alpha1"
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
 
@@ -40,14 +39,6 @@ const profileValidatorName = "validate.sglangprofile.vllm-to-sglang.io"
 // deniedByProfileValidator is how the API server starts the error of a
 // request the profile validator denied.
 var deniedByProfileValidator = fmt.Sprintf("admission webhook %q denied the request", profileValidatorName)
-
-// newProfile is the built-in profile under another name, changed by edit.
-func newProfile(name string, edit func(*v1alpha1.SGLangProfileSpec)) *v1alpha1.SGLangProfile {
-	p := profile.Default()
-	p.Name = name
-	edit(&p.Spec)
-	return p
-}
 
 // tooOld is a spec whose SGLang release, from the image tag, is older than
 // every supported release.
@@ -79,6 +70,20 @@ func assertNoProfile(t *testing.T, name string) {
 	}
 }
 
+// refusedCreate creates p, which the API server must refuse, and returns
+// its error. The test fails at once when p was created (deleting it
+// again), and fails when p was stored anyway.
+func refusedCreate(t *testing.T, p *v1alpha1.SGLangProfile) error {
+	t.Helper()
+	err := suite.cp.Client.Create(t.Context(), p)
+	if err == nil {
+		_ = suite.cp.Client.Delete(t.Context(), p)
+		t.Fatal("the profile was created")
+	}
+	assertNoProfile(t, p.Name)
+	return err
+}
+
 // TestProfileValidatorAtApply runs the ValidatingWebhookConfiguration of
 // config/webhook (envtest installed it pointing at the webhook server)
 // through the real API server, as kubectl apply meets it.
@@ -98,18 +103,12 @@ func TestProfileValidatorAtApply(t *testing.T) {
 		}
 		for name, tc := range cases {
 			t.Run(name, func(t *testing.T) {
-				p := newProfile("it-too-old", tc.edit)
-				err := suite.cp.Client.Create(t.Context(), p)
-				if err == nil {
-					_ = suite.cp.Client.Delete(t.Context(), p)
-					t.Fatal("the profile was created")
-				}
+				err := refusedCreate(t, newProfile("it-too-old", tc.edit))
 				for _, want := range []string{deniedByProfileValidator, tc.want, "older than every supported release", "supported releases: " + sglang.Supported()} {
 					if !strings.Contains(err.Error(), want) {
 						t.Errorf("error %q does not contain %q", err, want)
 					}
 				}
-				assertNoProfile(t, p.Name)
 			})
 		}
 	})
@@ -144,11 +143,7 @@ func TestProfileValidatorAtApply(t *testing.T) {
 
 	t.Run("a malformed sglangVersion is refused by the CRD schema before any webhook", func(t *testing.T) {
 		p := newProfile("it-malformed-version", func(s *v1alpha1.SGLangProfileSpec) { s.SGLangVersion = "0.5" })
-		err := suite.cp.Client.Create(t.Context(), p)
-		if err == nil {
-			_ = suite.cp.Client.Delete(t.Context(), p)
-			t.Fatal("the profile was created")
-		}
+		err := refusedCreate(t, p)
 		var status apierrors.APIStatus
 		if !apierrors.IsInvalid(err) || !errors.As(err, &status) {
 			t.Fatalf("create = %v, want Invalid", err)
@@ -161,7 +156,6 @@ func TestProfileValidatorAtApply(t *testing.T) {
 		}) {
 			t.Errorf("causes %+v, want spec.sglangVersion failing the schema's pattern", status.Status().Details.Causes)
 		}
-		assertNoProfile(t, p.Name)
 	})
 
 	t.Run("a model regex that does not compile is refused, saying where, which the schema cannot", func(t *testing.T) {
@@ -169,28 +163,19 @@ func TestProfileValidatorAtApply(t *testing.T) {
 			s.Selector = &v1alpha1.ProfileSelector{Models: []v1alpha1.ModelPattern{
 				{Pattern: "deepseek-ai/*"}, {Pattern: `Qwen/Qwen3-\d+(B`, Kind: v1alpha1.PatternRegex}}}
 		})
-		err := suite.cp.Client.Create(t.Context(), p)
-		if err == nil {
-			_ = suite.cp.Client.Delete(t.Context(), p)
-			t.Fatal("the profile was created")
-		}
+		err := refusedCreate(t, p)
 		for _, want := range []string{deniedByProfileValidator, `spec.selector.models[1].pattern`, "missing closing )"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not contain %q", err, want)
 			}
 		}
-		assertNoProfile(t, p.Name)
 	})
 
 	t.Run("a label selector whose key is not a label key is refused", func(t *testing.T) {
 		p := newProfile("it-bad-selector", func(s *v1alpha1.SGLangProfileSpec) {
 			s.Selector = &v1alpha1.ProfileSelector{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"not a key": "x"}}}
 		})
-		err := suite.cp.Client.Create(t.Context(), p)
-		if err == nil {
-			_ = suite.cp.Client.Delete(t.Context(), p)
-			t.Fatal("the profile was created")
-		}
+		err := refusedCreate(t, p)
 		if !strings.Contains(err.Error(), deniedByProfileValidator) || !strings.Contains(err.Error(), "spec.selector.podSelector.matchLabels") {
 			t.Errorf("error %q, want the validator's denial naming spec.selector.podSelector.matchLabels", err)
 		}

@@ -19,58 +19,38 @@ package launchtest
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/test/framework"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/profile"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite"
-	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/rewrite/manifest"
 	"github.com/vllm-to-sglang/vllm-to-sglang/webhook/sglang"
 )
-
-// stubPython records its arguments, one per line, in $RECORD.
-const stubPython = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RECORD\"\n"
 
 // kserveMain is the KServe fixture's vLLM container, rewritten by the
 // webhook's rewrite with the built-in profile.
 func kserveMain(t *testing.T) corev1.Container {
 	t.Helper()
-	f, err := os.Open("../testdata/kserve-llminferenceservice.yaml")
+	ds, err := framework.Deployments("../testdata/kserve-llminferenceservice.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	objs, err := manifest.Decode(f)
-	if err != nil {
-		t.Fatal(err)
+	if len(ds) != 1 {
+		t.Fatalf("the fixture has %d Deployments, want 1", len(ds))
 	}
-	for _, obj := range objs {
-		if obj.GetKind() != "Deployment" {
-			continue
-		}
-		var d appsv1.Deployment
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &d); err != nil {
-			t.Fatal(err)
-		}
-		tpl := d.Spec.Template
-		report, err := rewrite.Rewrite(&tpl.ObjectMeta, &tpl.Spec, &profile.Default().Spec,
-			rewrite.Options{ProfileName: "default", ProxyImage: framework.GoldenProxyImage})
-		if err != nil || report.Outcome != rewrite.Rewritten {
-			t.Fatalf("rewrite: %+v, %v", report, err)
-		}
-		return tpl.Spec.Containers[0]
+	tpl := ds[0].Spec.Template
+	report, err := rewrite.Rewrite(&tpl.ObjectMeta, &tpl.Spec, &profile.Default().Spec,
+		rewrite.Options{ProfileName: "default", ProxyImage: framework.GoldenProxyImage})
+	if err != nil || report.Outcome != rewrite.Rewritten {
+		t.Fatalf("rewrite: %+v, %v", report, err)
 	}
-	t.Fatal("no Deployment in the fixture")
-	return corev1.Container{}
+	return tpl.Spec.Containers[0]
 }
 
 // runScript runs the container's command as the kubelet would, with the
@@ -78,16 +58,15 @@ func kserveMain(t *testing.T) corev1.Container {
 func runScript(t *testing.T, c corev1.Container, launcher string, extra ...string) (code int, log string, sglangArgv []string) {
 	t.Helper()
 	dir := t.TempDir()
-	record := filepath.Join(dir, "argv")
-	if err := os.WriteFile(filepath.Join(dir, "python3"), []byte(stubPython), 0o755); err != nil {
+	if err := framework.WritePythonStub(dir, ""); err != nil {
 		t.Fatal(err)
 	}
-	argv := slices.Clone(append(slices.Clone(c.Command), c.Args...))
-	for i := range argv {
-		argv[i] = strings.ReplaceAll(argv[i], rewrite.LauncherPath, launcher)
+	argv, err := framework.LauncherCommand(append(slices.Clone(c.Command), c.Args...), launcher)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(t.Context(), argv[0], argv[1:]...)
-	cmd.Env = []string{"PATH=" + dir + ":/usr/bin:/bin", "RECORD=" + record}
+	cmd.Env = []string{"PATH=" + dir + ":/usr/bin:/bin"}
 	for _, e := range c.Env {
 		if e.ValueFrom == nil {
 			cmd.Env = append(cmd.Env, e.Name+"="+e.Value)
@@ -96,14 +75,12 @@ func runScript(t *testing.T, c corev1.Container, launcher string, extra ...strin
 	cmd.Env = append(cmd.Env, extra...)
 	var errOut bytes.Buffer // the container's log: stdout and stderr
 	cmd.Stdout, cmd.Stderr = &errOut, &errOut
-	err := cmd.Run()
+	err = cmd.Run()
 	code = cmd.ProcessState.ExitCode()
 	if err != nil && code < 0 {
 		t.Fatalf("running %s: %v", argv[0], err)
 	}
-	if data, err := os.ReadFile(record); err == nil {
-		sglangArgv = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	}
+	sglangArgv, _ = framework.StubbedArgv(dir) // nil when python3 never ran
 	return code, errOut.String(), sglangArgv
 }
 

@@ -70,16 +70,9 @@ var ErrFraming = errors.New("response has neither Content-Length nor chunked enc
 // ReadResponse reads one response (status line, headers, body) from r and
 // returns its status; the body is discarded.
 func ReadResponse(r *bufio.Reader) (int, error) {
-	line, err := r.ReadSlice('\n')
+	status, err := readStatus(r)
 	if err != nil {
 		return 0, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, fmt.Errorf("bad status line %q", line)
-	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, fmt.Errorf("bad status line %q", line)
 	}
 	length, chunked, err := readHeaders(r)
 	if err != nil {
@@ -87,7 +80,7 @@ func ReadResponse(r *bufio.Reader) (int, error) {
 	}
 	switch {
 	case chunked:
-		return status, discardChunked(r)
+		return status, readChunked(r, nil)
 	case length >= 0:
 		_, err = r.Discard(length)
 		return status, err
@@ -109,15 +102,8 @@ func (c *Conn) Events() (status, events int, err error) {
 // ReadEvents reads one chunked response from r and counts the events in
 // its body: the "\n\n" sequences of the decoded bytes.
 func ReadEvents(r *bufio.Reader) (status, events int, err error) {
-	line, err := r.ReadSlice('\n')
-	if err != nil {
+	if status, err = readStatus(r); err != nil {
 		return 0, 0, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, 0, fmt.Errorf("bad status line %q", line)
-	}
-	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
-		return 0, 0, fmt.Errorf("bad status line %q", line)
 	}
 	_, chunked, err := readHeaders(r)
 	if err != nil {
@@ -126,38 +112,31 @@ func ReadEvents(r *bufio.Reader) (status, events int, err error) {
 	if !chunked {
 		return status, 0, fmt.Errorf("%w: an event stream must be chunked", ErrFraming)
 	}
-	last := byte(0) // the byte before the current chunk's data
-	for {
-		line, err := r.ReadSlice('\n')
-		if err != nil {
-			return status, events, err
+	last := byte(0) // the byte before b
+	err = readChunked(r, func(b []byte) {
+		if last == '\n' && b[0] == '\n' {
+			events++
 		}
-		size, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(";"))
-		n, err := strconv.ParseInt(string(size), 16, 64)
-		if err != nil {
-			return status, events, fmt.Errorf("bad chunk size %q", line)
-		}
-		if n == 0 {
-			_, _, err := readHeaders(r)
-			return status, events, err
-		}
-		for left := int(n); left > 0; {
-			b, err := r.Peek(min(left, r.Size()))
-			if err != nil {
-				return status, events, fmt.Errorf("reading a chunk: %w", err)
-			}
-			if last == '\n' && b[0] == '\n' {
-				events++
-			}
-			events += bytes.Count(b, []byte("\n\n"))
-			last = b[len(b)-1]
-			_, _ = r.Discard(len(b))
-			left -= len(b)
-		}
-		if _, err := r.Discard(2); err != nil {
-			return status, events, fmt.Errorf("reading a chunk: %w", err)
-		}
+		events += bytes.Count(b, []byte("\n\n"))
+		last = b[len(b)-1]
+	})
+	return status, events, err
+}
+
+// readStatus reads the status line and returns its code.
+func readStatus(r *bufio.Reader) (int, error) {
+	line, err := r.ReadSlice('\n')
+	if err != nil {
+		return 0, err
 	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	return status, nil
 }
 
 // readHeaders reads header lines up to the empty one and returns the
@@ -185,7 +164,10 @@ func readHeaders(r *bufio.Reader) (length int, chunked bool, err error) {
 	}
 }
 
-func discardChunked(r *bufio.Reader) error {
+// readChunked reads a chunked body and its trailers, handing each run of
+// body bytes to each (at most the reader's buffer size at a time, valid
+// only during the call); a nil each discards the body.
+func readChunked(r *bufio.Reader, each func([]byte)) error {
 	for {
 		line, err := r.ReadSlice('\n')
 		if err != nil {
@@ -200,7 +182,22 @@ func discardChunked(r *bufio.Reader) error {
 			_, _, err := readHeaders(r) // trailers, up to the empty line
 			return err
 		}
-		if _, err := r.Discard(int(n) + 2); err != nil {
+		if each == nil {
+			if _, err := r.Discard(int(n) + 2); err != nil {
+				return fmt.Errorf("reading a chunk: %w", err)
+			}
+			continue
+		}
+		for left := int(n); left > 0; {
+			b, err := r.Peek(min(left, r.Size()))
+			if err != nil {
+				return fmt.Errorf("reading a chunk: %w", err)
+			}
+			each(b)
+			_, _ = r.Discard(len(b))
+			left -= len(b)
+		}
+		if _, err := r.Discard(2); err != nil {
 			return fmt.Errorf("reading a chunk: %w", err)
 		}
 	}
@@ -233,7 +230,7 @@ func serveConn(c net.Conn, response []byte) {
 		}
 		switch {
 		case chunked:
-			err = discardChunked(r)
+			err = readChunked(r, nil)
 		case length > 0:
 			_, err = r.Discard(length)
 		}
