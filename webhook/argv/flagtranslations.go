@@ -243,14 +243,23 @@ var xlateConfigFormat = withValue(func(t *translation, a Arg, v string) {
 })
 
 func xlateHFToken(t *translation, a Arg) {
+	// At start the script has expanded "$HF_TOKEN" into the token itself;
+	// it is the environment's token when the values match.
 	switch {
 	case len(a.Values) == 0:
 		t.translated(a, "SGLang uses the cached Hugging Face login or HF_TOKEN too")
-	case a.Value() == "$(HF_TOKEN)" || contains(t.opts.EnvNames, "HF_TOKEN"):
+	case a.Value() == "$(HF_TOKEN)" || contains(t.opts.EnvNames, "HF_TOKEN") || t.hfTokenFromEnv(a.Value()):
 		t.translated(a, "SGLang reads the token from the HF_TOKEN environment variable the container sets")
 	default:
 		t.dropped(a, true, "SGLang has no --hf-token flag; set the HF_TOKEN environment variable from the same Secret")
 	}
+}
+
+// hfTokenFromEnv: a command translated as it starts passes the token the
+// environment's HF_TOKEN holds, which SGLang reads.
+func (t *translation) hfTokenFromEnv(v string) bool {
+	env, ok := t.opts.Env["HF_TOKEN"]
+	return ok && env != "" && env == v
 }
 
 func xlateHFOverrides(t *translation, a Arg) {

@@ -144,7 +144,7 @@ var vllmTable = []rule{
 	drop("--enable-prompt-embeds", switchArg, "SGLang's OpenAI API takes no prompt_embeds; such requests fail").neg(),
 	xlate("--served-model-name", manyValues, xlateServedModelName).why("--served-model-name with the first name; further names dropped (unsafe)"),
 	xlate("--config-format", oneValue, xlateConfigFormat).why("nothing: SGLang reads config.json, or params.json for Mistral-named models (mistral approximated); --model-config-parser is too new to emit"),
-	xlate("--hf-token", optValue, xlateHFToken).why("nothing when bare or HF_TOKEN is set; a literal token dropped (unsafe: use the HF_TOKEN env)"),
+	xlate("--hf-token", optValue, xlateHFToken).why("nothing when bare or HF_TOKEN is set (at start: when the token is the environment's HF_TOKEN); another literal token dropped (unsafe: use the HF_TOKEN env)"),
 	xlate("--hf-overrides", oneValue, xlateHFOverrides).asDict().why("--json-model-override-args (merged with --rope-scaling/--rope-theta)"),
 	drop("--pooler-config", oneValue, "SGLang has no pooler settings; embedding outputs may differ").asDict(),
 	xlate("--generation-config", oneValue, xlateGenerationConfig).why("auto: nothing; vllm: --sampling-defaults openai; a folder dropped (unsafe)"),

@@ -429,6 +429,16 @@ func TestTranslate(t *testing.T) {
 		"accepts --hf-token when the container sets HF_TOKEN": {
 			argv: []string{"--hf-token", "$(HF_TOKEN)"}, findings: []wantFindingOf{{"--hf-token", Translated}},
 		},
+		"accepts, at start, an --hf-token that is the environment's HF_TOKEN expanded": {
+			argv: []string{"--hf-token", "hf_secret"}, absent: []string{"hf_secret"},
+			opts:     Options{Env: map[string]string{"HF_TOKEN": "hf_secret"}},
+			findings: []wantFindingOf{{"--hf-token", Translated}},
+		},
+		"drops, at start, an --hf-token other than the environment's HF_TOKEN": {
+			argv: []string{"--hf-token", "hf_other"}, absent: []string{"hf_other"},
+			opts:     Options{Env: map[string]string{"HF_TOKEN": "hf_secret"}},
+			findings: []wantFindingOf{{"--hf-token", Dropped}},
+		},
 		"drops an inline chat template": {
 			argv:   []string{"--chat-template", "{% for m in messages %}{{m.content}}{% endfor %}"},
 			absent: []string{"--chat-template"}, findings: []wantFindingOf{{"--chat-template", Dropped}},
