@@ -139,12 +139,12 @@ func (s *Server) logged(sent []byte) func() []byte {
 }
 
 // upstreamTarget is the request-target sent to SGLang: the route's
-// upstream path (or the request's own), under the upstream URL's path,
-// with the request's query.
+// upstream path (or the request's own clean path, re-encoded by
+// escapePath), under the upstream URL's path, with the request's query.
 func (s *Server) upstreamTarget(rt route, r *http.Request) string {
 	path := rt.upstream
 	if path == "" {
-		path = r.URL.EscapedPath()
+		path = escapePath(r.URL.Path)
 	}
 	path = strings.TrimSuffix(s.upstream.EscapedPath(), "/") + path
 	if r.URL.RawQuery != "" {
