@@ -128,14 +128,13 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 
 // logged returns what the error log may show of the body sent: its first
 // dumpRequestBytes at debug level (a copy, so that the body itself can be
-// dropped once sent), nothing otherwise. Prompts are the clients' data,
-// and any client can make SGLang answer an error.
-func (s *Server) logged(sent []byte) func() []byte {
+// dropped once sent), nil otherwise. Prompts are the clients' data, and
+// any client can make SGLang answer an error.
+func (s *Server) logged(sent []byte) []byte {
 	if !s.log.V(1).Enabled() || len(sent) == 0 {
-		return func() []byte { return nil }
+		return nil
 	}
-	head := append([]byte(nil), sent[:min(len(sent), dumpRequestBytes+1)]...)
-	return func() []byte { return head }
+	return append([]byte(nil), sent[:min(len(sent), dumpRequestBytes+1)]...)
 }
 
 // upstreamTarget is the request-target sent to SGLang: the route's
