@@ -111,8 +111,7 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 		s.proxyError(w, r, err)
 		return false
 	case !held.replace(out):
-		s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
-		busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
+		s.overBodyMemory(w)
 		return false
 	}
 	if len(changes) > 0 {
