@@ -20,7 +20,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
@@ -144,11 +143,17 @@ func (s *Server) upstreamTarget(rt route, r *http.Request) string {
 	if path == "" {
 		path = escapePath(r.URL.Path)
 	}
-	path = strings.TrimSuffix(s.upstream.EscapedPath(), "/") + path
+	path = s.sglangTarget(path)
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}
 	return path
+}
+
+// sglangTarget is the request-target of SGLang's path (escaped, starting
+// with "/") under the upstream URL's path.
+func (s *Server) sglangTarget(path string) string {
+	return s.upstreamBase + path
 }
 
 // copyBuffers are the body copy buffers of all responses.
