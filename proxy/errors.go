@@ -70,11 +70,7 @@ func classify(ctx context.Context, err error) (int, string) {
 // writeError writes vLLM's error envelope; an empty typ becomes the status
 // phrase, as vLLM's HTTPException handler writes it.
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	b := body.ErrorJSON(status, msg, typ)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeJSON(w, status, body.ErrorJSON(status, msg, typ))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
