@@ -250,6 +250,10 @@ func scanObject(b []byte, i int, dst []member) (ms []member, end int, ok bool) {
 	return dst, 0, false
 }
 
+// tooManyMembers tells, from the results of a scanObject given an empty
+// dst, an object over maxMembers members from a malformed one.
+func tooManyMembers(ms []member, ok bool) bool { return !ok && len(ms) == maxMembers }
+
 // scanArray appends the elements of the array starting at b[i] (a '[').
 func scanArray(b []byte, i int, dst []span) (els []span, end int, ok bool) {
 	i = skipSpace(b, i+1)

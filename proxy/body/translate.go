@@ -339,7 +339,7 @@ func structuralTag(v []byte) (val []byte, bad string) {
 		return nil, "must be a structural tag object, or a string holding one"
 	}
 	ms, _, ok := scanObject(obj, 0, nil)
-	if !ok && len(ms) == maxMembers {
+	if tooManyMembers(ms, ok) {
 		return nil, "has more than " + strconv.Itoa(maxMembers) + " members"
 	}
 	if j := lastNamed(obj, ms, "type"); j >= 0 && string(ms[j].value(obj)) == `"structural_tag"` {
@@ -393,7 +393,7 @@ func (r *rewriter) isTextFormat(i int) bool {
 // body refused, when it has more than maxMembers.
 func (r *rewriter) object(i int) []member {
 	ms, _, ok := scanObject(r.b, r.ms[i].valStart, nil)
-	if !ok && len(ms) == maxMembers {
+	if tooManyMembers(ms, ok) {
 		if r.reject == nil || r.reject.Field != BodyField {
 			r.reject = unreadableBody(errManyMembers)
 		}
