@@ -47,10 +47,11 @@ const (
 	dumpResponseBytes = 4000
 )
 
-// adaptResponse translates errors and shapes into vLLM's; sent returns the
-// body sent upstream, for the error log. An event stream loses its length:
-// its events are rewritten as they are copied.
-func (s *Server) adaptResponse(res *http.Response, rt route, sent func() []byte) error {
+// adaptResponse translates errors and shapes into vLLM's; sent is what the
+// error log may show of the body sent upstream (logged, forward.go). An
+// event stream loses its length: its events are rewritten as they are
+// copied.
+func (s *Server) adaptResponse(res *http.Response, rt route, sent []byte) error {
 	switch {
 	case isEventStream(res.Header):
 		res.Header.Del("Content-Length")
@@ -71,12 +72,12 @@ func isEventStream(h http.Header) bool {
 // it; at debug level the log line has the start of the request body that
 // was sent and of the answer, so an SGLang refusal can be read next to
 // what it refused.
-func (s *Server) translateError(res *http.Response, sent func() []byte) error {
+func (s *Server) translateError(res *http.Response, sent []byte) error {
 	raw, complete, err := readUpTo(res.Body, maxErrorBody, res.ContentLength)
 	if err != nil {
 		return fmt.Errorf("reading upstream error body: %w", err)
 	}
-	s.logUpstreamError(res.Request.URL.Path, res.StatusCode, sent(), raw)
+	s.logUpstreamError(res.Request.URL.Path, res.StatusCode, sent, raw)
 	if !complete {
 		res.Body = prepend(raw, res.Body)
 		return nil

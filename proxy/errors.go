@@ -19,7 +19,6 @@ package proxy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -48,22 +47,15 @@ func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.log.Info("Upstream request failed", "path", r.URL.Path, "status", status, "reason", reason, "error", err.Error())
-	msg := "upstream unavailable: " + err.Error()
-	if status == http.StatusRequestEntityTooLarge {
-		msg = fmt.Sprintf("request body exceeds %d bytes", s.opts.MaxBodyBytes)
-	}
-	writeError(w, status, "", msg)
+	writeError(w, status, "", "upstream unavailable: "+err.Error())
 }
 
 // classify maps a transport error to the status the client gets and a
 // metric reason.
 func classify(ctx context.Context, err error) (int, string) {
-	var maxErr *http.MaxBytesError
 	var netErr net.Error
 	var opErr *net.OpError
 	switch {
-	case errors.As(err, &maxErr):
-		return http.StatusRequestEntityTooLarge, "body_too_large"
 	case ctx.Err() != nil:
 		return statusClientClosed, "canceled"
 	case errors.As(err, &opErr) && opErr.Op == "dial":
@@ -78,11 +70,7 @@ func classify(ctx context.Context, err error) (int, string) {
 // writeError writes vLLM's error envelope; an empty typ becomes the status
 // phrase, as vLLM's HTTPException handler writes it.
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	b := body.ErrorJSON(status, msg, typ)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeJSON(w, status, body.ErrorJSON(status, msg, typ))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/vllm-to-sglang/vllm-to-sglang/proxy/body"
@@ -111,8 +110,7 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 		s.proxyError(w, r, err)
 		return false
 	case !held.replace(out):
-		s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
-		busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
+		s.overBodyMemory(w)
 		return false
 	}
 	if len(changes) > 0 {
@@ -128,29 +126,34 @@ func (s *Server) filterBody(w http.ResponseWriter, r *http.Request, path string,
 
 // logged returns what the error log may show of the body sent: its first
 // dumpRequestBytes at debug level (a copy, so that the body itself can be
-// dropped once sent), nothing otherwise. Prompts are the clients' data,
-// and any client can make SGLang answer an error.
-func (s *Server) logged(sent []byte) func() []byte {
+// dropped once sent), nil otherwise. Prompts are the clients' data, and
+// any client can make SGLang answer an error.
+func (s *Server) logged(sent []byte) []byte {
 	if !s.log.V(1).Enabled() || len(sent) == 0 {
-		return func() []byte { return nil }
+		return nil
 	}
-	head := append([]byte(nil), sent[:min(len(sent), dumpRequestBytes+1)]...)
-	return func() []byte { return head }
+	return append([]byte(nil), sent[:min(len(sent), dumpRequestBytes+1)]...)
 }
 
 // upstreamTarget is the request-target sent to SGLang: the route's
-// upstream path (or the request's own), under the upstream URL's path,
-// with the request's query.
+// upstream path (or the request's own clean path, re-encoded by
+// escapePath), under the upstream URL's path, with the request's query.
 func (s *Server) upstreamTarget(rt route, r *http.Request) string {
 	path := rt.upstream
 	if path == "" {
-		path = r.URL.EscapedPath()
+		path = escapePath(r.URL.Path)
 	}
-	path = strings.TrimSuffix(s.upstream.EscapedPath(), "/") + path
+	path = s.sglangTarget(path)
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}
 	return path
+}
+
+// sglangTarget is the request-target of SGLang's path (escaped, starting
+// with "/") under the upstream URL's path.
+func (s *Server) sglangTarget(path string) string {
+	return s.upstreamBase + path
 }
 
 // copyBuffers are the body copy buffers of all responses.

@@ -229,9 +229,8 @@ func (s *Server) readBodyInto(w http.ResponseWriter, r *http.Request, rc *http.R
 			grown := min(max(2*int64(cap(buf)), initialBodyBuffer), limit)
 			if !s.bodyBudget.reserve(grown) {
 				h.release()
-				s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
 				w.Header().Set("Connection", "close")
-				busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
+				s.overBodyMemory(w)
 				return heldBody{}, false
 			}
 			buf = append(make([]byte, 0, grown), buf...)
@@ -276,6 +275,13 @@ func (s *Server) tooLarge(w http.ResponseWriter) {
 	s.metrics.upstreamErrors.WithLabelValues("body_too_large").Inc()
 	w.Header().Set("Connection", "close")
 	writeError(w, http.StatusRequestEntityTooLarge, "", "request body exceeds "+itoa(s.opts.MaxBodyBytes)+" bytes")
+}
+
+// overBodyMemory answers a body that --body-memory-bytes cannot take: 503,
+// counted as limited_total{limit="body_memory"}.
+func (s *Server) overBodyMemory(w http.ResponseWriter) {
+	s.metrics.limited.WithLabelValues(limitBodyMemory).Inc()
+	busy(w, "the proxy holds --body-memory-bytes="+itoa(s.opts.BodyMemory())+" bytes of request bodies")
 }
 
 // busy is the 503 of a limit the proxy reached, in vLLM's shape; the

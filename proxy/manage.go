@@ -497,8 +497,7 @@ func (s *Server) callCtx(ctx context.Context, r *http.Request, path string, sent
 	if sent != nil {
 		h.Set("Content-Type", "application/json")
 	}
-	target := strings.TrimSuffix(s.upstream.EscapedPath(), "/") + path
-	res, err := s.client.Do(ctx, &upstream.Request{Method: http.MethodPost, Target: target, Header: h, Body: sent})
+	res, err := s.client.Do(ctx, &upstream.Request{Method: http.MethodPost, Target: s.sglangTarget(path), Header: h, Body: sent})
 	if err != nil {
 		return answer{}, err
 	}

@@ -17,10 +17,8 @@ limitations under the License.
 package proxy
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -171,31 +169,9 @@ func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func (r *recorder) WriteHeader(int)             {}
 
-// rawRequest writes a request as is on a new connection and returns the
-// status line and the body of the answer.
-func rawRequest(t *testing.T, addr, request string) (status string, res *http.Response, body string) {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := io.WriteString(c, request); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	res, err = http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatalf("reading the answer to %.60q: %v", request, err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	return res.Status, res, string(b)
-}
-
 // What is sent is the checked path, re-encoded from its decoded form.
 func TestTheCheckedPathIsWhatIsSent(t *testing.T) {
 	p := startProxy(t, func(o *Options) { o.AllowPaths = []string{"/static/"} })
-	addr := strings.TrimPrefix(p.url, "http://")
 	for target, want := range map[string]string{
 		"/v1/models/Qwen2%2E5%2d7B?x=%2e%2e": "GET /v1/models/Qwen2.5-7B?x=%2e%2e",
 		"/static/a%20b":                      "GET /static/a%20b",
@@ -203,7 +179,9 @@ func TestTheCheckedPathIsWhatIsSent(t *testing.T) {
 		"http://x/v1/models/a":               "GET /v1/models/a",
 	} {
 		p.fake.ResetRequests()
-		rawRequest(t, addr, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target))
+		c := p.conn(t, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target))
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		readAnswer(t, c)
 		if got := p.fake.Targets(); len(got) != 1 || got[0] != want {
 			t.Errorf("GET %s reached SGLang as %q, want %q", target, got, want)
 		}

@@ -46,6 +46,9 @@ type Server struct {
 	opts     Options
 	log      logr.Logger
 	upstream *url.URL
+	// upstreamBase is upstream's escaped path without a trailing slash:
+	// what every request-target sent to SGLang starts with (sglangTarget).
+	upstreamBase string
 	// client forwards every request to SGLang (forward.go).
 	client *upstream.Client
 	// transport serves the background health checks and the /metrics
@@ -80,15 +83,16 @@ func NewServer(o Options, log logr.Logger) (*Server, error) {
 		return nil, fmt.Errorf("--upstream: %w", err)
 	}
 	s := &Server{
-		opts:       o,
-		log:        log,
-		upstream:   up,
-		client:     upstream.New(up.Host),
-		transport:  newTransport(),
-		metrics:    newOwnMetrics(),
-		bodyOpts:   body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
-		allow:      allowList(o.AllowPaths),
-		bodyBudget: &bodyBudget{max: o.BodyMemory()},
+		opts:         o,
+		log:          log,
+		upstream:     up,
+		upstreamBase: strings.TrimSuffix(up.EscapedPath(), "/"),
+		client:       upstream.New(up.Host),
+		transport:    newTransport(),
+		metrics:      newOwnMetrics(),
+		bodyOpts:     body.Options{StripParams: o.StripParams, FixToolSchemas: o.FixToolSchemas},
+		allow:        allowList(o.AllowPaths),
+		bodyBudget:   &bodyBudget{max: o.BodyMemory()},
 	}
 	s.conns = newConnLimiter(o.MaxConnections, o.MaxHeaderFields, func(limit string) {
 		s.metrics.limited.WithLabelValues(limit).Inc()

@@ -49,8 +49,7 @@ func (s *Server) serveVersion(w http.ResponseWriter, r *http.Request) {
 	h := r.Header.Clone()
 	h.Del("Accept-Encoding") // the client's; SGLang is asked for identity
 	h.Del("Content-Type")
-	target := strings.TrimSuffix(s.upstream.EscapedPath(), "/") + sglangServerInfo
-	res, err := s.client.Do(r.Context(), &upstream.Request{Method: http.MethodGet, Target: target, Header: h})
+	res, err := s.client.Do(r.Context(), &upstream.Request{Method: http.MethodGet, Target: s.sglangTarget(sglangServerInfo), Header: h})
 	if err != nil {
 		s.proxyError(w, r, err)
 		return

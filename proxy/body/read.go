@@ -17,6 +17,7 @@ limitations under the License.
 package body
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
@@ -86,15 +87,15 @@ const (
 // byte order mark the decoder skips.
 func detectEncoding(b []byte) (enc encoding, bom int) {
 	switch {
-	case hasPrefix(b, bomUTF32LE):
+	case bytes.HasPrefix(b, bomUTF32LE):
 		return encUTF32LE, 4
-	case hasPrefix(b, bomUTF32BE):
+	case bytes.HasPrefix(b, bomUTF32BE):
 		return encUTF32BE, 4
-	case hasPrefix(b, bomUTF16LE):
+	case bytes.HasPrefix(b, bomUTF16LE):
 		return encUTF16LE, 2
-	case hasPrefix(b, bomUTF16BE):
+	case bytes.HasPrefix(b, bomUTF16BE):
 		return encUTF16BE, 2
-	case hasPrefix(b, bomUTF8):
+	case bytes.HasPrefix(b, bomUTF8):
 		return encUTF8, 3
 	}
 	switch {
@@ -113,8 +114,6 @@ func detectEncoding(b []byte) (enc encoding, bom int) {
 	}
 	return encUTF8, 0
 }
-
-func hasPrefix(b, p []byte) bool { return len(b) >= len(p) && string(b[:len(p)]) == string(p) }
 
 // decodeBody returns the body as UTF-8 text: raw itself for UTF-8 without a
 // byte order mark (the usual case, no copy), raw without its mark for

@@ -83,7 +83,7 @@ func RewriteContext(ctx context.Context, path string, raw []byte, o Options) (ou
 	mp := memberBufs.Get().(*[]member)
 	ms, end, ok := scanObject(b, start, (*mp)[:0])
 	defer putMembers(mp, ms)
-	if !ok && len(ms) == maxMembers {
+	if tooManyMembers(ms, ok) {
 		return raw, nil, unreadableBody(errManyMembers)
 	}
 	if !ok || skipSpace(b, end) != len(b) {

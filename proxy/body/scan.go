@@ -18,6 +18,7 @@ package body
 
 import (
 	"bytes"
+	"strconv"
 )
 
 // The scanner below finds the boundaries of members and elements without
@@ -201,7 +202,7 @@ func skipComposite(b []byte, i int) int {
 const maxMembers = 1 << 16
 
 // errManyMembers is the refusal of a body with an object over maxMembers.
-var errManyMembers = &unreadable{what: "an object of more than " + itoa(maxMembers) + " members", at: -1}
+var errManyMembers = &unreadable{what: "an object of more than " + strconv.Itoa(maxMembers) + " members", at: -1}
 
 // scanObject appends the members of the object starting at b[i] (a '{') to
 // dst and returns them with the offset after the closing brace; ok is false
@@ -248,6 +249,10 @@ func scanObject(b []byte, i int, dst []member) (ms []member, end int, ok bool) {
 	}
 	return dst, 0, false
 }
+
+// tooManyMembers tells, from the results of a scanObject given an empty
+// dst, an object over maxMembers members from a malformed one.
+func tooManyMembers(ms []member, ok bool) bool { return !ok && len(ms) == maxMembers }
 
 // scanArray appends the elements of the array starting at b[i] (a '[').
 func scanArray(b []byte, i int, dst []span) (els []span, end int, ok bool) {

@@ -467,6 +467,7 @@ func (f *schemaFixer) tool(s int) int {
 func (f *schemaFixer) function(s int) int {
 	base, mark, pmark := len(f.ms), len(f.walked), len(f.pending)
 	defer func() { f.ms, f.pending = f.ms[:base], f.pending[:pmark] }()
+	found := false // a "parameters" member, of any value
 	i, end := f.objectStart(s), 0
 	for end == 0 {
 		m, ok, bad := f.nextMember(i)
@@ -478,9 +479,11 @@ func (f *schemaFixer) function(s int) int {
 			break
 		}
 		index := len(f.ms) - base
+		params := m.is(f.b, "parameters")
+		found = found || params
 		var valEnd int
 		switch {
-		case !m.is(f.b, "parameters"):
+		case !params:
 			valEnd = skipValue(f.b, m.valStart)
 		case f.b[m.valStart] == '{':
 			valEnd = f.walkMember(index, func() int {
@@ -498,11 +501,7 @@ func (f *schemaFixer) function(s int) int {
 	}
 	ms := f.ms[base:]
 	f.finishObject(ms, mark)
-	found := len(f.pending) > pmark
 	f.takeLast(ms, pmark)
-	for j := 0; j < len(ms) && !found; j++ {
-		found = ms[j].is(f.b, "parameters")
-	}
 	if !found {
 		f.push(".parameters")
 		member := []byte(`"parameters":` + emptyParameters)

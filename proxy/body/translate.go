@@ -17,6 +17,7 @@ limitations under the License.
 package body
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -290,7 +291,7 @@ func objectOrEncodedObject(v []byte) ([]byte, bool) {
 		s := []byte(d)
 		s = s[skipSpace(s, 0):]
 		if isObject(s) && validate(s, nil) == nil {
-			return trimSpaceRight(s), true
+			return bytes.TrimRight(s, " \t\n\r"), true
 		}
 	}
 	return nil, false
@@ -338,8 +339,8 @@ func structuralTag(v []byte) (val []byte, bad string) {
 		return nil, "must be a structural tag object, or a string holding one"
 	}
 	ms, _, ok := scanObject(obj, 0, nil)
-	if !ok && len(ms) == maxMembers {
-		return nil, "has more than " + itoa(maxMembers) + " members"
+	if tooManyMembers(ms, ok) {
+		return nil, "has more than " + strconv.Itoa(maxMembers) + " members"
 	}
 	if j := lastNamed(obj, ms, "type"); j >= 0 && string(ms[j].value(obj)) == `"structural_tag"` {
 		return obj, ""
@@ -392,7 +393,7 @@ func (r *rewriter) isTextFormat(i int) bool {
 // body refused, when it has more than maxMembers.
 func (r *rewriter) object(i int) []member {
 	ms, _, ok := scanObject(r.b, r.ms[i].valStart, nil)
-	if !ok && len(ms) == maxMembers {
+	if tooManyMembers(ms, ok) {
 		if r.reject == nil || r.reject.Field != BodyField {
 			r.reject = unreadableBody(errManyMembers)
 		}
@@ -410,19 +411,6 @@ func lastNamed(b []byte, ms []member, name string) int {
 		}
 	}
 	return -1
-}
-
-// trimSpaceRight drops the JSON whitespace that ends b.
-func trimSpaceRight(b []byte) []byte {
-	for len(b) > 0 {
-		switch b[len(b)-1] {
-		case ' ', '\t', '\n', '\r':
-			b = b[:len(b)-1]
-		default:
-			return b
-		}
-	}
-	return b
 }
 
 // sameNumber reports whether v is a JSON number equal to u.

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -50,7 +51,7 @@ func validate(b []byte, c *canceller) *unreadable {
 		switch b[i] { // a value starts at b[i]
 		case '{':
 			if len(stack) >= maxDepth { // an empty one counts too
-				return bad("JSON nested deeper than "+itoa(maxDepth)+" levels", i)
+				return bad("JSON nested deeper than "+strconv.Itoa(maxDepth)+" levels", i)
 			}
 			if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
 				i++
@@ -63,7 +64,7 @@ func validate(b []byte, c *canceller) *unreadable {
 			continue
 		case '[':
 			if len(stack) >= maxDepth {
-				return bad("JSON nested deeper than "+itoa(maxDepth)+" levels", i)
+				return bad("JSON nested deeper than "+strconv.Itoa(maxDepth)+" levels", i)
 			}
 			if i = skipSpace(b, i+1); i < len(b) && b[i] == ']' {
 				i++
@@ -90,7 +91,7 @@ func validate(b []byte, c *canceller) *unreadable {
 			}
 			var digits int
 			if i, digits = validNumber(b, i); digits > maxIntDigits {
-				return bad("an integer of more than "+itoa(maxIntDigits)+" digits", start)
+				return bad("an integer of more than "+strconv.Itoa(maxIntDigits)+" digits", start)
 			}
 		}
 		if i < 0 {
@@ -133,21 +134,6 @@ func validate(b []byte, c *canceller) *unreadable {
 			return bad("invalid JSON", i)
 		}
 	}
-}
-
-func itoa(n int) string { return string(appendInt(nil, n)) }
-
-func appendInt(dst []byte, n int) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		if n /= 10; n == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
 }
 
 // validKey checks "key": at b[i] and returns where the value starts, or -1.
@@ -213,7 +199,7 @@ func validString(b []byte, i int, c *canceller) int {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
-				if i+6 > len(b) || !isHex4(b[i+2:i+6]) {
+				if _, ok := hex4(b, i+2); !ok {
 					return -1
 				}
 				i += 6
@@ -246,15 +232,6 @@ func wtf8Len(b []byte) int {
 		return 3
 	}
 	return 0
-}
-
-func isHex4(h []byte) bool {
-	for _, c := range h {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 func literal(b []byte, i int, lit string) int {

@@ -113,11 +113,7 @@ func (c *Checker) observe(err error) {
 func (c *Checker) checkOnce(ctx context.Context) error {
 	c.checking.Lock()
 	defer c.checking.Unlock()
-	url := c.opts.URL
-	if held := c.held.Load(); held != nil {
-		url = *held
-	}
-	return c.check(ctx, url)
+	return c.check(ctx, c.url())
 }
 
 // check returns nil when url answered 200 within Timeout.

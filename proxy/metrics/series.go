@@ -33,8 +33,7 @@ import (
 type upstreamFamily struct {
 	f       *dto.MetricFamily
 	models  []string                 // distinct model_name values, sorted
-	byModel map[string][]*dto.Metric // series by model_name, in exposition order
-	grouped bool
+	byModel map[string][]*dto.Metric // series by model_name, in exposition order; nil until grouped
 }
 
 // index holds the upstream families by name.
@@ -51,10 +50,9 @@ func newIndex(in []*dto.MetricFamily) index {
 // family returns the family named name, grouped by model; nil when absent.
 func (idx index) family(name string) *upstreamFamily {
 	fam := idx[name]
-	if fam == nil || fam.grouped {
+	if fam == nil || fam.byModel != nil { // absent, or grouped already
 		return fam
 	}
-	fam.grouped = true
 	fam.byModel = make(map[string][]*dto.Metric)
 	for _, m := range fam.f.GetMetric() {
 		v, _ := labelValue(m, labelModel)
